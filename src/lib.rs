@@ -1,0 +1,13 @@
+//! rngcheck: a RELAX NG validator.
+//!
+//! The pipeline, each stage a module that owns its types:
+//! schema files → [`syntax`] (trees with spans) → `simplify` (the spec's
+//! simple form) → `pattern` (an interned arena) → `validate` (Clark's
+//! derivatives over document events) → [`diagnostic`] → the CLI.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod datatype;
+pub mod diagnostic;
+pub mod source;
+pub mod syntax;

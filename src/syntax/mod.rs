@@ -1,0 +1,45 @@
+//! Schema files → syntax trees ([`ast`]), for both RELAX NG syntaxes.
+//!
+//! This is the only schema-side user of roxmltree. It parses one file at a
+//! time; following `include` and `externalRef` is `simplify`'s job.
+
+pub mod ast;
+mod rng;
+pub mod rnc;
+
+use crate::diagnostic::SchemaError;
+use crate::source::{FileId, SourceMap};
+
+/// Which of the two RELAX NG syntaxes a file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyntaxKind {
+    /// The XML syntax (`.rng`).
+    Xml,
+    /// The compact syntax (`.rnc`).
+    Compact,
+}
+
+impl SyntaxKind {
+    /// The syntax a path's extension implies: `.rnc` is compact, the rest XML.
+    pub fn from_path(path: &std::path::Path) -> SyntaxKind {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(ext) if ext.eq_ignore_ascii_case("rnc") => SyntaxKind::Compact,
+            _ => SyntaxKind::Xml,
+        }
+    }
+}
+
+/// Parses `file` into its top-level pattern. `inherited_ns` is the `ns` in
+/// scope where the file was referenced (empty for the main schema).
+pub fn parse_file(
+    sources: &SourceMap,
+    file: FileId,
+    syntax: SyntaxKind,
+    inherited_ns: &str,
+) -> Result<ast::Pattern, Vec<SchemaError>> {
+    let text = sources.file(file).text().clone();
+    match syntax {
+        SyntaxKind::Xml => rng::parse(&text, file, inherited_ns),
+        SyntaxKind::Compact => rnc::parse(&text, file, inherited_ns),
+    }
+}
