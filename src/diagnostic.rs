@@ -33,3 +33,194 @@ impl std::fmt::Display for SchemaError {
         f.write_str(&self.message)
     }
 }
+
+/// A fault in a document: not well-formed, or not valid against the schema.
+/// Positions are byte ranges in the document's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocError {
+    /// Stable code, e.g. `rngcheck::doc::unexpected_element`.
+    pub code: &'static str,
+    /// The message, in jing's manner.
+    pub message: String,
+    /// Where in the document (the start tag, the attribute value, the text).
+    pub span: std::ops::Range<usize>,
+    /// What would have been accepted there (names, values), for tools.
+    pub expected: Vec<String>,
+}
+
+/// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
+pub fn quoted_alternatives(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+impl DocError {
+    fn new(
+        code: &'static str,
+        message: String,
+        span: std::ops::Range<usize>,
+        expected: Vec<String>,
+    ) -> DocError {
+        DocError {
+            code,
+            message,
+            span,
+            expected,
+        }
+    }
+
+    /// The document is not well-formed XML (or not readable as text).
+    pub fn not_well_formed(reason: &str, span: std::ops::Range<usize>) -> DocError {
+        DocError::new(
+            "rngcheck::doc::not_well_formed",
+            format!("not well-formed: {reason}"),
+            span,
+            Vec::new(),
+        )
+    }
+
+    /// An element the schema does not allow at this point.
+    pub fn unexpected_element(
+        name: &str,
+        expected: Vec<String>,
+        at_end: bool,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = if !expected.is_empty() {
+            format!(
+                "element \"{name}\" not allowed here; expected element {}",
+                quoted_alternatives(&expected)
+            )
+        } else if at_end {
+            format!("element \"{name}\" not allowed here; expected the element end-tag")
+        } else {
+            format!("element \"{name}\" not allowed here")
+        };
+        DocError::new("rngcheck::doc::unexpected_element", message, span, expected)
+    }
+
+    /// An element with a name the schema never mentions anywhere.
+    pub fn unknown_element(
+        name: &str,
+        expected: Vec<String>,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = if expected.is_empty() {
+            format!("element \"{name}\" not allowed anywhere")
+        } else {
+            format!(
+                "element \"{name}\" not allowed anywhere; expected element {}",
+                quoted_alternatives(&expected)
+            )
+        };
+        DocError::new("rngcheck::doc::unknown_element", message, span, expected)
+    }
+
+    /// An attribute the schema does not allow on this element.
+    pub fn unexpected_attribute(name: &str, span: std::ops::Range<usize>) -> DocError {
+        DocError::new(
+            "rngcheck::doc::unexpected_attribute",
+            format!("attribute \"{name}\" not allowed here"),
+            span,
+            Vec::new(),
+        )
+    }
+
+    /// An allowed attribute with a value that does not match.
+    pub fn invalid_attribute_value(
+        name: &str,
+        reason: &str,
+        expected: Vec<String>,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = if reason.is_empty() {
+            format!("value of attribute \"{name}\" is invalid")
+        } else {
+            format!("value of attribute \"{name}\" is invalid; {reason}")
+        };
+        DocError::new(
+            "rngcheck::doc::invalid_attribute_value",
+            message,
+            span,
+            expected,
+        )
+    }
+
+    /// Required attributes missing from a start tag.
+    pub fn missing_attribute(
+        element: &str,
+        missing: Vec<String>,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = match missing.len() {
+            0 => format!("element \"{element}\" missing required attributes"),
+            1 => format!("element \"{element}\" missing required attribute \"{}\"", missing[0]),
+            _ => format!("element \"{element}\" missing one or more required attributes; expected attribute {}", quoted_alternatives(&missing)),
+        };
+        DocError::new("rngcheck::doc::missing_attribute", message, span, missing)
+    }
+
+    /// An element ended before its content was complete.
+    pub fn incomplete_element(
+        element: &str,
+        expected: Vec<String>,
+        expects_text: bool,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = match expected.len() {
+            0 if expects_text => format!("element \"{element}\" incomplete; expected text"),
+            0 => format!("element \"{element}\" incomplete"),
+            1 => format!(
+                "element \"{element}\" incomplete; missing required element \"{}\"",
+                expected[0]
+            ),
+            _ => format!(
+                "element \"{element}\" incomplete; expected element {}",
+                quoted_alternatives(&expected)
+            ),
+        };
+        DocError::new("rngcheck::doc::incomplete_element", message, span, expected)
+    }
+
+    /// Text where only elements (or nothing) may be.
+    pub fn text_not_allowed(span: std::ops::Range<usize>) -> DocError {
+        DocError::new(
+            "rngcheck::doc::text_not_allowed",
+            "text not allowed here".to_string(),
+            span,
+            Vec::new(),
+        )
+    }
+
+    /// Text content that is not a valid value.
+    pub fn invalid_text(
+        element: &str,
+        reason: &str,
+        expected: Vec<String>,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = if reason.is_empty() {
+            format!("character content of element \"{element}\" invalid")
+        } else {
+            format!("character content of element \"{element}\" invalid; {reason}")
+        };
+        DocError::new("rngcheck::doc::invalid_text", message, span, expected)
+    }
+
+    /// The document's root element is not the one the schema starts with.
+    pub fn bad_root(name: &str, expected: Vec<String>, span: std::ops::Range<usize>) -> DocError {
+        let message = if expected.is_empty() {
+            format!("element \"{name}\" not allowed as the document element")
+        } else {
+            format!(
+                "element \"{name}\" not allowed as the document element; expected element {}",
+                quoted_alternatives(&expected)
+            )
+        };
+        DocError::new("rngcheck::doc::unexpected_root", message, span, expected)
+    }
+}

@@ -8,6 +8,16 @@
 #![warn(missing_docs)]
 
 pub mod datatype;
+pub mod derive;
 pub mod diagnostic;
+pub mod loader;
+pub mod pattern;
+mod schema;
+pub mod simplify;
 pub mod source;
 pub mod syntax;
+pub mod validate;
+mod xml;
+
+pub use schema::{validate_text, Outcome, Schema, SchemaErrors};
+pub mod cli;

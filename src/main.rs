@@ -1,1 +1,7 @@
-fn main() {}
+//! The `rngcheck` command. Everything happens in [`rngcheck::cli::run`].
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    rngcheck::cli::main()
+}

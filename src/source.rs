@@ -77,14 +77,17 @@ pub struct SourceFile {
 impl SourceFile {
     fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            memchr_newlines(text.as_bytes()).map(|i| clamp_u32(i + 1)),
-        );
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| clamp_u32(i + 1)));
         SourceFile {
             path,
             text,
             line_starts,
         }
+    }
+
+    /// A file not registered in any map (for one-off position lookups).
+    pub fn detached(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::new(), Arc::from(text))
     }
 
     /// The path the file was loaded from (or the name it was given).
@@ -188,4 +191,21 @@ mod tests {
         assert_eq!(file.line_col(6), LineCol { line: 2, column: 3 });
         assert_eq!(file.offset_of(LineCol { line: 2, column: 3 }), 6);
     }
+}
+
+/// Byte offset of a 1-based row and character column in `text`, as
+/// roxmltree reports positions (clamped to the text).
+pub fn offset_of_text_pos(text: &str, row: u32, col: u32) -> usize {
+    let mut line_start = 0;
+    for _ in 1..row.max(1) {
+        match text[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return text.len(),
+        }
+    }
+    text[line_start..]
+        .char_indices()
+        .nth(col.max(1) as usize - 1)
+        .map(|(i, _)| line_start + i)
+        .unwrap_or(text.len())
 }

@@ -4,8 +4,8 @@
 //! time; following `include` and `externalRef` is `simplify`'s job.
 
 pub mod ast;
-mod rng;
 pub mod rnc;
+mod rng;
 
 use crate::diagnostic::SchemaError;
 use crate::source::{FileId, SourceMap};

@@ -1,9 +1,799 @@
-//! The XML syntax (being written).
+//! The XML syntax of RELAX NG (spec §3) → [`ast`](super::ast).
+//!
+//! Done here, because it only needs the one file: §4.1 (foreign elements and
+//! attributes dropped), §4.2 (whitespace), §4.3 (`datatypeLibrary`
+//! inheritance), §4.4 (`value` without `type`), §4.8 (`name` attributes
+//! become name classes), §4.9 (`ns` inheritance), §4.10 (QNames), and the
+//! check that the file follows the grammar of the full syntax.
 
-use super::ast::Pattern;
+use std::sync::Arc;
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use super::ast::*;
 use crate::diagnostic::SchemaError;
 use crate::source::{FileId, Span};
 
-pub fn parse(_text: &str, file: FileId, _inherited_ns: &str) -> Result<Pattern, Vec<SchemaError>> {
-    Err(vec![SchemaError::new("rngcheck::schema::todo", "not yet", Some(Span::new(file, 0..0)))])
+/// The RELAX NG structure namespace.
+pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
+
+const CODE_SYNTAX: &str = "rngcheck::schema::syntax";
+const CODE_NOT_WELL_FORMED: &str = "rngcheck::schema::not_well_formed";
+
+/// Parses one XML-syntax schema file.
+pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Vec<SchemaError>> {
+    let options = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    let doc = Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        let offset = crate::source::offset_of_text_pos(text, pos.row, pos.col);
+        vec![SchemaError::new(
+            CODE_NOT_WELL_FORMED,
+            format!("schema is not well-formed XML: {e}"),
+            Some(Span::new(file, offset..offset)),
+        )]
+    })?;
+    let mut parser = Parser {
+        file,
+        errors: Vec::new(),
+    };
+    let root = doc.root_element();
+    let scope = Scope {
+        ns: inherited_ns.to_string(),
+        datatype_library: String::new(),
+        base: String::new(),
+    };
+    let pattern = if is_rng(root) {
+        parser.pattern(root, &scope)
+    } else {
+        parser.error(
+            root,
+            "the document element of a schema must be a RELAX NG pattern",
+        );
+        None
+    };
+    match pattern {
+        Some(p) if parser.errors.is_empty() => Ok(p),
+        _ => Err(parser.errors),
+    }
+}
+
+/// What an element inherits from its ancestors.
+#[derive(Clone)]
+struct Scope {
+    /// §4.9: the `ns` in scope.
+    ns: String,
+    /// §4.3: the `datatypeLibrary` in scope.
+    datatype_library: String,
+    /// `xml:base` of the ancestors, as a path relative to the file.
+    base: String,
+}
+
+struct Parser {
+    file: FileId,
+    errors: Vec<SchemaError>,
+}
+
+fn is_rng(node: Node) -> bool {
+    node.is_element() && node.tag_name().namespace() == Some(RNG_NS)
+}
+
+/// §4.2: whitespace as XML defines it.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+fn trim_xml(s: &str) -> &str {
+    s.trim_matches(is_xml_space)
+}
+
+/// XML 1.0 (5th edition) NameStartChar, excluding ':'.
+pub fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 (5th edition) NameChar, excluding ':'.
+pub fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Whether `s` is an NCName.
+pub fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if is_name_start_char(c)) && chars.all(is_name_char)
+}
+
+/// Splits a QName into (prefix, local) if it is one.
+fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
+    match s.split_once(':') {
+        None => is_ncname(s).then_some((None, s)),
+        Some((prefix, local)) => {
+            (is_ncname(prefix) && is_ncname(local)).then_some((Some(prefix), local))
+        }
+    }
+}
+
+impl Parser {
+    fn span(&self, node: Node) -> Span {
+        Span::new(self.file, crate::xml::start_tag_range(node))
+    }
+
+    fn error(&mut self, node: Node, message: impl Into<String>) {
+        let span = self.span(node);
+        self.errors
+            .push(SchemaError::new(CODE_SYNTAX, message, Some(span)));
+    }
+
+    fn error_at(&mut self, span: Span, message: impl Into<String>) {
+        self.errors
+            .push(SchemaError::new(CODE_SYNTAX, message, Some(span)));
+    }
+
+    /// The scope of `node`'s children, after checking its common attributes.
+    fn enter(&mut self, node: Node, outer: &Scope) -> Scope {
+        let mut scope = outer.clone();
+        for attr in node.attributes() {
+            match (attr.namespace(), attr.name()) {
+                (None, "ns") => scope.ns = attr.value().to_string(),
+                (None, "datatypeLibrary") => {
+                    let value = trim_xml(attr.value());
+                    if !is_valid_datatype_library(value) {
+                        let span = Span::new(self.file, attr.range_value());
+                        self.error_at(
+                            span,
+                            format!("datatypeLibrary \"{value}\" must be empty or an absolute URI without a fragment identifier (RELAX NG §3)"),
+                        );
+                    }
+                    scope.datatype_library = value.to_string();
+                }
+                (Some(crate::syntax::ast::XML_NAMESPACE), "base") => {
+                    scope.base = resolve_relative(&outer.base, attr.value());
+                }
+                _ => {}
+            }
+        }
+        scope
+    }
+
+    /// Checks that `node` has only the attributes `allowed` (besides `ns`,
+    /// `datatypeLibrary` and foreign ones).
+    fn check_attributes(&mut self, node: Node, allowed: &[&str]) {
+        for attr in node.attributes() {
+            if attr.namespace().is_some() {
+                continue;
+            }
+            let name = attr.name();
+            if name == "ns" || name == "datatypeLibrary" || allowed.contains(&name) {
+                continue;
+            }
+            let span = Span::new(self.file, attr.range_qname());
+            self.error_at(
+                span,
+                format!(
+                    "attribute \"{name}\" is not allowed on \"{}\"",
+                    node.tag_name().name()
+                ),
+            );
+        }
+    }
+
+    /// A required attribute, whitespace-trimmed (§4.2).
+    fn required_attr<'a>(&mut self, node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+        match node.attribute(name) {
+            Some(v) => Some(trim_xml(v)),
+            None => {
+                self.error(
+                    node,
+                    format!(
+                        "element \"{}\" needs attribute \"{name}\"",
+                        node.tag_name().name()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn ncname_attr(&mut self, node: Node, name: &str) -> Option<String> {
+        let value = self.required_attr(node, name)?;
+        if is_ncname(value) {
+            Some(value.to_string())
+        } else {
+            self.error(
+                node,
+                format!("\"{value}\" is not a valid NCName for attribute \"{name}\""),
+            );
+            None
+        }
+    }
+
+    /// The RELAX NG children of `node`, reporting non-whitespace text
+    /// (§4.2: only `value`, `param` and `name` have text).
+    fn children<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+        let mut out = Vec::new();
+        for child in node.children() {
+            if child.is_text() {
+                if !child.text().unwrap_or("").chars().all(is_xml_space) {
+                    let span = Span::new(self.file, child.range());
+                    self.error_at(
+                        span,
+                        format!("text is not allowed in \"{}\"", node.tag_name().name()),
+                    );
+                }
+            } else if is_rng(child) {
+                out.push(child);
+            } else if child.is_element() && child.tag_name().namespace().is_none() {
+                // §3: elements with no namespace are not foreign: they are errors.
+                self.error(
+                    child,
+                    format!(
+                        "element \"{}\" is not part of RELAX NG (foreign elements need a namespace)",
+                        child.tag_name().name()
+                    ),
+                );
+            }
+        }
+        out
+    }
+
+    fn text_content(node: Node) -> String {
+        node.children()
+            .filter(|c| c.is_text())
+            .filter_map(|c| c.text())
+            .collect()
+    }
+
+    fn combine(&mut self, node: Node) -> Option<Combine> {
+        let value = trim_xml(node.attribute("combine")?);
+        match value {
+            "choice" => Some(Combine::Choice),
+            "interleave" => Some(Combine::Interleave),
+            other => {
+                self.error(
+                    node,
+                    format!("combine must be \"choice\" or \"interleave\", not \"{other}\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// One or more patterns from `nodes`.
+    fn patterns(&mut self, parent: Node, nodes: &[Node], scope: &Scope) -> Vec<Pattern> {
+        if nodes.is_empty() {
+            self.error(
+                parent,
+                format!(
+                    "element \"{}\" needs at least one pattern",
+                    parent.tag_name().name()
+                ),
+            );
+        }
+        nodes
+            .iter()
+            .filter_map(|n| self.pattern(*n, scope))
+            .collect()
+    }
+
+    fn expect_no_children(&mut self, node: Node) {
+        if let Some(child) = self.children(node).first() {
+            self.error(
+                *child,
+                format!("\"{}\" must be empty", node.tag_name().name()),
+            );
+        }
+    }
+
+    fn pattern(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
+        let scope = self.enter(node, outer);
+        let span = self.span(node);
+        let local = node.tag_name().name();
+        let kind = match local {
+            "element" => self.element(node, &scope)?,
+            "attribute" => self.attribute(node, &scope)?,
+            "group" | "interleave" | "choice" | "optional" | "zeroOrMore" | "oneOrMore"
+            | "list" | "mixed" => {
+                self.check_attributes(node, &[]);
+                let children = self.children(node);
+                let ps = self.patterns(node, &children, &scope);
+                match local {
+                    "group" => PatternKind::Group(ps),
+                    "interleave" => PatternKind::Interleave(ps),
+                    "choice" => PatternKind::Choice(ps),
+                    "optional" => PatternKind::Optional(ps),
+                    "zeroOrMore" => PatternKind::ZeroOrMore(ps),
+                    "oneOrMore" => PatternKind::OneOrMore(ps),
+                    "list" => PatternKind::List(ps),
+                    _ => PatternKind::Mixed(ps),
+                }
+            }
+            "ref" | "parentRef" => {
+                self.check_attributes(node, &["name"]);
+                self.expect_no_children(node);
+                let name = self.ncname_attr(node, "name")?;
+                if local == "ref" {
+                    PatternKind::Ref(name)
+                } else {
+                    PatternKind::ParentRef(name)
+                }
+            }
+            "empty" | "text" | "notAllowed" => {
+                self.check_attributes(node, &[]);
+                self.expect_no_children(node);
+                match local {
+                    "empty" => PatternKind::Empty,
+                    "text" => PatternKind::Text,
+                    _ => PatternKind::NotAllowed,
+                }
+            }
+            "value" => self.value(node, &scope)?,
+            "data" => self.data(node, &scope)?,
+            "externalRef" => {
+                self.check_attributes(node, &["href"]);
+                self.expect_no_children(node);
+                let href = self.href(node, &scope)?;
+                PatternKind::ExternalRef {
+                    href,
+                    ns: scope.ns.clone(),
+                }
+            }
+            "grammar" => {
+                self.check_attributes(node, &[]);
+                let components = self.grammar_content(node, &scope, false);
+                PatternKind::Grammar(Grammar { components })
+            }
+            other => {
+                self.error(node, format!("\"{other}\" is not a pattern"));
+                return None;
+            }
+        };
+        Some(Pattern { kind, span })
+    }
+
+    /// `element`: `name=` or a leading name class, then patterns.
+    fn element(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+        self.check_attributes(node, &["name"]);
+        let children = self.children(node);
+        let (name, rest) = self.name_and_rest(node, &children, scope, false)?;
+        let content = self.patterns(node, rest, scope);
+        Some(PatternKind::Element { name, content })
+    }
+
+    /// `attribute`: `name=` or a leading name class, then at most one pattern.
+    fn attribute(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+        self.check_attributes(node, &["name"]);
+        let children = self.children(node);
+        let (name, rest) = self.name_and_rest(node, &children, scope, true)?;
+        if rest.len() > 1 {
+            self.error(rest[1], "an attribute has at most one pattern");
+        }
+        let value = match rest.first() {
+            Some(child) => Some(Box::new(self.pattern(*child, scope)?)),
+            None => None,
+        };
+        Some(PatternKind::Attribute { name, value })
+    }
+
+    /// §4.8: the name class of an element or attribute, from its `name`
+    /// attribute or its first child.
+    fn name_and_rest<'a, 'b, 'i>(
+        &mut self,
+        node: Node<'a, 'i>,
+        children: &'b [Node<'a, 'i>],
+        scope: &Scope,
+        is_attribute: bool,
+    ) -> Option<(NameClass, &'b [Node<'a, 'i>])> {
+        if let Some(raw) = node.attribute("name") {
+            // §4.8: an attribute's `name` gets ns="" unless it has its own ns.
+            let ns = if is_attribute {
+                node.attribute("ns").unwrap_or("").to_string()
+            } else {
+                scope.ns.clone()
+            };
+            let span = self.span(node);
+            let nc = self.qname_to_name(node, trim_xml(raw), &ns, span)?;
+            return Some((nc, children));
+        }
+        match children.split_first() {
+            Some((first, rest)) => {
+                let nc = self.name_class(*first, scope)?;
+                Some((nc, rest))
+            }
+            None => {
+                self.error(node, "a name class or a name attribute is required");
+                None
+            }
+        }
+    }
+
+    /// §4.10: expands a QName with the namespace declarations in scope.
+    fn qname_to_name(&mut self, node: Node, raw: &str, ns: &str, span: Span) -> Option<NameClass> {
+        let Some((prefix, local)) = split_qname(raw) else {
+            self.error_at(span, format!("\"{raw}\" is not a valid QName"));
+            return None;
+        };
+        let ns = match prefix {
+            None => ns.to_string(),
+            Some("xml") => XML_NAMESPACE.to_string(),
+            Some(prefix) => match node.lookup_namespace_uri(Some(prefix)) {
+                Some(uri) => uri.to_string(),
+                None => {
+                    self.error_at(
+                        span,
+                        format!("namespace prefix \"{prefix}\" is not declared"),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(NameClass {
+            kind: NameClassKind::Name {
+                ns,
+                local: local.to_string(),
+            },
+            span,
+        })
+    }
+
+    fn name_class(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
+        let scope = self.enter(node, outer);
+        let span = self.span(node);
+        let kind = match node.tag_name().name() {
+            "name" => {
+                self.check_attributes(node, &[]);
+                let _ = self.children(node);
+                let text = Self::text_content(node);
+                return self.qname_to_name(node, trim_xml(&text), &scope.ns, span);
+            }
+            "anyName" => {
+                self.check_attributes(node, &[]);
+                let except = self.name_class_except(node, &scope)?;
+                NameClassKind::AnyName { except }
+            }
+            "nsName" => {
+                self.check_attributes(node, &[]);
+                let except = self.name_class_except(node, &scope)?;
+                NameClassKind::NsName {
+                    ns: scope.ns.clone(),
+                    except,
+                }
+            }
+            "choice" => {
+                self.check_attributes(node, &[]);
+                let children = self.children(node);
+                if children.is_empty() {
+                    self.error(node, "a name-class choice needs at least one name class");
+                }
+                let ncs: Vec<_> = children
+                    .iter()
+                    .filter_map(|c| self.name_class(*c, &scope))
+                    .collect();
+                NameClassKind::Choice(ncs)
+            }
+            other => {
+                self.error(node, format!("\"{other}\" is not a name class"));
+                return None;
+            }
+        };
+        Some(NameClass { kind, span })
+    }
+
+    /// The optional `except` of `anyName`/`nsName` (implicitly a choice).
+    fn name_class_except(&mut self, node: Node, scope: &Scope) -> Option<Option<Box<NameClass>>> {
+        let children = self.children(node);
+        match children.as_slice() {
+            [] => Some(None),
+            [except] if except.tag_name().name() == "except" => {
+                let except_scope = self.enter(*except, scope);
+                self.check_attributes(*except, &[]);
+                let inner = self.children(*except);
+                if inner.is_empty() {
+                    self.error(*except, "except needs at least one name class");
+                }
+                let ncs: Vec<_> = inner
+                    .iter()
+                    .filter_map(|c| self.name_class(*c, &except_scope))
+                    .collect();
+                let span = self.span(*except);
+                Some(Some(Box::new(NameClass {
+                    kind: NameClassKind::Choice(ncs),
+                    span,
+                })))
+            }
+            [other, ..] => {
+                self.error(
+                    *other,
+                    format!("\"{}\" may contain only one except", node.tag_name().name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// `value`: type (default `token` of the built-in library, §4.4) and text.
+    fn value(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+        self.check_attributes(node, &["type"]);
+        for child in node.children() {
+            if child.is_element() && (is_rng(child) || child.tag_name().namespace().is_none()) {
+                self.error(child, "value contains only text");
+            }
+        }
+        let datatype = match node.attribute("type") {
+            Some(t) => {
+                let t = trim_xml(t);
+                if !is_ncname(t) {
+                    self.error(node, format!("\"{t}\" is not a valid datatype name"));
+                    return None;
+                }
+                DatatypeName {
+                    library: scope.datatype_library.clone(),
+                    name: t.to_string(),
+                }
+            }
+            None => DatatypeName {
+                library: String::new(),
+                name: "token".to_string(),
+            },
+        };
+        Some(PatternKind::Value {
+            datatype,
+            value: Self::text_content(node),
+            context: Arc::new(namespace_context(node, &scope.ns)),
+        })
+    }
+
+    /// `data`: type, params, then an optional `except`.
+    fn data(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+        self.check_attributes(node, &["type"]);
+        let name = self.ncname_attr(node, "type")?;
+        let datatype = DatatypeName {
+            library: scope.datatype_library.clone(),
+            name,
+        };
+        let children = self.children(node);
+        let mut params = Vec::new();
+        let mut except = None;
+        for (i, child) in children.iter().enumerate() {
+            match child.tag_name().name() {
+                "param" if except.is_none() => {
+                    self.enter(*child, scope);
+                    self.check_attributes(*child, &["name"]);
+                    for c in child.children().filter(|c| {
+                        c.is_element() && (is_rng(*c) || c.tag_name().namespace().is_none())
+                    }) {
+                        self.error(c, "param contains only text");
+                    }
+                    if let Some(name) = self.ncname_attr(*child, "name") {
+                        params.push(Param {
+                            name,
+                            value: Self::text_content(*child),
+                            span: self.span(*child),
+                        });
+                    }
+                }
+                "except" if except.is_none() && i + 1 == children.len() => {
+                    let except_scope = self.enter(*child, scope);
+                    self.check_attributes(*child, &[]);
+                    let inner = self.children(*child);
+                    except = Some(self.patterns(*child, &inner, &except_scope));
+                }
+                other => {
+                    self.error(*child, format!("\"{other}\" is not allowed here in data (params come first, then at most one except)"));
+                }
+            }
+        }
+        Some(PatternKind::Data {
+            datatype,
+            params,
+            except,
+        })
+    }
+
+    /// §4.5: `href`, with the `xml:base` of its ancestors applied.
+    fn href(&mut self, node: Node, scope: &Scope) -> Option<String> {
+        let raw = self.required_attr(node, "href")?;
+        if raw.contains('#') {
+            self.error(
+                node,
+                format!("href \"{raw}\" must not have a fragment identifier (RELAX NG §4.5)"),
+            );
+            return None;
+        }
+        if raw.is_empty() || raw.chars().any(|c| c.is_whitespace() || c == '\\') {
+            self.error(node, format!("href \"{raw}\" is not a valid URI reference"));
+            return None;
+        }
+        Some(resolve_relative(&scope.base, raw))
+    }
+
+    /// The components of a `grammar`, `div` or `include` (which allows no
+    /// nested `include`).
+    fn grammar_content(&mut self, node: Node, scope: &Scope, in_include: bool) -> Vec<Component> {
+        let mut components = Vec::new();
+        for child in self.children(node) {
+            let child_scope = self.enter(child, scope);
+            let span = self.span(child);
+            let kind = match child.tag_name().name() {
+                "start" => {
+                    self.check_attributes(child, &["combine"]);
+                    let combine = self.combine(child);
+                    let kids = self.children(child);
+                    if kids.len() != 1 {
+                        self.error(child, "start must contain exactly one pattern");
+                    }
+                    let Some(first) = kids.first() else { continue };
+                    let Some(pattern) = self.pattern(*first, &child_scope) else {
+                        continue;
+                    };
+                    ComponentKind::Start { combine, pattern }
+                }
+                "define" => {
+                    self.check_attributes(child, &["name", "combine"]);
+                    let combine = self.combine(child);
+                    let Some(name) = self.ncname_attr(child, "name") else {
+                        continue;
+                    };
+                    let kids = self.children(child);
+                    let patterns = self.patterns(child, &kids, &child_scope);
+                    ComponentKind::Define {
+                        name,
+                        combine,
+                        patterns,
+                    }
+                }
+                "div" => {
+                    self.check_attributes(child, &[]);
+                    ComponentKind::Div(self.grammar_content(child, &child_scope, in_include))
+                }
+                "include" if !in_include => {
+                    self.check_attributes(child, &["href"]);
+                    let Some(href) = self.href(child, &child_scope) else {
+                        continue;
+                    };
+                    ComponentKind::Include {
+                        href,
+                        ns: child_scope.ns.clone(),
+                        components: self.grammar_content(child, &child_scope, true),
+                    }
+                }
+                other => {
+                    self.error(child, format!("\"{other}\" is not allowed in a grammar"));
+                    continue;
+                }
+            };
+            components.push(Component { kind, span });
+        }
+        components
+    }
+}
+
+/// The namespace bindings in scope at `node`, for a `value` (§4.10's
+/// context) — the default namespace is the `ns` in scope.
+fn namespace_context(node: Node, ns: &str) -> NsContext {
+    let prefixes = node
+        .namespaces()
+        .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
+        .collect();
+    NsContext {
+        default_ns: ns.to_string(),
+        prefixes,
+    }
+}
+
+/// §3: empty, or an absolute URI with a scheme and no fragment.
+fn is_valid_datatype_library(value: &str) -> bool {
+    if value.is_empty() {
+        return true;
+    }
+    if value.contains('#') || value.chars().any(|c| c.is_whitespace()) {
+        return false;
+    }
+    let Some((scheme, _)) = value.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && is_valid_uri_chars(value)
+}
+
+/// Rejects characters and `%` escapes that no URI (or IRI) may contain.
+fn is_valid_uri_chars(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let ok = bytes.len() > i + 2
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit();
+            if !ok {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Resolves a relative reference against a relative base (RFC 3986 §5.2,
+/// enough for paths): an absolute `reference` wins, otherwise it replaces the
+/// last segment of `base`.
+pub fn resolve_relative(base: &str, reference: &str) -> String {
+    if base.is_empty() || is_absolute_reference(reference) {
+        return reference.to_string();
+    }
+    match base.rfind('/') {
+        Some(i) => format!("{}{}", &base[..=i], reference),
+        None => reference.to_string(),
+    }
+}
+
+fn is_absolute_reference(r: &str) -> bool {
+    r.starts_with('/')
+        || r.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn parse_str(text: &str) -> Result<Pattern, Vec<SchemaError>> {
+        let mut map = SourceMap::new();
+        let file = map.add("t.rng", text);
+        parse(text, file, "")
+    }
+
+    #[test]
+    fn element_name_takes_inherited_ns_attribute_takes_none() {
+        let p = parse_str(
+            r#"<element name="a" ns="urn:x" xmlns="http://relaxng.org/ns/structure/1.0">
+                 <attribute name="b"/></element>"#,
+        )
+        .unwrap();
+        let PatternKind::Element { name, content } = p.kind else {
+            panic!()
+        };
+        assert!(matches!(name.kind, NameClassKind::Name { ref ns, .. } if ns == "urn:x"));
+        let PatternKind::Attribute { name, .. } = &content[0].kind else {
+            panic!()
+        };
+        assert!(matches!(name.kind, NameClassKind::Name { ref ns, .. } if ns.is_empty()));
+    }
+
+    #[test]
+    fn foreign_markup_is_ignored_and_bad_markup_reported() {
+        assert!(parse_str(
+            r#"<element name="a" xmlns="http://relaxng.org/ns/structure/1.0" xmlns:f="urn:f" f:x="1">
+                 <f:doc>hello</f:doc><empty/></element>"#
+        )
+        .is_ok());
+        let errors = parse_str(
+            r#"<element name="a" xmlns="http://relaxng.org/ns/structure/1.0"><bogus/></element>"#,
+        )
+        .unwrap_err();
+        assert!(errors[0].message.contains("bogus"), "{errors:?}");
+    }
+
+    #[test]
+    fn xml_base_applies_to_href() {
+        assert_eq!(resolve_relative("sub1/", "sub2"), "sub1/sub2");
+        assert_eq!(resolve_relative("sub1/sub2", "sub3/y"), "sub1/sub3/y");
+        assert_eq!(resolve_relative("sub1/sub3/y", "x"), "sub1/sub3/x");
+    }
 }

@@ -1,0 +1,420 @@
+//! James Clark's derivatives ("An algorithm for RELAX NG validation"),
+//! memoized by pattern id and name key.
+//!
+//! Pure functions of (arena, memo): no spans, no I/O, no messages. The
+//! [`Deriver`] owns a private copy of the schema's arena, so patterns made
+//! while validating never touch the shared, immutable schema; it is reused
+//! across documents by one thread, which is what makes the memo pay off,
+//! and reset when it grows past its cap.
+//!
+//! Attributes are split in three steps so that the name part can be
+//! memoized: [`Deriver::att_start`] (an `After(value, rest)` for each
+//! attribute pattern the name matches), [`Deriver::text`] on the value, then
+//! [`Deriver::att_end`].
+
+use std::collections::HashMap;
+
+use crate::datatype::Context;
+use crate::pattern::{CompiledGrammar, NameKey, Pattern, PatternArena, PatternId};
+
+/// How a pattern is wrapped around each `After`'s continuation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Wrap {
+    /// `x → group(x, q)`.
+    GroupWith(PatternId),
+    /// `x → group(q, x)`.
+    GroupAfter(PatternId),
+    /// `x → interleave(x, q)`.
+    InterleaveLeft(PatternId),
+    /// `x → interleave(q, x)`.
+    InterleaveRight(PatternId),
+    /// `x → after(x, q)`.
+    AfterWith(PatternId),
+}
+
+/// Patterns above this many make the deriver start afresh between documents.
+const DEFAULT_CAP: usize = 2_000_000;
+
+/// Derivatives over one schema, with their memo.
+#[derive(Clone)]
+pub struct Deriver<'s> {
+    /// The schema's tables (elements, datatypes, values, names).
+    pub grammar: &'s CompiledGrammar,
+    /// The working arena: the schema's patterns plus those made here.
+    pub arena: PatternArena,
+    start_tag_open: HashMap<(PatternId, NameKey), PatternId>,
+    att_start: HashMap<(PatternId, NameKey), PatternId>,
+    start_tag_close: HashMap<PatternId, PatternId>,
+    end_tag: HashMap<PatternId, PatternId>,
+    att_end: HashMap<PatternId, PatternId>,
+    cap: usize,
+}
+
+impl<'s> Deriver<'s> {
+    /// A deriver starting from the schema's arena.
+    pub fn new(grammar: &'s CompiledGrammar) -> Deriver<'s> {
+        Deriver {
+            grammar,
+            arena: grammar.arena.clone(),
+            start_tag_open: HashMap::new(),
+            att_start: HashMap::new(),
+            start_tag_close: HashMap::new(),
+            end_tag: HashMap::new(),
+            att_end: HashMap::new(),
+            cap: DEFAULT_CAP,
+        }
+    }
+
+    /// Forgets everything made since the schema if the arena outgrew its cap
+    /// (call between documents: ids made before are invalid afterwards).
+    pub fn trim(&mut self) {
+        if self.arena.len() > self.cap {
+            *self = Deriver::new(self.grammar);
+        }
+    }
+
+    /// Whether `p` matches the empty sequence.
+    pub fn nullable(&self, p: PatternId) -> bool {
+        self.arena.nullable(p)
+    }
+
+    fn apply_after(&mut self, wrap: Wrap, p: PatternId) -> PatternId {
+        match self.arena.get(p) {
+            Pattern::After(a, b) => {
+                let b = match wrap {
+                    Wrap::GroupWith(q) => self.arena.group(b, q),
+                    Wrap::GroupAfter(q) => self.arena.group(q, b),
+                    Wrap::InterleaveLeft(q) => self.arena.interleave(b, q),
+                    Wrap::InterleaveRight(q) => self.arena.interleave(q, b),
+                    Wrap::AfterWith(q) => self.arena.after(b, q),
+                };
+                self.arena.after(a, b)
+            }
+            Pattern::Choice(a, b) => {
+                let a = self.apply_after(wrap, a);
+                let b = self.apply_after(wrap, b);
+                self.arena.choice(a, b)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        }
+    }
+
+    /// The derivative of `p` by the start of an element named `key`.
+    pub fn start_tag_open(&mut self, p: PatternId, key: NameKey) -> PatternId {
+        if let Some(&r) = self.start_tag_open.get(&(p, key)) {
+            return r;
+        }
+        let r = match self.arena.get(p) {
+            Pattern::Choice(a, b) => {
+                let a = self.start_tag_open(a, key);
+                let b = self.start_tag_open(b, key);
+                self.arena.choice(a, b)
+            }
+            Pattern::Element(e) => {
+                let def = self.grammar.element(e);
+                if self.grammar.names.contains(def.name, key) {
+                    self.arena.after(def.content, PatternArena::EMPTY)
+                } else {
+                    PatternArena::NOT_ALLOWED
+                }
+            }
+            Pattern::Interleave(a, b) => {
+                let da = self.start_tag_open(a, key);
+                let x = self.apply_after(Wrap::InterleaveLeft(b), da);
+                let db = self.start_tag_open(b, key);
+                let y = self.apply_after(Wrap::InterleaveRight(a), db);
+                self.arena.choice(x, y)
+            }
+            Pattern::OneOrMore(a) => {
+                let rest = self.arena.choice(p, PatternArena::EMPTY);
+                let da = self.start_tag_open(a, key);
+                self.apply_after(Wrap::GroupWith(rest), da)
+            }
+            Pattern::Group(a, b) => {
+                let da = self.start_tag_open(a, key);
+                let x = self.apply_after(Wrap::GroupWith(b), da);
+                if self.nullable(a) {
+                    let db = self.start_tag_open(b, key);
+                    self.arena.choice(x, db)
+                } else {
+                    x
+                }
+            }
+            Pattern::After(a, b) => {
+                let da = self.start_tag_open(a, key);
+                self.apply_after(Wrap::AfterWith(b), da)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        };
+        self.start_tag_open.insert((p, key), r);
+        r
+    }
+
+    /// The first step of an attribute: `After(value pattern, rest)` for each
+    /// attribute pattern whose name class contains `key`.
+    pub fn att_start(&mut self, p: PatternId, key: NameKey) -> PatternId {
+        if let Some(&r) = self.att_start.get(&(p, key)) {
+            return r;
+        }
+        let r = match self.arena.get(p) {
+            Pattern::Choice(a, b) => {
+                let a = self.att_start(a, key);
+                let b = self.att_start(b, key);
+                self.arena.choice(a, b)
+            }
+            Pattern::Attribute(nc, value) => {
+                if self.grammar.names.contains(nc, key) {
+                    self.arena.after(value, PatternArena::EMPTY)
+                } else {
+                    PatternArena::NOT_ALLOWED
+                }
+            }
+            Pattern::Interleave(a, b) => {
+                let da = self.att_start(a, key);
+                let x = self.apply_after(Wrap::InterleaveLeft(b), da);
+                let db = self.att_start(b, key);
+                let y = self.apply_after(Wrap::InterleaveRight(a), db);
+                self.arena.choice(x, y)
+            }
+            Pattern::Group(a, b) => {
+                // Attributes are unordered: either side may hold it.
+                let da = self.att_start(a, key);
+                let x = self.apply_after(Wrap::GroupWith(b), da);
+                let db = self.att_start(b, key);
+                let y = self.apply_after(Wrap::GroupAfter(a), db);
+                self.arena.choice(x, y)
+            }
+            Pattern::OneOrMore(a) => {
+                let rest = self.arena.choice(p, PatternArena::EMPTY);
+                let da = self.att_start(a, key);
+                self.apply_after(Wrap::GroupWith(rest), da)
+            }
+            Pattern::After(a, b) => {
+                let da = self.att_start(a, key);
+                self.apply_after(Wrap::AfterWith(b), da)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        };
+        self.att_start.insert((p, key), r);
+        r
+    }
+
+    /// The last step of an attribute: continue where the value pattern was
+    /// satisfied.
+    pub fn att_end(&mut self, p: PatternId) -> PatternId {
+        if let Some(&r) = self.att_end.get(&p) {
+            return r;
+        }
+        let r = match self.arena.get(p) {
+            Pattern::After(a, b) if self.nullable(a) => b,
+            Pattern::Choice(a, b) => {
+                let a = self.att_end(a);
+                let b = self.att_end(b);
+                self.arena.choice(a, b)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        };
+        self.att_end.insert(p, r);
+        r
+    }
+
+    /// Clark's `valueMatch` as a derivative: the value `s` of an attribute
+    /// after [`Deriver::att_start`], before [`Deriver::att_end`].
+    pub fn att_value(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
+        let matched = self.text(p, s, ctx);
+        if is_whitespace(s) {
+            // A whitespace-only value also matches a nullable value pattern.
+            self.arena.choice(p, matched)
+        } else {
+            matched
+        }
+    }
+
+    /// Recovery for a bad attribute value: continue as if it had matched.
+    pub fn att_end_any(&mut self, p: PatternId) -> PatternId {
+        match self.arena.get(p) {
+            Pattern::After(_, b) => b,
+            Pattern::Choice(a, b) => {
+                let a = self.att_end_any(a);
+                let b = self.att_end_any(b);
+                self.arena.choice(a, b)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        }
+    }
+
+    /// The derivative by the end of the start tag: no attribute may follow.
+    pub fn start_tag_close(&mut self, p: PatternId) -> PatternId {
+        self.close(p, false)
+    }
+
+    /// Recovery for missing attributes: close the start tag as if every
+    /// pending attribute had been given.
+    pub fn start_tag_close_recover(&mut self, p: PatternId) -> PatternId {
+        self.close(p, true)
+    }
+
+    fn close(&mut self, p: PatternId, ignore_missing: bool) -> PatternId {
+        if !ignore_missing {
+            if let Some(&r) = self.start_tag_close.get(&p) {
+                return r;
+            }
+        }
+        let r = match self.arena.get(p) {
+            Pattern::After(a, b) => {
+                let a = self.close(a, ignore_missing);
+                self.arena.after(a, b)
+            }
+            Pattern::Choice(a, b) => {
+                let a = self.close(a, ignore_missing);
+                let b = self.close(b, ignore_missing);
+                self.arena.choice(a, b)
+            }
+            Pattern::Group(a, b) => {
+                let a = self.close(a, ignore_missing);
+                let b = self.close(b, ignore_missing);
+                self.arena.group(a, b)
+            }
+            Pattern::Interleave(a, b) => {
+                let a = self.close(a, ignore_missing);
+                let b = self.close(b, ignore_missing);
+                self.arena.interleave(a, b)
+            }
+            Pattern::OneOrMore(a) => {
+                let a = self.close(a, ignore_missing);
+                self.arena.one_or_more(a)
+            }
+            Pattern::Attribute(..) if ignore_missing => PatternArena::EMPTY,
+            Pattern::Attribute(..) => PatternArena::NOT_ALLOWED,
+            _ => p,
+        };
+        if !ignore_missing {
+            self.start_tag_close.insert(p, r);
+        }
+        r
+    }
+
+    /// The derivative by a text node `s` (Clark's `textDeriv`).
+    pub fn text(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
+        match self.arena.get(p) {
+            Pattern::Choice(a, b) => {
+                let a = self.text(a, s, ctx);
+                let b = self.text(b, s, ctx);
+                self.arena.choice(a, b)
+            }
+            Pattern::Interleave(a, b) => {
+                let da = self.text(a, s, ctx);
+                let x = self.arena.interleave(da, b);
+                let db = self.text(b, s, ctx);
+                let y = self.arena.interleave(a, db);
+                self.arena.choice(x, y)
+            }
+            Pattern::Group(a, b) => {
+                let da = self.text(a, s, ctx);
+                let x = self.arena.group(da, b);
+                if self.nullable(a) {
+                    let db = self.text(b, s, ctx);
+                    self.arena.choice(x, db)
+                } else {
+                    x
+                }
+            }
+            Pattern::After(a, b) => {
+                let da = self.text(a, s, ctx);
+                self.arena.after(da, b)
+            }
+            Pattern::OneOrMore(a) => {
+                let rest = self.arena.choice(p, PatternArena::EMPTY);
+                let da = self.text(a, s, ctx);
+                self.arena.group(da, rest)
+            }
+            Pattern::Text => p,
+            Pattern::Value(v) => {
+                let def = &self.grammar.values[v.0 as usize];
+                let dt = &self.grammar.datatypes[def.datatype.0 as usize];
+                match dt.parse_value(s, ctx) {
+                    Ok(value) if value == def.value => PatternArena::EMPTY,
+                    _ => PatternArena::NOT_ALLOWED,
+                }
+            }
+            Pattern::Data(dt) => {
+                if self.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok() {
+                    PatternArena::EMPTY
+                } else {
+                    PatternArena::NOT_ALLOWED
+                }
+            }
+            Pattern::DataExcept(dt, except) => {
+                let allowed = self.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok();
+                if allowed {
+                    let e = self.text(except, s, ctx);
+                    if self.nullable(e) {
+                        PatternArena::NOT_ALLOWED
+                    } else {
+                        PatternArena::EMPTY
+                    }
+                } else {
+                    PatternArena::NOT_ALLOWED
+                }
+            }
+            Pattern::List(inner) => {
+                let mut q = inner;
+                for token in s.split(is_xml_space).filter(|t| !t.is_empty()) {
+                    q = self.text(q, token, ctx);
+                    if q == PatternArena::NOT_ALLOWED {
+                        break;
+                    }
+                }
+                if self.nullable(q) {
+                    PatternArena::EMPTY
+                } else {
+                    PatternArena::NOT_ALLOWED
+                }
+            }
+            Pattern::NotAllowed | Pattern::Empty | Pattern::Attribute(..) | Pattern::Element(_) => {
+                PatternArena::NOT_ALLOWED
+            }
+        }
+    }
+
+    /// The derivative by an element's end tag.
+    pub fn end_tag(&mut self, p: PatternId) -> PatternId {
+        if let Some(&r) = self.end_tag.get(&p) {
+            return r;
+        }
+        let r = match self.arena.get(p) {
+            Pattern::After(a, b) if self.nullable(a) => b,
+            Pattern::Choice(a, b) => {
+                let a = self.end_tag(a);
+                let b = self.end_tag(b);
+                self.arena.choice(a, b)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        };
+        self.end_tag.insert(p, r);
+        r
+    }
+
+    /// Recovery for an incomplete element: end it anyway.
+    pub fn end_tag_recover(&mut self, p: PatternId) -> PatternId {
+        match self.arena.get(p) {
+            Pattern::After(_, b) => b,
+            Pattern::Choice(a, b) => {
+                let a = self.end_tag_recover(a);
+                let b = self.end_tag_recover(b);
+                self.arena.choice(a, b)
+            }
+            _ => PatternArena::NOT_ALLOWED,
+        }
+    }
+}
+
+/// XML whitespace.
+pub fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// Whether `s` is empty or only XML whitespace.
+pub fn is_whitespace(s: &str) -> bool {
+    s.chars().all(is_xml_space)
+}

@@ -1,0 +1,539 @@
+//! One resolved syntax tree → the interned arena: RELAX NG §4.11–4.21.
+//!
+//! Grammars become scopes; `ref`/`parentRef` resolve in them (§4.18) and
+//! each define is lowered once (memoized), so shared definitions stay
+//! shared and a define that reaches itself without passing through an
+//! element is caught (§4.19). Element content is lowered after the pattern
+//! that contains the element, from a queue, which is how cycles through
+//! elements are allowed. `combine` (§4.17), `div` (§4.11), `mixed`,
+//! `optional`, `zeroOrMore` (§4.13–4.15) and the §4.16 constraints happen
+//! here too; the smart constructors do §4.20–4.21.
+
+use std::collections::HashMap;
+
+use super::name::{NameClass, NameClassId, NameTable};
+use super::{
+    CompiledGrammar, DatatypeId, ElementDef, ElementId, PatternArena, PatternId, ValueDef, ValueId,
+};
+use crate::datatype::{self, Datatype, DatatypeError};
+use crate::diagnostic::SchemaError;
+use crate::source::Span;
+use crate::syntax::ast::{self, Combine, Component, ComponentKind, NameClassKind, PatternKind};
+
+const CODE_GRAMMAR: &str = "rngcheck::schema::grammar";
+const CODE_UNDEFINED: &str = "rngcheck::schema::undefined_ref";
+const CODE_RECURSION: &str = "rngcheck::schema::recursive_ref";
+const CODE_COMBINE: &str = "rngcheck::schema::combine";
+const CODE_NAME_CLASS: &str = "rngcheck::schema::name_class";
+const CODE_DATATYPE: &str = "rngcheck::schema::datatype";
+
+/// Where each interned pattern and element was first written.
+#[derive(Clone, Debug, Default)]
+pub struct SpanTable {
+    /// First span that produced each pattern.
+    pub patterns: HashMap<PatternId, Span>,
+    /// The `element` that wrote each element pattern.
+    pub elements: Vec<Span>,
+}
+
+/// Lowers a resolved schema tree; returns the grammar, where things were
+/// written, and every error found.
+pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaError>) {
+    let mut lowering = Lowering::default();
+    let start = lowering.pattern(root, None);
+    lowering.drain_elements();
+    let grammar = CompiledGrammar {
+        arena: lowering.arena,
+        start,
+        elements: lowering.elements,
+        datatypes: lowering.datatypes,
+        values: lowering.values,
+        names: lowering.names,
+    };
+    let spans = SpanTable {
+        patterns: lowering.pattern_spans,
+        elements: lowering.element_spans,
+    };
+    (grammar, spans, lowering.errors)
+}
+
+/// A grammar's definitions, and its parent for `parentRef`.
+struct Scope<'a> {
+    parent: Option<usize>,
+    defines: HashMap<&'a str, Define<'a>>,
+}
+
+struct Define<'a> {
+    bodies: Vec<(&'a [ast::Pattern], Span)>,
+    combine: Option<Combine>,
+    state: DefineState,
+    span: Span,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum DefineState {
+    Pending,
+    InProgress,
+    Done(PatternId),
+}
+
+#[derive(Default)]
+struct Lowering<'a> {
+    arena: PatternArena,
+    names: NameTable,
+    elements: Vec<ElementDef>,
+    element_spans: Vec<Span>,
+    datatypes: Vec<Datatype>,
+    values: Vec<ValueDef>,
+    scopes: Vec<Scope<'a>>,
+    queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
+    pattern_spans: HashMap<PatternId, Span>,
+    errors: Vec<SchemaError>,
+}
+
+impl<'a> Lowering<'a> {
+    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
+        self.errors
+            .push(SchemaError::new(code, message, Some(span)));
+    }
+
+    fn note_span(&mut self, id: PatternId, span: Span) -> PatternId {
+        self.pattern_spans.entry(id).or_insert(span);
+        id
+    }
+
+    fn drain_elements(&mut self) {
+        while let Some((id, content, scope)) = self.queue.pop() {
+            let lowered = self.group(content, scope);
+            self.elements[id.0 as usize].content = lowered;
+        }
+    }
+
+    /// Several patterns, implicitly grouped.
+    fn group(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> PatternId {
+        let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
+        self.arena.group_all(&ids)
+    }
+
+    fn pattern(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
+        let id = self.pattern_kind(p, scope);
+        self.note_span(id, p.span)
+    }
+
+    fn pattern_kind(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
+        match &p.kind {
+            PatternKind::Element { name, content } => {
+                let nc = self.name_class(name, false);
+                let id = ElementId(self.elements.len() as u32);
+                self.elements.push(ElementDef {
+                    name: nc,
+                    content: PatternArena::NOT_ALLOWED,
+                });
+                self.element_spans.push(p.span);
+                self.queue.push((id, content, scope));
+                self.arena.element(id)
+            }
+            PatternKind::Attribute { name, value } => {
+                let nc = self.name_class(name, true);
+                let value = match value {
+                    Some(v) => self.pattern(v, scope),
+                    None => PatternArena::TEXT,
+                };
+                self.arena.attribute(nc, value)
+            }
+            PatternKind::Group(ps) => self.group(ps, scope),
+            PatternKind::Interleave(ps) => {
+                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
+                self.arena.interleave_all(&ids)
+            }
+            PatternKind::Choice(ps) => {
+                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
+                self.arena.choice_all(ids)
+            }
+            PatternKind::Optional(ps) => {
+                let inner = self.group(ps, scope);
+                self.arena.choice(inner, PatternArena::EMPTY)
+            }
+            PatternKind::ZeroOrMore(ps) => {
+                let inner = self.group(ps, scope);
+                let more = self.arena.one_or_more(inner);
+                self.arena.choice(more, PatternArena::EMPTY)
+            }
+            PatternKind::OneOrMore(ps) => {
+                let inner = self.group(ps, scope);
+                self.arena.one_or_more(inner)
+            }
+            PatternKind::List(ps) => {
+                let inner = self.group(ps, scope);
+                self.arena.list(inner)
+            }
+            PatternKind::Mixed(ps) => {
+                let inner = self.group(ps, scope);
+                self.arena.interleave(inner, PatternArena::TEXT)
+            }
+            PatternKind::Ref(name) => self.reference(name, scope, p.span, false),
+            PatternKind::ParentRef(name) => self.reference(name, scope, p.span, true),
+            PatternKind::Empty => PatternArena::EMPTY,
+            PatternKind::Text => PatternArena::TEXT,
+            PatternKind::NotAllowed => PatternArena::NOT_ALLOWED,
+            PatternKind::Value {
+                datatype,
+                value,
+                context,
+            } => self.value(datatype, value, context, p.span),
+            PatternKind::Data {
+                datatype,
+                params,
+                except,
+            } => self.data(datatype, params, except.as_deref(), scope, p.span),
+            PatternKind::ExternalRef { .. } => {
+                // `simplify::include` replaces every externalRef first.
+                self.error(CODE_GRAMMAR, "unresolved externalRef", p.span);
+                PatternArena::NOT_ALLOWED
+            }
+            PatternKind::Grammar(g) => self.grammar(&g.components, scope, p.span),
+        }
+    }
+
+    fn value(
+        &mut self,
+        name: &ast::DatatypeName,
+        literal: &str,
+        context: &ast::NsContext,
+        span: Span,
+    ) -> PatternId {
+        let datatype = match Datatype::lookup(&name.library, &name.name, &[]) {
+            Ok(dt) => dt,
+            Err(e) => {
+                self.error(CODE_DATATYPE, e.to_string(), span);
+                return PatternArena::NOT_ALLOWED;
+            }
+        };
+        let value = match datatype.parse_value(literal, context) {
+            Ok(v) => v,
+            Err(invalid) => {
+                self.error(
+                    CODE_DATATYPE,
+                    format!(
+                        "\"{literal}\" is not a valid value of datatype \"{}\": {invalid}",
+                        name.name
+                    ),
+                    span,
+                );
+                return PatternArena::NOT_ALLOWED;
+            }
+        };
+        let dt = DatatypeId(self.datatypes.len() as u32);
+        self.datatypes.push(datatype);
+        let id = ValueId(self.values.len() as u32);
+        self.values.push(ValueDef {
+            datatype: dt,
+            value,
+            literal: literal.to_string(),
+        });
+        self.arena.value(id)
+    }
+
+    fn data(
+        &mut self,
+        name: &ast::DatatypeName,
+        params: &[ast::Param],
+        except: Option<&'a [ast::Pattern]>,
+        scope: Option<usize>,
+        span: Span,
+    ) -> PatternId {
+        let plain: Vec<datatype::Param> = params
+            .iter()
+            .map(|p| datatype::Param {
+                name: p.name.clone(),
+                value: p.value.clone(),
+            })
+            .collect();
+        let datatype = match Datatype::lookup(&name.library, &name.name, &plain) {
+            Ok(dt) => dt,
+            Err(e) => {
+                let at = match &e {
+                    DatatypeError::BadParam { param, .. } => {
+                        params.get(*param).map(|p| p.span).unwrap_or(span)
+                    }
+                    _ => span,
+                };
+                self.error(CODE_DATATYPE, e.to_string(), at);
+                return PatternArena::NOT_ALLOWED;
+            }
+        };
+        let dt = DatatypeId(self.datatypes.len() as u32);
+        self.datatypes.push(datatype);
+        match except {
+            None => self.arena.data(dt),
+            Some(ps) => {
+                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
+                let except = self.arena.choice_all(ids);
+                self.arena.data_except(dt, except)
+            }
+        }
+    }
+
+    /// §4.16 constraints come with the name class: no `anyName` inside an
+    /// `anyName` except, no `anyName`/`nsName` inside an `nsName` except, and
+    /// no attribute named `xmlns` or in the xmlns namespace.
+    fn name_class(&mut self, nc: &ast::NameClass, for_attribute: bool) -> NameClassId {
+        let id = self.name_class_inner(nc, Context::Top);
+        if for_attribute {
+            self.check_xmlns(nc);
+        }
+        id
+    }
+
+    fn check_xmlns(&mut self, nc: &ast::NameClass) {
+        const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns";
+        match &nc.kind {
+            NameClassKind::Name { ns, local } => {
+                if (ns.is_empty() && local == "xmlns") || ns == XMLNS_NS {
+                    self.error(CODE_NAME_CLASS, "attributes named xmlns or in the xmlns namespace are not allowed (RELAX NG §4.16)", nc.span);
+                }
+            }
+            NameClassKind::NsName { ns, .. } if ns == XMLNS_NS => {
+                self.error(
+                    CODE_NAME_CLASS,
+                    "attributes in the xmlns namespace are not allowed (RELAX NG §4.16)",
+                    nc.span,
+                );
+            }
+            NameClassKind::Choice(ncs) => ncs.iter().for_each(|n| self.check_xmlns(n)),
+            _ => {}
+        }
+    }
+
+    fn name_class_inner(&mut self, nc: &ast::NameClass, ctx: Context) -> NameClassId {
+        match &nc.kind {
+            NameClassKind::Name { ns, local } => {
+                let name = self.names.name(ns, local);
+                self.names.class(NameClass::Name(name))
+            }
+            NameClassKind::AnyName { except } => {
+                if ctx != Context::Top {
+                    self.error(CODE_NAME_CLASS, "anyName is not allowed inside the except of anyName or nsName (RELAX NG §4.16)", nc.span);
+                }
+                let except = except
+                    .as_ref()
+                    .map(|e| self.name_class_inner(e, Context::AnyNameExcept));
+                self.names.class(NameClass::AnyName(except))
+            }
+            NameClassKind::NsName { ns, except } => {
+                if ctx == Context::NsNameExcept {
+                    self.error(
+                        CODE_NAME_CLASS,
+                        "nsName is not allowed inside the except of nsName (RELAX NG §4.16)",
+                        nc.span,
+                    );
+                }
+                let ns = self.names.namespace(ns);
+                let except = except
+                    .as_ref()
+                    .map(|e| self.name_class_inner(e, Context::NsNameExcept));
+                self.names.class(NameClass::NsName(ns, except))
+            }
+            NameClassKind::Choice(ncs) => {
+                let mut ids = ncs.iter().map(|n| self.name_class_inner(n, ctx));
+                let Some(first) = ids.next() else {
+                    // An empty choice can only come from an error already reported.
+                    let nothing = self.names.name("", "");
+                    return self.names.class(NameClass::Name(nothing));
+                };
+                let rest: Vec<_> = ids.collect();
+                rest.into_iter()
+                    .fold(first, |acc, n| self.names.class(NameClass::Choice(acc, n)))
+            }
+        }
+    }
+
+    fn reference(
+        &mut self,
+        name: &str,
+        scope: Option<usize>,
+        span: Span,
+        parent: bool,
+    ) -> PatternId {
+        let target = match (scope, parent) {
+            (Some(s), false) => Some(s),
+            (Some(s), true) => self.scopes[s].parent,
+            (None, _) => None,
+        };
+        let Some(target) = target else {
+            let what = if parent { "parentRef" } else { "ref" };
+            self.error(
+                CODE_UNDEFINED,
+                format!("{what} \"{name}\" is not inside a grammar that can define it"),
+                span,
+            );
+            return PatternArena::NOT_ALLOWED;
+        };
+        self.lower_define(target, name, span)
+    }
+
+    /// Lowers (once) the define `name` of grammar `scope`.
+    fn lower_define(&mut self, scope: usize, name: &str, span: Span) -> PatternId {
+        let Some(define) = self.scopes[scope].defines.get_mut(name) else {
+            self.error(
+                CODE_UNDEFINED,
+                format!("reference to undefined pattern \"{name}\""),
+                span,
+            );
+            return PatternArena::NOT_ALLOWED;
+        };
+        match define.state {
+            DefineState::Done(id) => return id,
+            DefineState::InProgress => {
+                self.error(
+                    CODE_RECURSION,
+                    format!("\"{name}\" refers to itself without passing through an element (RELAX NG §4.19)"),
+                    span,
+                );
+                return PatternArena::NOT_ALLOWED;
+            }
+            DefineState::Pending => define.state = DefineState::InProgress,
+        }
+        let bodies = define.bodies.clone();
+        let combine = define.combine;
+        let define_span = define.span;
+        let parts: Vec<PatternId> = bodies
+            .iter()
+            .map(|(ps, span)| {
+                let id = self.group(ps, Some(scope));
+                self.note_span(id, *span)
+            })
+            .collect();
+        let id = self.combine(&parts, combine);
+        let id = self.note_span(id, define_span);
+        if let Some(define) = self.scopes[scope].defines.get_mut(name) {
+            define.state = DefineState::Done(id);
+        }
+        id
+    }
+
+    fn combine(&mut self, parts: &[PatternId], combine: Option<Combine>) -> PatternId {
+        match combine {
+            Some(Combine::Interleave) => self.arena.interleave_all(parts),
+            _ => self.arena.choice_all(parts.iter().copied()),
+        }
+    }
+
+    /// §4.17–4.18: a grammar's components become a scope; its value is its
+    /// start pattern.
+    fn grammar(
+        &mut self,
+        components: &'a [Component],
+        parent: Option<usize>,
+        span: Span,
+    ) -> PatternId {
+        let scope = self.scopes.len();
+        self.scopes.push(Scope {
+            parent,
+            defines: HashMap::new(),
+        });
+        let mut starts = Vec::new();
+        let mut defines: Vec<(&'a str, Vec<(Option<Combine>, &'a [ast::Pattern], Span)>)> =
+            Vec::new();
+        let mut flat = Vec::new();
+        flatten_divs(components, &mut flat);
+        for c in flat {
+            match &c.kind {
+                ComponentKind::Start { combine, pattern } => {
+                    starts.push((pattern, *combine, c.span))
+                }
+                ComponentKind::Define {
+                    name,
+                    combine,
+                    patterns,
+                } => match defines.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, bodies)) => bodies.push((*combine, patterns, c.span)),
+                    None => defines.push((name, vec![(*combine, patterns, c.span)])),
+                },
+                ComponentKind::Div(_) | ComponentKind::Include { .. } => {}
+            }
+        }
+        for (name, bodies) in &defines {
+            let combine = self.check_combine(
+                bodies.iter().map(|(c, _, s)| (*c, *s)),
+                &format!("\"{name}\""),
+            );
+            let define = Define {
+                bodies: bodies.iter().map(|(_, ps, span)| (*ps, *span)).collect(),
+                combine: combine.flatten(),
+                state: DefineState::Pending,
+                span: bodies[0].2,
+            };
+            self.scopes[scope].defines.insert(name, define);
+        }
+        let start_combine = self.check_combine(starts.iter().map(|(_, c, s)| (*c, *s)), "start");
+        if starts.is_empty() {
+            self.error(
+                CODE_GRAMMAR,
+                "a grammar must have a start (RELAX NG §4.18)",
+                span,
+            );
+        }
+        let parts: Vec<PatternId> = starts
+            .iter()
+            .map(|(p, _, _)| self.pattern(p, Some(scope)))
+            .collect();
+        let start = self.combine(&parts, start_combine.flatten());
+        // Lower every define, reachable or not, so that each reports its errors.
+        for (name, _) in &defines {
+            let span = self.scopes[scope].defines[name].span;
+            self.lower_define(scope, name, span);
+        }
+        start
+    }
+
+    /// §4.17: at most one definition without `combine`, and every `combine`
+    /// the same. Returns the combine method, or `None` after an error.
+    fn check_combine(
+        &mut self,
+        parts: impl Iterator<Item = (Option<Combine>, Span)>,
+        what: &str,
+    ) -> Option<Option<Combine>> {
+        let mut without: Option<Span> = None;
+        let mut method: Option<Combine> = None;
+        let mut ok = true;
+        for (combine, span) in parts {
+            match combine {
+                None if without.is_some() => {
+                    self.error(CODE_COMBINE, format!("{what} is defined more than once without a combine attribute (RELAX NG §4.17)"), span);
+                    ok = false;
+                }
+                None => without = Some(span),
+                Some(c) if method.is_some_and(|m| m != c) => {
+                    self.error(
+                        CODE_COMBINE,
+                        format!(
+                            "{what} is combined both by choice and by interleave (RELAX NG §4.17)"
+                        ),
+                        span,
+                    );
+                    ok = false;
+                }
+                Some(c) => method = Some(c),
+            }
+        }
+        ok.then_some(method)
+    }
+}
+
+/// Which `except` a name class is inside of (§4.16).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Top,
+    AnyNameExcept,
+    NsNameExcept,
+}
+
+fn flatten_divs<'a>(cs: &'a [Component], out: &mut Vec<&'a Component>) {
+    for c in cs {
+        match &c.kind {
+            ComponentKind::Div(inner) => flatten_divs(inner, out),
+            _ => out.push(c),
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! The interned pattern arena (RELAX NG §5 simple syntax plus Clark's
+//! `After`).
+//!
+//! Patterns are built only through the smart constructors on
+//! [`PatternArena`], which simplify as they build (§4.20 `notAllowed` and
+//! §4.21 `empty` rules, flattened and sorted choices) and then intern. So two
+//! patterns are equal exactly when their [`PatternId`]s are equal, and
+//! derivatives can be memoized by id. Spans never live in a pattern (two
+//! places can write the same pattern); see `Schema`'s side tables.
+
+pub mod lower;
+pub mod name;
+pub mod restrict;
+
+use std::collections::HashMap;
+
+use crate::datatype::{Datatype, Value};
+pub use name::{NameClass, NameClassId, NameKey, NameTable};
+
+/// An interned pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PatternId(u32);
+
+/// An element pattern: its name class and content live in [`ElementDef`].
+/// Element content is cyclic (an element may contain itself), so elements
+/// are referred to by id and their content is filled in after interning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ElementId(pub u32);
+
+/// A compiled datatype in the schema's datatype table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DatatypeId(pub u32);
+
+/// A `<value>` in the schema's value table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ValueId(pub u32);
+
+/// One pattern node; children are ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    /// Matches nothing.
+    NotAllowed,
+    /// Matches the empty sequence.
+    Empty,
+    /// Any text.
+    Text,
+    /// Either side.
+    Choice(PatternId, PatternId),
+    /// Both, in any interleaving.
+    Interleave(PatternId, PatternId),
+    /// First then second.
+    Group(PatternId, PatternId),
+    /// One or more repetitions.
+    OneOrMore(PatternId),
+    /// Whitespace-separated tokens matching the inner pattern.
+    List(PatternId),
+    /// A datatype.
+    Data(DatatypeId),
+    /// A datatype, except strings matching the second pattern.
+    DataExcept(DatatypeId, PatternId),
+    /// A literal value.
+    Value(ValueId),
+    /// An attribute.
+    Attribute(NameClassId, PatternId),
+    /// An element.
+    Element(ElementId),
+    /// Clark's `After`: finish the first, then continue with the second.
+    After(PatternId, PatternId),
+}
+
+/// The name class and content of an element pattern.
+#[derive(Clone, Copy, Debug)]
+pub struct ElementDef {
+    /// Names the element may have.
+    pub name: NameClassId,
+    /// Its content pattern.
+    pub content: PatternId,
+}
+
+/// A `<value>`: its datatype, parsed value and the literal as written.
+#[derive(Clone, Debug)]
+pub struct ValueDef {
+    /// The datatype that compares it.
+    pub datatype: DatatypeId,
+    /// The parsed value.
+    pub value: Value,
+    /// The literal, for messages.
+    pub literal: String,
+}
+
+/// Hash-consed patterns with their `nullable` flag computed at construction.
+#[derive(Clone, Debug)]
+pub struct PatternArena {
+    patterns: Vec<Pattern>,
+    nullable: Vec<bool>,
+    index: HashMap<Pattern, PatternId>,
+}
+
+impl Default for PatternArena {
+    fn default() -> Self {
+        PatternArena::new()
+    }
+}
+
+impl PatternArena {
+    /// An arena holding the constants.
+    pub fn new() -> PatternArena {
+        let mut arena = PatternArena {
+            patterns: Vec::new(),
+            nullable: Vec::new(),
+            index: HashMap::new(),
+        };
+        // The constants get fixed ids so they can be compared cheaply.
+        arena.intern(Pattern::NotAllowed);
+        arena.intern(Pattern::Empty);
+        arena.intern(Pattern::Text);
+        arena
+    }
+
+    /// `notAllowed`.
+    pub const NOT_ALLOWED: PatternId = PatternId(0);
+    /// `empty`.
+    pub const EMPTY: PatternId = PatternId(1);
+    /// `text`.
+    pub const TEXT: PatternId = PatternId(2);
+
+    /// Number of interned patterns (the memory the arena holds).
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Whether only the constants are interned.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.len() <= 3
+    }
+
+    /// The pattern behind an id.
+    pub fn get(&self, id: PatternId) -> Pattern {
+        self.patterns[id.0 as usize]
+    }
+
+    /// Clark's `nullable`: whether the pattern matches the empty sequence.
+    pub fn nullable(&self, id: PatternId) -> bool {
+        self.nullable[id.0 as usize]
+    }
+
+    fn intern(&mut self, p: Pattern) -> PatternId {
+        if let Some(&id) = self.index.get(&p) {
+            return id;
+        }
+        let nullable = match p {
+            Pattern::NotAllowed => false,
+            Pattern::Empty | Pattern::Text => true,
+            Pattern::Choice(a, b) => self.nullable(a) || self.nullable(b),
+            Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
+                self.nullable(a) && self.nullable(b)
+            }
+            Pattern::OneOrMore(a) => self.nullable(a),
+            Pattern::List(_)
+            | Pattern::Data(_)
+            | Pattern::DataExcept(..)
+            | Pattern::Value(_)
+            | Pattern::Attribute(..)
+            | Pattern::Element(_)
+            | Pattern::After(..) => false,
+        };
+        let id = PatternId(self.patterns.len() as u32);
+        self.patterns.push(p);
+        self.nullable.push(nullable);
+        self.index.insert(p, id);
+        id
+    }
+
+    /// `choice`: flattened, deduplicated and sorted, so that equal sets of
+    /// alternatives intern to the same id; `notAllowed` is its unit, and
+    /// `empty` is dropped beside a nullable alternative.
+    pub fn choice(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        if a == b || b == Self::NOT_ALLOWED {
+            return a;
+        }
+        if a == Self::NOT_ALLOWED {
+            return b;
+        }
+        let mut leaves = Vec::new();
+        self.choice_leaves(a, &mut leaves);
+        self.choice_leaves(b, &mut leaves);
+        self.choice_of(leaves)
+    }
+
+    /// The choice of many alternatives at once.
+    pub fn choice_all(&mut self, alternatives: impl IntoIterator<Item = PatternId>) -> PatternId {
+        let mut leaves = Vec::new();
+        for p in alternatives {
+            self.choice_leaves(p, &mut leaves);
+        }
+        self.choice_of(leaves)
+    }
+
+    fn choice_leaves(&self, p: PatternId, out: &mut Vec<PatternId>) {
+        // Iterative: choices can be wide.
+        let mut stack = vec![p];
+        while let Some(p) = stack.pop() {
+            match self.get(p) {
+                Pattern::Choice(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Pattern::NotAllowed => {}
+                _ => out.push(p),
+            }
+        }
+    }
+
+    fn choice_of(&mut self, mut leaves: Vec<PatternId>) -> PatternId {
+        leaves.sort_unstable();
+        leaves.dedup();
+        if leaves.len() > 1 && leaves.contains(&Self::EMPTY) {
+            let other_nullable = leaves.iter().any(|&p| p != Self::EMPTY && self.nullable(p));
+            if other_nullable {
+                leaves.retain(|&p| p != Self::EMPTY);
+            }
+        }
+        self.balanced(&leaves, Pattern::Choice, Self::NOT_ALLOWED)
+    }
+
+    /// Builds a balanced binary tree of `op` over `items` (depth log n, so
+    /// that recursion over it stays shallow however wide it is).
+    fn balanced(
+        &mut self,
+        items: &[PatternId],
+        op: fn(PatternId, PatternId) -> Pattern,
+        unit: PatternId,
+    ) -> PatternId {
+        match items {
+            [] => unit,
+            [only] => *only,
+            _ => {
+                let (left, right) = items.split_at(items.len() / 2);
+                let l = self.balanced(left, op, unit);
+                let r = self.balanced(right, op, unit);
+                self.intern(op(l, r))
+            }
+        }
+    }
+
+    /// `group`: `empty` is its unit, `notAllowed` absorbs.
+    pub fn group(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        if a == Self::NOT_ALLOWED || b == Self::NOT_ALLOWED {
+            Self::NOT_ALLOWED
+        } else if a == Self::EMPTY {
+            b
+        } else if b == Self::EMPTY {
+            a
+        } else {
+            self.intern(Pattern::Group(a, b))
+        }
+    }
+
+    /// `interleave`: `empty` is its unit, `notAllowed` absorbs.
+    pub fn interleave(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        if a == Self::NOT_ALLOWED || b == Self::NOT_ALLOWED {
+            Self::NOT_ALLOWED
+        } else if a == Self::EMPTY {
+            b
+        } else if b == Self::EMPTY {
+            a
+        } else {
+            self.intern(Pattern::Interleave(a, b))
+        }
+    }
+
+    /// A sequence of patterns as a balanced `group` (group is associative).
+    pub fn group_all(&mut self, items: &[PatternId]) -> PatternId {
+        if items.contains(&Self::NOT_ALLOWED) {
+            return Self::NOT_ALLOWED;
+        }
+        let items: Vec<_> = items
+            .iter()
+            .copied()
+            .filter(|&p| p != Self::EMPTY)
+            .collect();
+        self.balanced(&items, Pattern::Group, Self::EMPTY)
+    }
+
+    /// Patterns interleaved, as a balanced `interleave`.
+    pub fn interleave_all(&mut self, items: &[PatternId]) -> PatternId {
+        if items.contains(&Self::NOT_ALLOWED) {
+            return Self::NOT_ALLOWED;
+        }
+        let items: Vec<_> = items
+            .iter()
+            .copied()
+            .filter(|&p| p != Self::EMPTY)
+            .collect();
+        self.balanced(&items, Pattern::Interleave, Self::EMPTY)
+    }
+
+    /// `oneOrMore`: idempotent; `empty` and `notAllowed` are fixed points.
+    pub fn one_or_more(&mut self, p: PatternId) -> PatternId {
+        match self.get(p) {
+            Pattern::NotAllowed | Pattern::Empty | Pattern::OneOrMore(_) => p,
+            _ => self.intern(Pattern::OneOrMore(p)),
+        }
+    }
+
+    /// `list`.
+    pub fn list(&mut self, p: PatternId) -> PatternId {
+        if p == Self::NOT_ALLOWED {
+            return p;
+        }
+        self.intern(Pattern::List(p))
+    }
+
+    /// `data`.
+    pub fn data(&mut self, dt: DatatypeId) -> PatternId {
+        self.intern(Pattern::Data(dt))
+    }
+
+    /// `data` with `except`; an impossible except is no except.
+    pub fn data_except(&mut self, dt: DatatypeId, except: PatternId) -> PatternId {
+        if except == Self::NOT_ALLOWED {
+            return self.data(dt);
+        }
+        self.intern(Pattern::DataExcept(dt, except))
+    }
+
+    /// `value`.
+    pub fn value(&mut self, v: ValueId) -> PatternId {
+        self.intern(Pattern::Value(v))
+    }
+
+    /// `attribute`; one whose value cannot match is `notAllowed` (§4.20).
+    pub fn attribute(&mut self, nc: NameClassId, p: PatternId) -> PatternId {
+        if p == Self::NOT_ALLOWED {
+            return p;
+        }
+        self.intern(Pattern::Attribute(nc, p))
+    }
+
+    /// `element` (its content is kept in the element table).
+    pub fn element(&mut self, e: ElementId) -> PatternId {
+        self.intern(Pattern::Element(e))
+    }
+
+    /// Clark's `after`.
+    pub fn after(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        if a == Self::NOT_ALLOWED || b == Self::NOT_ALLOWED {
+            return Self::NOT_ALLOWED;
+        }
+        self.intern(Pattern::After(a, b))
+    }
+}
+
+/// Everything the validator needs of a compiled schema: the frozen arena,
+/// element, datatype and value tables, and the names.
+#[derive(Clone, Debug)]
+pub struct CompiledGrammar {
+    /// The interned patterns reachable from the schema.
+    pub arena: PatternArena,
+    /// The start pattern.
+    pub start: PatternId,
+    /// Element patterns by id.
+    pub elements: Vec<ElementDef>,
+    /// Datatypes by id.
+    pub datatypes: Vec<Datatype>,
+    /// Values by id.
+    pub values: Vec<ValueDef>,
+    /// Names and name classes.
+    pub names: NameTable,
+}
+
+impl CompiledGrammar {
+    /// The element definition behind an id.
+    pub fn element(&self, id: ElementId) -> ElementDef {
+        self.elements[id.0 as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choice_is_canonical() {
+        let mut a = PatternArena::new();
+        let x = a.list(PatternArena::TEXT);
+        let y = a.one_or_more(x);
+        let c1 = a.choice(x, y);
+        let c2 = a.choice(y, x);
+        assert_eq!(c1, c2);
+        let c3 = a.choice(c1, x);
+        assert_eq!(c1, c3);
+        assert_eq!(a.choice(PatternArena::NOT_ALLOWED, x), x);
+        // empty beside a nullable alternative is dropped
+        let t = a.choice(PatternArena::EMPTY, PatternArena::TEXT);
+        assert_eq!(t, PatternArena::TEXT);
+    }
+
+    #[test]
+    fn units_and_absorbers() {
+        let mut a = PatternArena::new();
+        let x = a.list(PatternArena::TEXT);
+        assert_eq!(a.group(PatternArena::EMPTY, x), x);
+        assert_eq!(
+            a.group(PatternArena::NOT_ALLOWED, x),
+            PatternArena::NOT_ALLOWED
+        );
+        assert_eq!(a.interleave(x, PatternArena::EMPTY), x);
+        let o = a.one_or_more(x);
+        assert_eq!(a.one_or_more(o), o);
+        assert!(!a.nullable(x));
+        let opt = a.choice(x, PatternArena::EMPTY);
+        assert!(a.nullable(opt));
+    }
+}

@@ -1,0 +1,233 @@
+//! Names and name classes, interned.
+//!
+//! Every expanded name and namespace URI that a schema mentions gets an id.
+//! A document's name is then mapped to a [`NameKey`]: its own id when the
+//! schema knows it, otherwise "some other name in namespace N" or "some
+//! name in a namespace the schema never mentions". No name class can tell
+//! two names with the same key apart, so keys are exact memo keys for
+//! derivatives.
+
+use std::collections::HashMap;
+
+/// An interned expanded name (namespace URI, local name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameId(pub u32);
+
+/// An interned namespace URI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NsId(pub u32);
+
+/// An interned name class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameClassId(pub u32);
+
+/// A document name as the schema sees it (see the module doc).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameKey {
+    /// A name the schema mentions.
+    Known(NameId),
+    /// An unmentioned local name in a mentioned namespace.
+    OtherInNs(NsId),
+    /// A name in a namespace the schema never mentions.
+    Other,
+}
+
+/// RELAX NG name classes (§5 simple syntax).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameClass {
+    /// `anyName`, with an optional except.
+    AnyName(Option<NameClassId>),
+    /// `nsName`, with an optional except.
+    NsName(NsId, Option<NameClassId>),
+    /// `name`.
+    Name(NameId),
+    /// `choice`.
+    Choice(NameClassId, NameClassId),
+}
+
+/// The name tables of one schema.
+#[derive(Clone, Debug, Default)]
+pub struct NameTable {
+    names: Vec<(NsId, String)>,
+    name_index: HashMap<(NsId, String), NameId>,
+    namespaces: Vec<String>,
+    ns_index: HashMap<String, NsId>,
+    classes: Vec<NameClass>,
+    class_index: HashMap<NameClass, NameClassId>,
+}
+
+impl NameTable {
+    /// Interns a namespace URI.
+    pub fn namespace(&mut self, uri: &str) -> NsId {
+        if let Some(&id) = self.ns_index.get(uri) {
+            return id;
+        }
+        let id = NsId(self.namespaces.len() as u32);
+        self.namespaces.push(uri.to_string());
+        self.ns_index.insert(uri.to_string(), id);
+        id
+    }
+
+    /// Interns an expanded name.
+    pub fn name(&mut self, ns: &str, local: &str) -> NameId {
+        let ns = self.namespace(ns);
+        let key = (ns, local.to_string());
+        if let Some(&id) = self.name_index.get(&key) {
+            return id;
+        }
+        let id = NameId(self.names.len() as u32);
+        self.names.push(key.clone());
+        self.name_index.insert(key, id);
+        id
+    }
+
+    /// Interns a name class.
+    pub fn class(&mut self, nc: NameClass) -> NameClassId {
+        if let Some(&id) = self.class_index.get(&nc) {
+            return id;
+        }
+        let id = NameClassId(self.classes.len() as u32);
+        self.classes.push(nc);
+        self.class_index.insert(nc, id);
+        id
+    }
+
+    /// The name class behind an id.
+    pub fn get(&self, id: NameClassId) -> NameClass {
+        self.classes[id.0 as usize]
+    }
+
+    /// Namespace URI and local name of an interned name.
+    pub fn name_parts(&self, id: NameId) -> (&str, &str) {
+        let (ns, local) = &self.names[id.0 as usize];
+        (&self.namespaces[ns.0 as usize], local)
+    }
+
+    /// The URI of an interned namespace.
+    pub fn namespace_uri(&self, id: NsId) -> &str {
+        &self.namespaces[id.0 as usize]
+    }
+
+    /// The key of a document name.
+    pub fn key(&self, ns: &str, local: &str) -> NameKey {
+        let Some(&ns_id) = self.ns_index.get(ns) else {
+            return NameKey::Other;
+        };
+        // Avoid allocating for the lookup in the common case of a hit.
+        match self.name_index.get(&(ns_id, local.to_string())) {
+            Some(&id) => NameKey::Known(id),
+            None => NameKey::OtherInNs(ns_id),
+        }
+    }
+
+    fn key_ns(&self, key: NameKey) -> Option<NsId> {
+        match key {
+            NameKey::Known(id) => Some(self.names[id.0 as usize].0),
+            NameKey::OtherInNs(ns) => Some(ns),
+            NameKey::Other => None,
+        }
+    }
+
+    /// §6.1 `contains`: whether the name class matches names with this key.
+    pub fn contains(&self, nc: NameClassId, key: NameKey) -> bool {
+        match self.get(nc) {
+            NameClass::AnyName(except) => except.is_none_or(|e| !self.contains(e, key)),
+            NameClass::NsName(ns, except) => {
+                self.key_ns(key) == Some(ns) && except.is_none_or(|e| !self.contains(e, key))
+            }
+            NameClass::Name(name) => key == NameKey::Known(name),
+            NameClass::Choice(a, b) => self.contains(a, key) || self.contains(b, key),
+        }
+    }
+
+    /// Whether some name is in both classes (§7.3, §7.4): tests each class
+    /// against representative keys of the other's interesting names.
+    pub fn overlap(&self, a: NameClassId, b: NameClassId) -> bool {
+        let mut keys = Vec::new();
+        self.representatives(a, &mut keys);
+        self.representatives(b, &mut keys);
+        keys.iter()
+            .any(|&k| self.contains(a, k) && self.contains(b, k))
+    }
+
+    fn representatives(&self, nc: NameClassId, out: &mut Vec<NameKey>) {
+        match self.get(nc) {
+            NameClass::AnyName(except) => {
+                out.push(NameKey::Other);
+                if let Some(e) = except {
+                    self.representatives(e, out);
+                }
+            }
+            NameClass::NsName(ns, except) => {
+                out.push(NameKey::OtherInNs(ns));
+                if let Some(e) = except {
+                    self.representatives(e, out);
+                }
+            }
+            NameClass::Name(name) => out.push(NameKey::Known(name)),
+            NameClass::Choice(a, b) => {
+                self.representatives(a, out);
+                self.representatives(b, out);
+            }
+        }
+    }
+
+    /// Whether the class contains finitely many names (§7.3: no anyName or
+    /// nsName).
+    pub fn is_finite(&self, nc: NameClassId) -> bool {
+        match self.get(nc) {
+            NameClass::AnyName(_) | NameClass::NsName(..) => false,
+            NameClass::Name(_) => true,
+            NameClass::Choice(a, b) => self.is_finite(a) && self.is_finite(b),
+        }
+    }
+
+    /// The names a class lists explicitly (for "expected ..." messages),
+    /// as `prefix-less` display strings; wildcards are described in words.
+    pub fn describe(&self, nc: NameClassId, out: &mut Vec<String>) {
+        match self.get(nc) {
+            NameClass::AnyName(_) => out.push("any element".to_string()),
+            NameClass::NsName(ns, _) => out.push(format!(
+                "any name in namespace \"{}\"",
+                self.namespace_uri(ns)
+            )),
+            NameClass::Name(name) => out.push(self.display_name(name)),
+            NameClass::Choice(a, b) => {
+                self.describe(a, out);
+                self.describe(b, out);
+            }
+        }
+    }
+
+    /// A name for messages: the local name, with `{ns}` when namespaced.
+    pub fn display_name(&self, name: NameId) -> String {
+        let (ns, local) = self.name_parts(name);
+        if ns.is_empty() {
+            local.to_string()
+        } else {
+            format!("{{{ns}}}{local}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_containment() {
+        let mut t = NameTable::default();
+        let a = t.name("", "a");
+        let ns = t.namespace("urn:x");
+        let name_a = t.class(NameClass::Name(a));
+        let ns_x = t.class(NameClass::NsName(ns, None));
+        let any_but_a = t.class(NameClass::AnyName(Some(name_a)));
+        assert!(t.contains(name_a, t.key("", "a")));
+        assert!(!t.contains(name_a, t.key("", "b")));
+        assert!(t.contains(ns_x, t.key("urn:x", "zz")));
+        assert!(!t.contains(any_but_a, t.key("", "a")));
+        assert!(t.contains(any_but_a, t.key("urn:other", "a")));
+        assert!(t.overlap(any_but_a, ns_x));
+        assert!(!t.overlap(any_but_a, name_a));
+    }
+}

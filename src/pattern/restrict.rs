@@ -1,0 +1,376 @@
+//! RELAX NG §7: the restrictions on the simplified schema — prohibited
+//! paths (§7.1), string sequences (§7.2), duplicate attributes (§7.3) and
+//! interleave (§7.4). They are checked on the arena, from the start pattern
+//! and every reachable element's content; each pattern is visited once per
+//! context, so shared definitions cost nothing extra.
+
+use std::collections::{HashMap, HashSet};
+
+use super::lower::SpanTable;
+use super::name::NameClassId;
+use super::{CompiledGrammar, ElementId, Pattern, PatternId};
+use crate::diagnostic::SchemaError;
+use crate::source::Span;
+
+const CODE_PATH: &str = "rngcheck::schema::prohibited_path";
+const CODE_STRING_SEQ: &str = "rngcheck::schema::string_sequence";
+const CODE_DUP_ATTR: &str = "rngcheck::schema::duplicate_attribute";
+const CODE_INTERLEAVE: &str = "rngcheck::schema::interleave_overlap";
+
+/// Where a pattern sits, for §7.1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct Ctx {
+    start: bool,
+    attribute: bool,
+    one_or_more: bool,
+    one_or_more_group: bool,
+    list: bool,
+    except: bool,
+}
+
+/// The content types of §7.2, ordered empty < complex < simple.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ContentType {
+    Empty,
+    Complex,
+    Simple,
+}
+
+fn groupable(a: ContentType, b: ContentType) -> bool {
+    a == ContentType::Empty
+        || b == ContentType::Empty
+        || (a == ContentType::Complex && b == ContentType::Complex)
+}
+
+/// Checks every §7 restriction; returns the violations found.
+pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
+    let mut checker = Checker {
+        g: grammar,
+        spans,
+        visited: HashSet::new(),
+        checked_pairs: HashSet::new(),
+        content_types: HashMap::new(),
+        attr_names: HashMap::new(),
+        elem_names: HashMap::new(),
+        has_text: HashMap::new(),
+        elements_seen: HashSet::new(),
+        element_queue: Vec::new(),
+        errors: Vec::new(),
+        current_element: None,
+    };
+    checker.run();
+    checker.errors
+}
+
+struct Checker<'g> {
+    g: &'g CompiledGrammar,
+    spans: &'g SpanTable,
+    visited: HashSet<(PatternId, Ctx)>,
+    checked_pairs: HashSet<PatternId>,
+    content_types: HashMap<PatternId, Option<ContentType>>,
+    attr_names: HashMap<PatternId, Vec<NameClassId>>,
+    elem_names: HashMap<PatternId, Vec<NameClassId>>,
+    has_text: HashMap<PatternId, bool>,
+    elements_seen: HashSet<ElementId>,
+    element_queue: Vec<ElementId>,
+    errors: Vec<SchemaError>,
+    current_element: Option<ElementId>,
+}
+
+impl Checker<'_> {
+    fn run(&mut self) {
+        let start_ctx = Ctx {
+            start: true,
+            ..Ctx::default()
+        };
+        self.visit(self.g.start, start_ctx);
+        while let Some(e) = self.element_queue.pop() {
+            self.current_element = Some(e);
+            let content = self.g.element(e).content;
+            self.visit(content, Ctx::default());
+            if self.content_type(content).is_none() {
+                let span = self.spans.elements.get(e.0 as usize).copied();
+                self.report(CODE_STRING_SEQ, "the content of this element groups data or values with other content (RELAX NG §7.2)", span);
+            }
+        }
+    }
+
+    fn span_of(&self, p: PatternId) -> Option<Span> {
+        self.spans.patterns.get(&p).copied().or_else(|| {
+            self.current_element
+                .and_then(|e| self.spans.elements.get(e.0 as usize).copied())
+        })
+    }
+
+    fn report(&mut self, code: &'static str, message: &str, span: Option<Span>) {
+        // One report per place and rule is enough.
+        if self.errors.iter().any(|e| e.span == span && e.code == code) {
+            return;
+        }
+        self.errors.push(SchemaError::new(code, message, span));
+    }
+
+    fn prohibit(&mut self, p: PatternId, what: &str, path: &str) {
+        let span = self.span_of(p);
+        self.report(
+            CODE_PATH,
+            &format!("{what} is not allowed {path} (RELAX NG §7.1)"),
+            span,
+        );
+    }
+
+    /// §7.1 over the pattern tree (elements are leaves), plus the §7.3/7.4
+    /// pairwise checks at each group and interleave.
+    fn visit(&mut self, root: PatternId, root_ctx: Ctx) {
+        let mut stack = vec![(root, root_ctx)];
+        while let Some((p, ctx)) = stack.pop() {
+            if !self.visited.insert((p, ctx)) {
+                continue;
+            }
+            match self.g.arena.get(p) {
+                Pattern::NotAllowed | Pattern::After(..) => {}
+                Pattern::Empty => {
+                    if ctx.except {
+                        self.prohibit(p, "empty", "inside data/except");
+                    } else if ctx.start {
+                        self.prohibit(p, "empty", "in start");
+                    }
+                }
+                Pattern::Text => {
+                    if ctx.list {
+                        self.prohibit(p, "text", "inside list");
+                    } else if ctx.except {
+                        self.prohibit(p, "text", "inside data/except");
+                    } else if ctx.start {
+                        self.prohibit(p, "text", "in start");
+                    }
+                }
+                Pattern::Data(_) | Pattern::Value(_) => {
+                    if ctx.start {
+                        self.prohibit(p, "data or value", "in start");
+                    }
+                }
+                Pattern::DataExcept(_, except) => {
+                    if ctx.start {
+                        self.prohibit(p, "data", "in start");
+                    }
+                    stack.push((
+                        except,
+                        Ctx {
+                            except: true,
+                            ..ctx
+                        },
+                    ));
+                }
+                Pattern::List(inner) => {
+                    if ctx.list {
+                        self.prohibit(p, "list", "inside list");
+                    } else if ctx.except {
+                        self.prohibit(p, "list", "inside data/except");
+                    } else if ctx.start {
+                        self.prohibit(p, "list", "in start");
+                    }
+                    stack.push((inner, Ctx { list: true, ..ctx }));
+                }
+                Pattern::Attribute(nc, value) => {
+                    if ctx.attribute {
+                        self.prohibit(p, "attribute", "inside attribute");
+                    } else if ctx.one_or_more_group {
+                        self.prohibit(
+                            p,
+                            "attribute",
+                            "inside oneOrMore//group or oneOrMore//interleave",
+                        );
+                    } else if ctx.list {
+                        self.prohibit(p, "attribute", "inside list");
+                    } else if ctx.except {
+                        self.prohibit(p, "attribute", "inside data/except");
+                    } else if ctx.start {
+                        self.prohibit(p, "attribute", "in start");
+                    }
+                    if !ctx.one_or_more && !self.g.names.is_finite(nc) {
+                        let span = self.span_of(p);
+                        self.report(CODE_DUP_ATTR, "an attribute with anyName or nsName must be inside oneOrMore (RELAX NG §7.3)", span);
+                    }
+                    stack.push((
+                        value,
+                        Ctx {
+                            attribute: true,
+                            ..ctx
+                        },
+                    ));
+                }
+                Pattern::Element(e) => {
+                    if ctx.attribute {
+                        self.prohibit(p, "element", "inside attribute");
+                    } else if ctx.list {
+                        self.prohibit(p, "element", "inside list");
+                    } else if ctx.except {
+                        self.prohibit(p, "element", "inside data/except");
+                    }
+                    if self.elements_seen.insert(e) {
+                        self.element_queue.push(e);
+                    }
+                }
+                Pattern::OneOrMore(inner) => {
+                    if ctx.except {
+                        self.prohibit(p, "oneOrMore", "inside data/except");
+                    } else if ctx.start {
+                        self.prohibit(p, "oneOrMore", "in start");
+                    }
+                    stack.push((
+                        inner,
+                        Ctx {
+                            one_or_more: true,
+                            ..ctx
+                        },
+                    ));
+                }
+                Pattern::Choice(a, b) => {
+                    stack.push((b, ctx));
+                    stack.push((a, ctx));
+                }
+                Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                    let is_interleave = matches!(self.g.arena.get(p), Pattern::Interleave(..));
+                    let name = if is_interleave { "interleave" } else { "group" };
+                    if ctx.except {
+                        self.prohibit(p, name, "inside data/except");
+                    } else if ctx.start {
+                        self.prohibit(p, name, "in start");
+                    } else if is_interleave && ctx.list {
+                        self.prohibit(p, name, "inside list");
+                    }
+                    if !ctx.list && !ctx.except && self.checked_pairs.insert(p) {
+                        self.check_pair(p, a, b, is_interleave);
+                    }
+                    let inner = Ctx {
+                        one_or_more_group: ctx.one_or_more,
+                        ..ctx
+                    };
+                    stack.push((b, inner));
+                    stack.push((a, inner));
+                }
+            }
+        }
+    }
+
+    /// §7.3 (and §7.4 for interleave) for the two halves of `p`.
+    fn check_pair(&mut self, p: PatternId, a: PatternId, b: PatternId, is_interleave: bool) {
+        let attrs_a = self.attribute_names(a);
+        let attrs_b = self.attribute_names(b);
+        if attrs_a
+            .iter()
+            .any(|&x| attrs_b.iter().any(|&y| self.g.names.overlap(x, y)))
+        {
+            let span = self.span_of(p);
+            self.report(
+                CODE_DUP_ATTR,
+                "the same attribute can occur twice here (RELAX NG §7.3)",
+                span,
+            );
+        }
+        if !is_interleave {
+            return;
+        }
+        let elems_a = self.element_names(a);
+        let elems_b = self.element_names(b);
+        if elems_a
+            .iter()
+            .any(|&x| elems_b.iter().any(|&y| self.g.names.overlap(x, y)))
+        {
+            let span = self.span_of(p);
+            self.report(
+                CODE_INTERLEAVE,
+                "both sides of this interleave can start with the same element (RELAX NG §7.4)",
+                span,
+            );
+        }
+        if self.contains_text(a) && self.contains_text(b) {
+            let span = self.span_of(p);
+            self.report(
+                CODE_INTERLEAVE,
+                "both sides of this interleave contain text (RELAX NG §7.4)",
+                span,
+            );
+        }
+    }
+
+    /// §7.2 content type (None: the pattern has none).
+    fn content_type(&mut self, p: PatternId) -> Option<ContentType> {
+        if let Some(&ct) = self.content_types.get(&p) {
+            return ct;
+        }
+        let ct = match self.g.arena.get(p) {
+            Pattern::NotAllowed | Pattern::Empty | Pattern::After(..) => Some(ContentType::Empty),
+            Pattern::Text | Pattern::Element(_) => Some(ContentType::Complex),
+            Pattern::Data(_) | Pattern::Value(_) | Pattern::List(_) => Some(ContentType::Simple),
+            Pattern::DataExcept(_, e) => self.content_type(e).map(|_| ContentType::Simple),
+            Pattern::Attribute(_, v) => self.content_type(v).map(|_| ContentType::Empty),
+            Pattern::Choice(a, b) => {
+                let (a, b) = (self.content_type(a), self.content_type(b));
+                a.zip(b).map(|(a, b)| a.max(b))
+            }
+            Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                let (a, b) = (self.content_type(a), self.content_type(b));
+                a.zip(b)
+                    .filter(|&(a, b)| groupable(a, b))
+                    .map(|(a, b)| a.max(b))
+            }
+            Pattern::OneOrMore(a) => self.content_type(a).filter(|&a| groupable(a, a)),
+        };
+        self.content_types.insert(p, ct);
+        ct
+    }
+
+    fn attribute_names(&mut self, p: PatternId) -> Vec<NameClassId> {
+        if let Some(v) = self.attr_names.get(&p) {
+            return v.clone();
+        }
+        let v = match self.g.arena.get(p) {
+            Pattern::Attribute(nc, _) => vec![nc],
+            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                let mut v = self.attribute_names(a);
+                v.extend(self.attribute_names(b));
+                v
+            }
+            Pattern::OneOrMore(a) => self.attribute_names(a),
+            _ => Vec::new(),
+        };
+        self.attr_names.insert(p, v.clone());
+        v
+    }
+
+    fn element_names(&mut self, p: PatternId) -> Vec<NameClassId> {
+        if let Some(v) = self.elem_names.get(&p) {
+            return v.clone();
+        }
+        let v = match self.g.arena.get(p) {
+            Pattern::Element(e) => vec![self.g.element(e).name],
+            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                let mut v = self.element_names(a);
+                v.extend(self.element_names(b));
+                v
+            }
+            Pattern::OneOrMore(a) => self.element_names(a),
+            _ => Vec::new(),
+        };
+        self.elem_names.insert(p, v.clone());
+        v
+    }
+
+    fn contains_text(&mut self, p: PatternId) -> bool {
+        if let Some(&t) = self.has_text.get(&p) {
+            return t;
+        }
+        let t = match self.g.arena.get(p) {
+            Pattern::Text => true,
+            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                self.contains_text(a) || self.contains_text(b)
+            }
+            Pattern::OneOrMore(a) => self.contains_text(a),
+            _ => false,
+        };
+        self.has_text.insert(p, t);
+        t
+    }
+}

@@ -1,0 +1,123 @@
+//! The compiled schema: the pipeline's public entry point.
+
+use std::path::Path;
+
+use crate::diagnostic::{DocError, SchemaError};
+use crate::loader::{FsLoader, Loader};
+use crate::pattern::{lower, restrict, CompiledGrammar};
+use crate::simplify::include::Resolver;
+use crate::source::SourceMap;
+use crate::syntax::SyntaxKind;
+use crate::validate::{events, Validator};
+
+/// A schema, loaded, simplified, checked and compiled. Immutable and
+/// `Sync`: share one between threads, with one [`Validator`] per thread.
+#[derive(Debug)]
+pub struct Schema {
+    grammar: CompiledGrammar,
+    sources: SourceMap,
+}
+
+/// Why a schema could not be compiled: every error found, with the files
+/// they point into.
+#[derive(Debug)]
+pub struct SchemaErrors {
+    /// The errors, in the order found.
+    pub errors: Vec<SchemaError>,
+    /// The schema files that were read (for rendering spans).
+    pub sources: SourceMap,
+}
+
+impl Schema {
+    /// Loads the schema at `path` from the file system (syntax by extension).
+    pub fn load(path: &Path) -> Result<Schema, SchemaErrors> {
+        Schema::load_with(path, &mut FsLoader, None)
+    }
+
+    /// Loads the schema at `path` through `loader`; `syntax` forces one
+    /// syntax for every file, otherwise the extension decides.
+    pub fn load_with(
+        path: &Path,
+        loader: &mut dyn Loader,
+        syntax: Option<SyntaxKind>,
+    ) -> Result<Schema, SchemaErrors> {
+        let mut sources = SourceMap::new();
+        let href = path.to_string_lossy();
+        let file = match loader.load(&mut sources, None, &href) {
+            Ok(file) => file,
+            Err(message) => {
+                let errors = vec![SchemaError::new("rngcheck::schema::load", message, None)];
+                return Err(SchemaErrors { errors, sources });
+            }
+        };
+        let mut resolver = Resolver::new(&mut sources, loader);
+        resolver.forced_syntax = syntax;
+        let root = resolver.resolve_file(file, "");
+        let mut errors = std::mem::take(&mut resolver.errors);
+        let Some(root) = root else {
+            return Err(SchemaErrors { errors, sources });
+        };
+        if !errors.is_empty() {
+            return Err(SchemaErrors { errors, sources });
+        }
+        let (grammar, spans, lower_errors) = lower::lower(&root);
+        errors.extend(lower_errors);
+        if errors.is_empty() {
+            errors.extend(restrict::check(&grammar, &spans));
+        }
+        if errors.is_empty() {
+            Ok(Schema { grammar, sources })
+        } else {
+            Err(SchemaErrors { errors, sources })
+        }
+    }
+
+    /// The schema files read.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// The compiled grammar.
+    pub fn grammar(&self) -> &CompiledGrammar {
+        &self.grammar
+    }
+
+    /// A validator for this schema (one per thread; reuse it).
+    pub fn validator(&self) -> Validator<'_> {
+        Validator::new(&self.grammar)
+    }
+}
+
+/// The verdict on one document's text.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Valid.
+    Valid,
+    /// Well-formed but invalid: every error found.
+    Invalid(Vec<DocError>),
+    /// Not well-formed XML.
+    NotWellFormed(DocError),
+}
+
+impl Outcome {
+    /// Whether the document is valid.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Outcome::Valid)
+    }
+}
+
+/// Validates one document's text with `validator`.
+pub fn validate_text(validator: &mut Validator, text: &str) -> Outcome {
+    let doc = match events::parse_document(text) {
+        Ok(doc) => doc,
+        Err(e) => return Outcome::NotWellFormed(e),
+    };
+    validator.reset();
+    events::feed(&doc, validator);
+    let errors = validator.finish();
+    if errors.is_empty() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid(errors)
+    }
+}

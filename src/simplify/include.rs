@@ -1,0 +1,241 @@
+//! RELAX NG §4.5–4.7: `externalRef` and `include` replaced by the patterns
+//! and grammars of the files they name, recursively, with cycle detection.
+
+use crate::diagnostic::SchemaError;
+use crate::loader::Loader;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::{Component, ComponentKind, Pattern, PatternKind};
+use crate::syntax::{self, SyntaxKind};
+
+const CODE_LOAD: &str = "rngcheck::schema::load";
+const CODE_CYCLE: &str = "rngcheck::schema::include_cycle";
+const CODE_INCLUDE: &str = "rngcheck::schema::include";
+
+/// Follows references between files.
+pub struct Resolver<'a> {
+    /// Where files are registered.
+    pub sources: &'a mut SourceMap,
+    /// Where they come from.
+    pub loader: &'a mut dyn Loader,
+    /// The chain of files being resolved (for cycles and for messages).
+    stack: Vec<FileId>,
+    /// Everything that went wrong.
+    pub errors: Vec<SchemaError>,
+    /// Forces one syntax for every file (`--compact`), else by extension.
+    pub forced_syntax: Option<SyntaxKind>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver over `sources`, reading through `loader`.
+    pub fn new(sources: &'a mut SourceMap, loader: &'a mut dyn Loader) -> Resolver<'a> {
+        Resolver {
+            sources,
+            loader,
+            stack: Vec::new(),
+            errors: Vec::new(),
+            forced_syntax: None,
+        }
+    }
+
+    /// Parses `file` and everything it refers to into one tree.
+    pub fn resolve_file(&mut self, file: FileId, inherited_ns: &str) -> Option<Pattern> {
+        let syntax = self
+            .forced_syntax
+            .unwrap_or_else(|| SyntaxKind::from_path(self.sources.file(file).path()));
+        let pattern = match syntax::parse_file(self.sources, file, syntax, inherited_ns) {
+            Ok(p) => p,
+            Err(errors) => {
+                self.errors.extend(errors);
+                return None;
+            }
+        };
+        self.stack.push(file);
+        let resolved = self.pattern(pattern);
+        self.stack.pop();
+        Some(resolved)
+    }
+
+    /// Loads `href` (relative to the file of `span`), refusing cycles.
+    fn load(&mut self, span: Span, href: &str) -> Option<FileId> {
+        let file = match self.loader.load(self.sources, Some(span.file), href) {
+            Ok(file) => file,
+            Err(message) => {
+                self.errors
+                    .push(SchemaError::new(CODE_LOAD, message, Some(span)));
+                return None;
+            }
+        };
+        if let Some(pos) = self.stack.iter().position(|&f| f == file) {
+            let chain: Vec<String> = self.stack[pos..]
+                .iter()
+                .chain(std::iter::once(&file))
+                .map(|&f| self.sources.file(f).path().display().to_string())
+                .collect();
+            self.errors.push(SchemaError::new(
+                CODE_CYCLE,
+                format!("include cycle: {}", chain.join(" → ")),
+                Some(span),
+            ));
+            return None;
+        }
+        Some(file)
+    }
+
+    fn patterns(&mut self, ps: Vec<Pattern>) -> Vec<Pattern> {
+        ps.into_iter().map(|p| self.pattern(p)).collect()
+    }
+
+    fn pattern(&mut self, p: Pattern) -> Pattern {
+        let span = p.span;
+        let kind = match p.kind {
+            PatternKind::ExternalRef { href, ns } => {
+                let resolved = self
+                    .load(span, &href)
+                    .and_then(|file| self.resolve_file(file, &ns));
+                return resolved.unwrap_or(Pattern {
+                    kind: PatternKind::NotAllowed,
+                    span,
+                });
+            }
+            PatternKind::Element { name, content } => PatternKind::Element {
+                name,
+                content: self.patterns(content),
+            },
+            PatternKind::Attribute { name, value } => PatternKind::Attribute {
+                name,
+                value: value.map(|v| Box::new(self.pattern(*v))),
+            },
+            PatternKind::Group(ps) => PatternKind::Group(self.patterns(ps)),
+            PatternKind::Interleave(ps) => PatternKind::Interleave(self.patterns(ps)),
+            PatternKind::Choice(ps) => PatternKind::Choice(self.patterns(ps)),
+            PatternKind::Optional(ps) => PatternKind::Optional(self.patterns(ps)),
+            PatternKind::ZeroOrMore(ps) => PatternKind::ZeroOrMore(self.patterns(ps)),
+            PatternKind::OneOrMore(ps) => PatternKind::OneOrMore(self.patterns(ps)),
+            PatternKind::List(ps) => PatternKind::List(self.patterns(ps)),
+            PatternKind::Mixed(ps) => PatternKind::Mixed(self.patterns(ps)),
+            PatternKind::Data {
+                datatype,
+                params,
+                except,
+            } => PatternKind::Data {
+                datatype,
+                params,
+                except: except.map(|ps| self.patterns(ps)),
+            },
+            PatternKind::Grammar(mut g) => {
+                g.components = self.components(g.components);
+                PatternKind::Grammar(g)
+            }
+            other => other,
+        };
+        Pattern { kind, span }
+    }
+
+    fn components(&mut self, cs: Vec<Component>) -> Vec<Component> {
+        cs.into_iter().filter_map(|c| self.component(c)).collect()
+    }
+
+    fn component(&mut self, c: Component) -> Option<Component> {
+        let span = c.span;
+        let kind = match c.kind {
+            ComponentKind::Start { combine, pattern } => ComponentKind::Start {
+                combine,
+                pattern: self.pattern(pattern),
+            },
+            ComponentKind::Define {
+                name,
+                combine,
+                patterns,
+            } => ComponentKind::Define {
+                name,
+                combine,
+                patterns: self.patterns(patterns),
+            },
+            ComponentKind::Div(cs) => ComponentKind::Div(self.components(cs)),
+            ComponentKind::Include {
+                href,
+                ns,
+                components,
+            } => {
+                let overrides = self.components(components);
+                let included = self.include(span, &href, &ns, &overrides)?;
+                ComponentKind::Div(included.into_iter().chain(overrides).collect())
+            }
+        };
+        Some(Component { kind, span })
+    }
+
+    /// §4.7: the included grammar's components, less those the include
+    /// overrides.
+    fn include(
+        &mut self,
+        span: Span,
+        href: &str,
+        ns: &str,
+        overrides: &[Component],
+    ) -> Option<Vec<Component>> {
+        let file = self.load(span, href)?;
+        let pattern = self.resolve_file(file, ns)?;
+        let PatternKind::Grammar(grammar) = pattern.kind else {
+            self.errors.push(SchemaError::new(
+                CODE_INCLUDE,
+                format!("the included file \"{href}\" must contain a grammar"),
+                Some(span),
+            ));
+            return None;
+        };
+        let mut components = grammar.components;
+        let mut override_names = Vec::new();
+        let mut overrides_start = false;
+        collect_overrides(overrides, &mut override_names, &mut overrides_start);
+        if overrides_start
+            && !remove_components(&mut components, &|k| {
+                matches!(k, ComponentKind::Start { .. })
+            })
+        {
+            self.errors.push(SchemaError::new(
+                CODE_INCLUDE,
+                format!("the include of \"{href}\" overrides start, but the included grammar has no start (RELAX NG §4.7)"),
+                Some(span),
+            ));
+        }
+        for name in override_names {
+            let removed = remove_components(
+                &mut components,
+                &|k| matches!(k, ComponentKind::Define { name: n, .. } if *n == name),
+            );
+            if !removed {
+                self.errors.push(SchemaError::new(
+                    CODE_INCLUDE,
+                    format!("the include of \"{href}\" overrides \"{name}\", which the included grammar does not define (RELAX NG §4.7)"),
+                    Some(span),
+                ));
+            }
+        }
+        Some(components)
+    }
+}
+
+fn collect_overrides(cs: &[Component], names: &mut Vec<String>, start: &mut bool) {
+    for c in cs {
+        match &c.kind {
+            ComponentKind::Start { .. } => *start = true,
+            ComponentKind::Define { name, .. } => names.push(name.clone()),
+            ComponentKind::Div(inner) => collect_overrides(inner, names, start),
+            ComponentKind::Include { .. } => {}
+        }
+    }
+}
+
+/// Removes the matching components (looking into `div`s); whether any were.
+fn remove_components(cs: &mut Vec<Component>, matches: &dyn Fn(&ComponentKind) -> bool) -> bool {
+    let before = cs.len();
+    cs.retain(|c| !matches(&c.kind));
+    let mut removed = cs.len() != before;
+    for c in cs.iter_mut() {
+        if let ComponentKind::Div(inner) = &mut c.kind {
+            removed |= remove_components(inner, matches);
+        }
+    }
+    removed
+}

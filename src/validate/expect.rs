@@ -1,0 +1,190 @@
+//! What would have been accepted: computed only after a failure, never on
+//! the success path.
+
+use std::collections::HashSet;
+
+use crate::datatype::Context;
+use crate::derive::Deriver;
+use crate::pattern::{Pattern, PatternArena, PatternId};
+
+/// Names of the elements that could start now (inside the current element:
+/// only the first component of each `After` counts).
+pub fn startable_elements(d: &Deriver, p: PatternId) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        match d.arena.get(p) {
+            Pattern::Element(e) => d
+                .grammar
+                .names
+                .describe(d.grammar.element(e).name, &mut out),
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Pattern::Group(a, b) => {
+                if d.nullable(a) {
+                    stack.push(b);
+                }
+                stack.push(a);
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
+            _ => {}
+        }
+    }
+    dedup_sorted(out)
+}
+
+/// Whether text (or data) could come now.
+pub fn expects_text(d: &Deriver, p: PatternId) -> bool {
+    let mut seen = HashSet::new();
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        match d.arena.get(p) {
+            Pattern::Text
+            | Pattern::Data(_)
+            | Pattern::DataExcept(..)
+            | Pattern::Value(_)
+            | Pattern::List(_) => return true,
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Pattern::Group(a, b) => {
+                if d.nullable(a) {
+                    stack.push(b);
+                }
+                stack.push(a);
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Attributes still required before the start tag closes: those of each
+/// pending alternative, when every alternative needs one.
+pub fn missing_attributes(d: &mut Deriver, p: PatternId) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        match d.arena.get(p) {
+            Pattern::Attribute(nc, _) => d.grammar.names.describe(nc, &mut out),
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
+            _ => {}
+        }
+    }
+    // Prefer the attributes whose addition alone would let the tag close.
+    let out = dedup_sorted(out);
+    if out.len() <= 1 {
+        return out;
+    }
+    let sufficient: Vec<String> = out
+        .iter()
+        .filter(|name| attribute_key(d, name).is_some_and(|k| closes_with(d, p, k)))
+        .cloned()
+        .collect();
+    if sufficient.is_empty() {
+        out
+    } else {
+        sufficient
+    }
+}
+
+fn attribute_key(d: &Deriver, display: &str) -> Option<crate::pattern::NameKey> {
+    let (ns, local) = match display.strip_prefix('{').and_then(|r| r.split_once('}')) {
+        Some((ns, local)) => (ns, local),
+        None => ("", display),
+    };
+    match d.grammar.names.key(ns, local) {
+        key @ crate::pattern::NameKey::Known(_) => Some(key),
+        _ => None,
+    }
+}
+
+/// Whether giving just the attribute `key` (with any value) lets the start
+/// tag close.
+fn closes_with(d: &mut Deriver, p: PatternId, key: crate::pattern::NameKey) -> bool {
+    let with = d.att_start(p, key);
+    let with = d.att_end_any(with);
+    d.start_tag_close(with) != PatternArena::NOT_ALLOWED
+}
+
+/// Why an attribute value or text failed: the literals it could have been,
+/// or the datatype's own reason.
+pub fn value_reason(
+    d: &Deriver,
+    p: PatternId,
+    s: &str,
+    ctx: &dyn Context,
+) -> (String, Vec<String>) {
+    let mut literals = Vec::new();
+    let mut reasons = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        match d.arena.get(p) {
+            Pattern::Value(v) => literals.push(d.grammar.values[v.0 as usize].literal.clone()),
+            Pattern::Data(dt) | Pattern::DataExcept(dt, _) => {
+                if let Err(invalid) = d.grammar.datatypes[dt.0 as usize].check(s, ctx) {
+                    reasons.push(invalid.reason);
+                }
+            }
+            Pattern::List(_) => reasons.push("must be a list of valid tokens".to_string()),
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Pattern::Group(a, b) => {
+                if d.nullable(a) {
+                    stack.push(b);
+                }
+                stack.push(a);
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
+            _ => {}
+        }
+    }
+    let literals = dedup_sorted_keep_order(literals);
+    let mut parts = Vec::new();
+    if !literals.is_empty() {
+        parts.push(format!(
+            "must be equal to {}",
+            crate::diagnostic::quoted_alternatives(&literals)
+        ));
+    }
+    parts.extend(dedup_sorted_keep_order(reasons));
+    (parts.join(" or "), literals)
+}
+
+fn dedup_sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn dedup_sorted_keep_order(v: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut out: Vec<String> = v.into_iter().filter(|s| seen.insert(s.clone())).collect();
+    out.sort();
+    out
+}

@@ -1,0 +1,307 @@
+//! Validation of one document: a stream of events in, errors out.
+//!
+//! The [`Validator`] knows no files and no tree: it is fed start tags,
+//! attributes, text and end tags (each with its byte range) by
+//! [`events`], and keeps only the current pattern and a stack of open
+//! elements. On an error it records a [`DocError`], recovers (ignores the
+//! attribute, text or element, or ends the element anyway) and silences the
+//! cascade, so one run reports each independent problem.
+
+pub mod events;
+mod expect;
+
+use std::ops::Range;
+
+use crate::datatype::{Context, NoContext};
+use crate::derive::{is_whitespace, Deriver};
+use crate::diagnostic::DocError;
+use crate::pattern::{CompiledGrammar, NameKey, PatternArena, PatternId};
+
+/// An open element.
+struct Frame {
+    /// Its name as written, for messages.
+    qname: String,
+    /// Its start tag.
+    span: Range<usize>,
+    /// The pattern before it started, and its key: enough to recover past it.
+    before: PatternId,
+    key: NameKey,
+    /// Whether a child element has started.
+    has_child_element: bool,
+    /// Whether non-whitespace text has been matched.
+    had_text: bool,
+    /// Whitespace-only text seen so far (matters only if it is all there is).
+    pending_space: String,
+    /// Inside an element that was not allowed: nothing below is checked.
+    skipped: bool,
+}
+
+/// Validates documents against one compiled grammar. One per thread; reuse
+/// it across documents so its memo keeps paying off.
+pub struct Validator<'s> {
+    deriver: Deriver<'s>,
+    pattern: PatternId,
+    frames: Vec<Frame>,
+    errors: Vec<DocError>,
+    max_errors: usize,
+}
+
+impl<'s> Validator<'s> {
+    /// A validator for `grammar`.
+    pub fn new(grammar: &'s CompiledGrammar) -> Validator<'s> {
+        Validator {
+            deriver: Deriver::new(grammar),
+            pattern: grammar.start,
+            frames: Vec::new(),
+            errors: Vec::new(),
+            max_errors: usize::MAX,
+        }
+    }
+
+    /// Stops recording after `n` errors in one document.
+    pub fn set_max_errors(&mut self, n: usize) {
+        self.max_errors = n.max(1);
+    }
+
+    /// Prepares for a new document.
+    pub fn reset(&mut self) {
+        self.deriver.trim();
+        self.pattern = self.deriver.grammar.start;
+        self.frames.clear();
+        self.errors.clear();
+    }
+
+    fn report(&mut self, error: DocError) {
+        if self.errors.len() < self.max_errors {
+            self.errors.push(error);
+        }
+    }
+
+    /// Whether an earlier error already explains a failure here (the
+    /// pattern is `notAllowed` only after an error we could not recover from).
+    fn silenced(&self) -> bool {
+        self.pattern == PatternArena::NOT_ALLOWED && !self.errors.is_empty()
+    }
+
+    fn in_skipped(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.skipped)
+    }
+
+    /// A start tag's name. `ns`/`local` are the expanded name, `qname` as
+    /// written; `span` is the start tag.
+    pub fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
+        let key = self.deriver.grammar.names.key(ns, local);
+        if self.in_skipped() {
+            self.push_frame(qname, span, self.pattern, key, true);
+            return;
+        }
+        if let Some(parent) = self.frames.last_mut() {
+            parent.has_child_element = true;
+            parent.pending_space.clear();
+        }
+        let before = self.pattern;
+        let next = self.deriver.start_tag_open(before, key);
+        if next != PatternArena::NOT_ALLOWED {
+            self.pattern = next;
+            self.push_frame(qname, span, before, key, false);
+            return;
+        }
+        if !self.silenced() {
+            let error = self.unexpected_element_error(qname, key, span.clone());
+            self.report(error);
+        }
+        self.push_frame(qname, span, before, key, true);
+    }
+
+    fn unexpected_element_error(
+        &mut self,
+        qname: &str,
+        key: NameKey,
+        span: Range<usize>,
+    ) -> DocError {
+        let expected = expect::startable_elements(&self.deriver, self.pattern);
+        if self.frames.is_empty() {
+            return DocError::bad_root(qname, expected, span);
+        }
+        if key == NameKey::Other || matches!(key, NameKey::OtherInNs(_)) {
+            if expected.is_empty() {
+                return DocError::unknown_element(qname, expected, span);
+            }
+        }
+        let at_end = self.deriver.end_tag(self.pattern) != PatternArena::NOT_ALLOWED;
+        DocError::unexpected_element(qname, expected, at_end, span)
+    }
+
+    fn push_frame(
+        &mut self,
+        qname: &str,
+        span: Range<usize>,
+        before: PatternId,
+        key: NameKey,
+        skipped: bool,
+    ) {
+        self.frames.push(Frame {
+            qname: qname.to_string(),
+            span,
+            before,
+            key,
+            has_child_element: false,
+            had_text: false,
+            pending_space: String::new(),
+            skipped,
+        });
+    }
+
+    /// One attribute of the current start tag.
+    pub fn attribute(
+        &mut self,
+        ns: &str,
+        local: &str,
+        qname: &str,
+        value: &str,
+        span: Range<usize>,
+        ctx: &dyn Context,
+    ) {
+        if self.in_skipped() || self.silenced() {
+            return;
+        }
+        let key = self.deriver.grammar.names.key(ns, local);
+        let started = self.deriver.att_start(self.pattern, key);
+        if started == PatternArena::NOT_ALLOWED {
+            self.report(DocError::unexpected_attribute(qname, span));
+            return;
+        }
+        let valued = self.deriver.att_value(started, value, ctx);
+        let ended = self.deriver.att_end(valued);
+        if ended != PatternArena::NOT_ALLOWED {
+            self.pattern = ended;
+            return;
+        }
+        let (reason, expected) = expect::value_reason(&self.deriver, started, value, ctx);
+        self.report(DocError::invalid_attribute_value(
+            qname, &reason, expected, span,
+        ));
+        self.pattern = self.deriver.att_end_any(started);
+    }
+
+    /// The end of the current start tag (`>` or `/>`).
+    pub fn start_tag_close(&mut self) {
+        if self.in_skipped() || self.silenced() {
+            return;
+        }
+        let closed = self.deriver.start_tag_close(self.pattern);
+        if closed != PatternArena::NOT_ALLOWED {
+            self.pattern = closed;
+            return;
+        }
+        let missing = expect::missing_attributes(&mut self.deriver, self.pattern);
+        if let Some(frame) = self.frames.last() {
+            let error = DocError::missing_attribute(&frame.qname, missing, frame.span.clone());
+            self.report(error);
+        }
+        self.pattern = self.deriver.start_tag_close_recover(self.pattern);
+    }
+
+    /// A run of character data (adjacent text and CDATA merged, comments
+    /// and processing instructions removed), with its range and the
+    /// namespace context of its element.
+    pub fn text(&mut self, text: &str, span: Range<usize>, ctx: &dyn Context) {
+        if self.in_skipped() {
+            return;
+        }
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
+        if is_whitespace(text) {
+            // §6.2.7/Clark: whitespace between elements is stripped; only a
+            // lone whitespace child counts, and that is settled at the end tag.
+            if !frame.has_child_element && !frame.had_text {
+                frame.pending_space.push_str(text);
+            }
+            return;
+        }
+        frame.had_text = true;
+        frame.pending_space.clear();
+        if self.silenced() {
+            return;
+        }
+        let next = self.deriver.text(self.pattern, text, ctx);
+        if next != PatternArena::NOT_ALLOWED {
+            self.pattern = next;
+            return;
+        }
+        let error = if expect::expects_text(&self.deriver, self.pattern) {
+            let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
+            let element = self.frames.last().map(|f| f.qname.as_str()).unwrap_or("");
+            DocError::invalid_text(element, &reason, expected, span)
+        } else {
+            DocError::text_not_allowed(span)
+        };
+        self.report(error);
+    }
+
+    /// The end of the current element; `span` is its end tag (or the
+    /// empty-element tag).
+    pub fn end_tag(&mut self, span: Range<usize>) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        if frame.skipped {
+            if !self.in_skipped() {
+                // The element that was not allowed: carry on as before it.
+                self.pattern = frame.before;
+            }
+            return;
+        }
+        if !frame.has_child_element && !frame.had_text {
+            // Clark: an element whose only content is empty or whitespace
+            // has one text child, which may match or be ignored.
+            let with_text = self
+                .deriver
+                .text(self.pattern, &frame.pending_space, &NoContext);
+            if !self.silenced() {
+                self.pattern = self.deriver.arena.choice(self.pattern, with_text);
+            }
+        }
+        if self.silenced() {
+            self.pattern = self.recover_past(&frame);
+            return;
+        }
+        let ended = self.deriver.end_tag(self.pattern);
+        if ended != PatternArena::NOT_ALLOWED {
+            self.pattern = ended;
+            return;
+        }
+        let expected = expect::startable_elements(&self.deriver, self.pattern);
+        let wants_text = expect::expects_text(&self.deriver, self.pattern);
+        let at = if span.is_empty() {
+            frame.span.clone()
+        } else {
+            span
+        };
+        self.report(DocError::incomplete_element(
+            &frame.qname,
+            expected,
+            wants_text,
+            at,
+        ));
+        let recovered = self.deriver.end_tag_recover(self.pattern);
+        self.pattern = if recovered == PatternArena::NOT_ALLOWED {
+            self.recover_past(&frame)
+        } else {
+            recovered
+        };
+    }
+
+    /// The pattern after `frame`'s element, as if it had been valid.
+    fn recover_past(&mut self, frame: &Frame) -> PatternId {
+        let opened = self.deriver.start_tag_open(frame.before, frame.key);
+        let closed = self.deriver.start_tag_close_recover(opened);
+        self.deriver.end_tag_recover(closed)
+    }
+
+    /// Ends the document; returns its errors (empty when valid).
+    pub fn finish(&mut self) -> Vec<DocError> {
+        std::mem::take(&mut self.errors)
+    }
+}
