@@ -4,7 +4,7 @@
 /// hexBinary: an even number of hex digits, nothing else.
 pub fn parse_hex(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     bytes
@@ -39,7 +39,7 @@ fn base64_digit(b: u8) -> Option<u8> {
 /// character before padding must leave the unused bits zero.
 pub fn parse_base64(text: &str) -> Option<Vec<u8>> {
     let chars: Vec<u8> = text.bytes().filter(|&b| b != b' ').collect();
-    if chars.len() % 4 != 0 {
+    if !chars.len().is_multiple_of(4) {
         return None;
     }
     let padding = chars.iter().rev().take_while(|&&b| b == b'=').count();

@@ -32,7 +32,9 @@ use super::{Context, DatatypeError, IdKind, Invalid, Param};
 pub struct XsdType {
     name: &'static str,
     base: Base,
-    facets: Facets,
+    /// Boxed: facets hold bound values and are rarely present, and a
+    /// `Datatype` should stay small.
+    facets: Box<Facets>,
 }
 
 /// A value in an XSD value space; `==` is value-space equality.
@@ -384,7 +386,7 @@ impl XsdType {
         Ok(XsdType {
             name: static_name,
             base,
-            facets,
+            facets: Box::new(facets),
         })
     }
 

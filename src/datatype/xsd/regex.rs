@@ -155,7 +155,7 @@ impl CharSet {
     fn minus(&self, other: &CharSet) -> CharSet {
         // A \ B = A ∩ ¬B, and A ∩ C = ¬(¬A ∪ ¬C).
         self.complement()
-            .union(&other)
+            .union(other)
             .complement()
             .without_surrogates()
     }
