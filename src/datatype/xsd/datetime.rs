@@ -449,6 +449,11 @@ impl Duration {
         let sign = if self.negative { -1 } else { 1 };
         let month_index = i128::from(month) - 1 + sign * months;
         let y = year.checked_add(month_index.div_euclid(12))?;
+        // Keep the calendar arithmetic far from i128 overflow; durations of
+        // more than 10^30 years are incomparable rather than a crash.
+        if y.abs() > 10i128.pow(30) {
+            return None;
+        }
         // rem_euclid(12) + 1 is 1..=12.
         let m = (month_index.rem_euclid(12) + 1) as u8;
         let start = days_from_civil(y, m, 1).checked_mul(86_400)?;
@@ -463,7 +468,7 @@ impl Duration {
         let frac: i128 = digits.parse().ok()?;
         let whole = start.checked_add(sign * seconds)?;
         Some(if sign < 0 && frac > 0 {
-            (whole - 1, 10i128.pow(30) - frac)
+            (whole.checked_sub(1)?, 10i128.pow(30) - frac)
         } else {
             (whole, frac)
         })
@@ -627,5 +632,11 @@ mod tests {
         assert_eq!(cmp("P1M", "P32D"), Some(Ordering::Less));
         assert_eq!(cmp("-PT0.5S", "PT0S"), Some(Ordering::Less));
         assert_eq!(cmp("-PT1.5S", "-PT1S"), Some(Ordering::Less));
+        let huge = "P99999999999999999999999999999999999M";
+        assert_eq!(cmp(huge, "P1M"), None);
+        assert_eq!(
+            cmp("PT99999999999999999999999999999999999S", "P1M"),
+            Some(Ordering::Greater)
+        );
     }
 }

@@ -397,3 +397,226 @@ fn check_digits(d: &Decimal, total: Option<u64>, fraction: Option<u64>) -> Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::datatype::{Datatype, DatatypeError, NoContext, Param, XSD_LIBRARY};
+
+    /// `(name, value)` pairs, as written in a schema.
+    type Params<'a> = &'a [(&'a str, &'a str)];
+
+    fn params(list: &[(&str, &str)]) -> Vec<Param> {
+        list.iter()
+            .map(|&(name, value)| Param {
+                name: name.to_string(),
+                value: value.to_string(),
+            })
+            .collect()
+    }
+
+    fn lookup(name: &str, list: &[(&str, &str)]) -> Result<Datatype, DatatypeError> {
+        Datatype::lookup(XSD_LIBRARY, name, &params(list))
+    }
+
+    /// The index of the param a rejected `<data>` points at.
+    fn bad_index(name: &str, list: &[(&str, &str)]) -> Option<usize> {
+        match lookup(name, list) {
+            Err(DatatypeError::BadParam { param, .. }) => Some(param),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn rejected_params_point_at_the_culprit() {
+        let rows: &[(&str, Params, Option<usize>)] = &[
+            ("string", &[("maxLength", "3")], None),
+            ("string", &[("pattern", "a"), ("pattern", "b")], None),
+            ("string", &[("pattern", "a"), ("enumeration", "a")], Some(1)),
+            ("string", &[("whiteSpace", "collapse")], Some(0)),
+            ("string", &[("foo", "1")], Some(0)),
+            ("string", &[("minInclusive", "a")], Some(0)),
+            ("integer", &[("length", "1")], Some(0)),
+            ("boolean", &[("maxInclusive", "1")], Some(0)),
+            ("float", &[("totalDigits", "3")], Some(0)),
+            ("string", &[("length", "2"), ("length", "2")], Some(1)),
+            ("string", &[("length", "-1")], Some(0)),
+            ("string", &[("length", "x")], Some(0)),
+            ("string", &[("pattern", "a??")], Some(0)),
+            (
+                "string",
+                &[("maxLength", "2"), ("pattern", "a"), ("minLength", "3")],
+                Some(2),
+            ),
+            ("string", &[("minLength", "3"), ("maxLength", "2")], Some(1)),
+            ("string", &[("length", "3"), ("maxLength", "2")], Some(1)),
+            ("string", &[("length", "3"), ("minLength", "4")], Some(1)),
+            (
+                "string",
+                &[("length", "3"), ("minLength", "2"), ("maxLength", "3")],
+                None,
+            ),
+            (
+                "int",
+                &[("minInclusive", "5"), ("maxInclusive", "4")],
+                Some(1),
+            ),
+            (
+                "int",
+                &[("minInclusive", "5"), ("maxExclusive", "5")],
+                Some(1),
+            ),
+            ("int", &[("minInclusive", "5"), ("maxInclusive", "5")], None),
+            (
+                "int",
+                &[("minInclusive", "1"), ("minExclusive", "0")],
+                Some(1),
+            ),
+            (
+                "int",
+                &[("maxExclusive", "1"), ("maxInclusive", "0")],
+                Some(1),
+            ),
+            ("unsignedShort", &[("maxInclusive", "70000")], Some(0)),
+            ("unsignedShort", &[("maxInclusive", " 7000 ")], None),
+            ("decimal", &[("totalDigits", "0")], Some(0)),
+            (
+                "decimal",
+                &[("totalDigits", "2"), ("fractionDigits", "3")],
+                Some(1),
+            ),
+            ("integer", &[("fractionDigits", "1")], Some(0)),
+            ("integer", &[("fractionDigits", "0")], None),
+            ("date", &[("minInclusive", "2001-13-01")], Some(0)),
+            (
+                "duration",
+                &[("minInclusive", "P1M"), ("maxInclusive", "P30D")],
+                None,
+            ),
+            ("hexBinary", &[("length", "2")], None),
+            ("NMTOKENS", &[("maxLength", "2")], None),
+        ];
+        for &(name, list, want) in rows {
+            let got = bad_index(name, list);
+            assert_eq!(got, want, "{name} {list:?}: {:?}", lookup(name, list).err());
+            if want.is_none() {
+                assert!(lookup(name, list).is_ok(), "{name} {list:?}");
+            }
+        }
+    }
+
+    /// (type, params, text, Ok or the reason).
+    #[test]
+    fn facet_checks_and_messages() {
+        let rows: &[(&str, Params, &str, Result<(), &str>)] = &[
+            ("unsignedShort", &[], "65535", Ok(())),
+            (
+                "unsignedShort",
+                &[],
+                "65536",
+                Err("must be an integer less than or equal to 65535"),
+            ),
+            ("string", &[("pattern", "[0-9]+")], "12", Ok(())),
+            (
+                "string",
+                &[("pattern", "[0-9]+")],
+                "1a",
+                Err("does not match the pattern [0-9]+"),
+            ),
+            (
+                "string",
+                &[("pattern", "[0-9]+"), ("pattern", "1.*")],
+                "21",
+                Err("does not match the pattern 1.*"),
+            ),
+            (
+                "string",
+                &[("maxLength", "3")],
+                "abcd",
+                Err("must be at most 3 characters long"),
+            ),
+            (
+                "string",
+                &[("minLength", "1")],
+                "",
+                Err("must be at least 1 character long"),
+            ),
+            ("token", &[("length", "1")], " x ", Ok(())),
+            (
+                "string",
+                &[("length", "1")],
+                " x ",
+                Err("must be exactly 1 character long"),
+            ),
+            ("string", &[("length", "1")], "\u{10800}", Ok(())),
+            ("NMTOKENS", &[("length", "2")], " a  b ", Ok(())),
+            (
+                "NMTOKENS",
+                &[("maxLength", "1")],
+                "a b",
+                Err("must have at most 1 item"),
+            ),
+            ("hexBinary", &[("length", "2")], "00ff", Ok(())),
+            (
+                "base64Binary",
+                &[("maxLength", "2")],
+                "AAAA",
+                Err("must be at most 2 octets long"),
+            ),
+            (
+                "int",
+                &[("minExclusive", "0")],
+                "0",
+                Err("must be an integer greater than 0"),
+            ),
+            ("decimal", &[("maxInclusive", "1.5")], "1.50", Ok(())),
+            (
+                "decimal",
+                &[("maxInclusive", "1.5")],
+                "1.51",
+                Err("must be a decimal number less than or equal to 1.5"),
+            ),
+            ("decimal", &[("totalDigits", "3")], "12.30", Ok(())),
+            (
+                "decimal",
+                &[("totalDigits", "3")],
+                "1.234",
+                Err("must have at most 3 digits in total"),
+            ),
+            (
+                "decimal",
+                &[("fractionDigits", "1")],
+                "1.25",
+                Err("must have at most 1 digits after the decimal point"),
+            ),
+            ("double", &[("maxExclusive", "INF")], "1e308", Ok(())),
+            (
+                "double",
+                &[("minInclusive", "0")],
+                "NaN",
+                Err("must be a double greater than or equal to 0"),
+            ),
+            (
+                "date",
+                &[("maxInclusive", "2000-01-01")],
+                "2000-01-02",
+                Err("must be a date less than or equal to 2000-01-01"),
+            ),
+            (
+                "dateTime",
+                &[],
+                "2001-13-01T00:00:00",
+                Err("must be a valid dateTime"),
+            ),
+            ("integer", &[], "1.0", Err("must be an integer")),
+        ];
+        for &(name, list, text, want) in rows {
+            let datatype = lookup(name, list).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let got = datatype.check(text, &NoContext).map_err(|e| e.reason);
+            assert_eq!(
+                got,
+                want.map_err(str::to_string),
+                "{name} {list:?} {text:?}"
+            );
+        }
+    }
+}

@@ -437,3 +437,138 @@ impl XsdType {
         self.name
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datatype::NoContext;
+
+    fn xsd(name: &str) -> XsdType {
+        XsdType::lookup(name, &[]).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    #[test]
+    fn every_type_looks_up() {
+        for name in TYPES {
+            assert_eq!(xsd(name).name(), *name);
+        }
+        for unknown in ["", "String", "dateTimeStamp", "anySimpleType", "IDREFs"] {
+            assert!(XsdType::lookup(unknown, &[]).is_err(), "{unknown}");
+        }
+    }
+
+    /// (type, lexical, valid?) across the families, with whitespace.
+    #[test]
+    fn lexical_spaces() {
+        let rows: &[(&str, &str, bool)] = &[
+            ("string", " any thing\n", true),
+            ("normalizedString", "a\tb", true),
+            ("token", "  a  b ", true),
+            ("language", " en-GB ", true),
+            ("language", "en_GB", false),
+            ("Name", " foo ", true),
+            ("Name", "1234", false),
+            ("NCName", "foo:bar", false),
+            ("NMTOKEN", "1234", true),
+            ("NMTOKEN", "a b", false),
+            ("NMTOKENS", " 1 2 3 ", true),
+            ("NMTOKENS", "", false),
+            ("ID", "foo bar", false),
+            ("IDREFS", "a b", true),
+            ("IDREFS", "a b:c", false),
+            ("ENTITY", "foo", false),
+            ("QName", "xml:lang", true),
+            ("QName", "y:foo", false),
+            ("anyURI", "foo$bar:stuff", false),
+            ("boolean", " true ", true),
+            ("boolean", "yes", false),
+            ("decimal", " -1.5 ", true),
+            ("integer", "9999999999999999999999999999999", true),
+            ("long", "9223372036854775808", false),
+            ("byte", "-129", false),
+            ("positiveInteger", "0", false),
+            ("nonPositiveInteger", "-0", true),
+            ("float", " INF ", true),
+            ("double", "+INF", false),
+            ("duration", " P1Y ", true),
+            ("dateTime", "2001-12-01T19:45:00Z", true),
+            ("gMonth", " --12 ", true),
+            ("hexBinary", "0G", false),
+            ("base64Binary", "BB==", false),
+            ("anyAtomicType", " x ", true),
+            ("untypedAtomic", "", true),
+        ];
+        for &(name, text, want) in rows {
+            let got = xsd(name).check(text, &NoContext);
+            assert_eq!(got.is_ok(), want, "{name} {text:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn value_equality() {
+        let eq = |name: &str, a: &str, b: &str| {
+            let t = xsd(name);
+            match (t.parse_value(a, &NoContext), t.parse_value(b, &NoContext)) {
+                (Ok(x), Ok(y)) => x == y,
+                _ => panic!("{name}: {a:?} or {b:?} is invalid"),
+            }
+        };
+        assert!(eq("string", "a", "a"));
+        assert!(!eq("string", "a ", "a"));
+        assert!(eq("normalizedString", "a\tb", "a b"));
+        assert!(!eq("normalizedString", "a  b", "a b"));
+        assert!(eq("token", " a \n b ", "a b"));
+        assert!(eq("decimal", "1.0", "1"));
+        assert!(eq("integer", "+0010", "10"));
+        assert!(eq("float", "NaN", " NaN "));
+        assert!(eq("double", "0", "-0"));
+        assert!(!eq("double", "INF", "-INF"));
+        assert!(eq("hexBinary", "0a", "0A"));
+        assert!(eq("base64Binary", "dead beef", "deadbeef"));
+        assert!(eq("boolean", "true", "1"));
+        assert!(eq("NMTOKENS", " a  b", "a b"));
+        assert!(eq(
+            "dateTime",
+            "2001-12-01T19:45:00Z",
+            "2001-12-01T20:45:00+01:00"
+        ));
+        assert!(!eq(
+            "dateTime",
+            "2001-12-01T19:45:00Z",
+            "2001-12-01T19:45:00"
+        ));
+        assert!(eq("duration", "P1Y", "P12M"));
+        assert!(eq("QName", "xml:lang", " xml:lang "));
+    }
+
+    struct Entities;
+    impl Context for Entities {
+        fn resolve_prefix(&self, _prefix: &str) -> Option<&str> {
+            None
+        }
+        fn is_unparsed_entity(&self, name: &str) -> bool {
+            name == "foo" || name == "bar"
+        }
+    }
+
+    #[test]
+    fn context_and_ids() {
+        assert!(xsd("ENTITY").check("foo", &Entities).is_ok());
+        assert!(xsd("ENTITIES").check(" foo bar ", &Entities).is_ok());
+        assert!(xsd("ENTITIES").check("foo baz", &Entities).is_err());
+        for (name, needs) in [
+            ("QName", true),
+            ("NOTATION", true),
+            ("ENTITY", true),
+            ("ENTITIES", true),
+            ("string", false),
+            ("ID", false),
+        ] {
+            assert_eq!(xsd(name).needs_context(), needs, "{name}");
+        }
+        assert_eq!(xsd("ID").id_kind(), IdKind::Id);
+        assert_eq!(xsd("IDREF").id_kind(), IdKind::Idref);
+        assert_eq!(xsd("IDREFS").id_kind(), IdKind::Idrefs);
+        assert_eq!(xsd("NCName").id_kind(), IdKind::None);
+    }
+}
