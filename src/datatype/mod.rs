@@ -22,6 +22,13 @@ pub trait Context {
     /// The namespace URI bound to `prefix`; the empty prefix asks for the
     /// default namespace (`None` when there is none).
     fn resolve_prefix(&self, prefix: &str) -> Option<&str>;
+
+    /// Whether `name` is an unparsed entity declared in the document's DTD
+    /// (XSD `ENTITY` and `ENTITIES` values must name one). Without a DTD
+    /// there are none.
+    fn is_unparsed_entity(&self, _name: &str) -> bool {
+        false
+    }
 }
 
 /// A context with no bindings at all (used where no namespaces are in scope).
