@@ -1011,3 +1011,26 @@ fn compacttest_parses() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert_eq!(incorrect_ok + later, incorrect);
 }
+
+/// Every compact schema of libvirt 9.0.0 (converted by trang) parses.
+#[test]
+fn libvirt_rnc_parses() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/libvirt-9.0.0/rnc");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("skipped: {} is absent", dir.display());
+        return;
+    };
+    let mut count = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("rnc") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable schema");
+        if let Err(errors) = parse(&text, file_id(), "") {
+            panic!("{}: {errors:?}", path.display());
+        }
+        count += 1;
+    }
+    println!("libvirt: {count} compact schemas parse");
+}
