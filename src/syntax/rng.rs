@@ -244,6 +244,19 @@ impl Parser {
         out
     }
 
+    /// `name`, `value` and `param` hold text; RELAX NG elements inside them
+    /// are errors, foreign ones are ignored (§4.1).
+    fn expect_text_only(&mut self, node: Node) {
+        for child in node.children().filter(|c| c.is_element()) {
+            if is_rng(child) || child.tag_name().namespace().is_none() {
+                self.error(
+                    child,
+                    format!("\"{}\" contains only text", node.tag_name().name()),
+                );
+            }
+        }
+    }
+
     fn text_content(node: Node) -> String {
         node.children()
             .filter(|c| c.is_text())
@@ -449,7 +462,7 @@ impl Parser {
         let kind = match node.tag_name().name() {
             "name" => {
                 self.check_attributes(node, &[]);
-                let _ = self.children(node);
+                self.expect_text_only(node);
                 let text = Self::text_content(node);
                 return self.qname_to_name(node, trim_xml(&text), &scope.ns, span);
             }
@@ -521,11 +534,7 @@ impl Parser {
     /// `value`: type (default `token` of the built-in library, §4.4) and text.
     fn value(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["type"]);
-        for child in node.children() {
-            if child.is_element() && (is_rng(child) || child.tag_name().namespace().is_none()) {
-                self.error(child, "value contains only text");
-            }
-        }
+        self.expect_text_only(node);
         let datatype = match node.attribute("type") {
             Some(t) => {
                 let t = trim_xml(t);
