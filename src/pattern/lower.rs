@@ -42,6 +42,7 @@ pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaErro
     let mut lowering = Lowering::default();
     let start = lowering.pattern(root, None);
     lowering.drain_elements();
+    lowering.lower_unreachable();
     let grammar = CompiledGrammar {
         arena: lowering.arena,
         start,
@@ -89,6 +90,8 @@ struct Lowering<'a> {
     queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
     pattern_spans: HashMap<PatternId, Span>,
     errors: Vec<SchemaError>,
+    /// Lowering defines that the start does not reach (see `grammar`).
+    unreachable: bool,
 }
 
 impl<'a> Lowering<'a> {
@@ -100,6 +103,28 @@ impl<'a> Lowering<'a> {
     fn note_span(&mut self, id: PatternId, span: Span) -> PatternId {
         self.pattern_spans.entry(id).or_insert(span);
         id
+    }
+
+    /// Lowers the defines the start never reached, so that each reports its
+    /// errors; §4.19 removes them before its recursion rule applies, so
+    /// that one is not reported for them.
+    fn lower_unreachable(&mut self) {
+        self.unreachable = true;
+        let mut scope = 0;
+        while scope < self.scopes.len() {
+            let mut pending: Vec<(&'a str, Span)> = self.scopes[scope]
+                .defines
+                .iter()
+                .filter(|(_, d)| d.state == DefineState::Pending)
+                .map(|(name, d)| (*name, d.span))
+                .collect();
+            pending.sort_by_key(|(_, span)| (span.file, span.start));
+            for (name, span) in pending {
+                self.lower_define(scope, name, span);
+            }
+            self.drain_elements();
+            scope += 1;
+        }
     }
 
     fn drain_elements(&mut self) {
@@ -285,6 +310,8 @@ impl<'a> Lowering<'a> {
         id
     }
 
+    /// §4.16 looks at the name class as written: a `name` xmlns (or the
+    /// xmlns namespace) anywhere in it, even inside an except, is an error.
     fn check_xmlns(&mut self, nc: &ast::NameClass) {
         const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns";
         match &nc.kind {
@@ -293,15 +320,21 @@ impl<'a> Lowering<'a> {
                     self.error(CODE_NAME_CLASS, "attributes named xmlns or in the xmlns namespace are not allowed (RELAX NG §4.16)", nc.span);
                 }
             }
-            NameClassKind::NsName { ns, .. } if ns == XMLNS_NS => {
-                self.error(
-                    CODE_NAME_CLASS,
-                    "attributes in the xmlns namespace are not allowed (RELAX NG §4.16)",
-                    nc.span,
-                );
+            NameClassKind::NsName { ns, except } => {
+                if ns == XMLNS_NS {
+                    self.error(
+                        CODE_NAME_CLASS,
+                        "attributes in the xmlns namespace are not allowed (RELAX NG §4.16)",
+                        nc.span,
+                    );
+                }
+                if let Some(e) = except {
+                    self.check_xmlns(e);
+                }
             }
+            NameClassKind::AnyName { except: Some(e) } => self.check_xmlns(e),
+            NameClassKind::AnyName { except: None } => {}
             NameClassKind::Choice(ncs) => ncs.iter().for_each(|n| self.check_xmlns(n)),
-            _ => {}
         }
     }
 
@@ -384,6 +417,7 @@ impl<'a> Lowering<'a> {
         };
         match define.state {
             DefineState::Done(id) => return id,
+            DefineState::InProgress if self.unreachable => return PatternArena::NOT_ALLOWED,
             DefineState::InProgress => {
                 self.error(
                     CODE_RECURSION,
@@ -479,11 +513,6 @@ impl<'a> Lowering<'a> {
             .map(|(p, _, _)| self.pattern(p, Some(scope)))
             .collect();
         let start = self.combine(&parts, start_combine.flatten());
-        // Lower every define, reachable or not, so that each reports its errors.
-        for (name, _) in &defines {
-            let span = self.scopes[scope].defines[name].span;
-            self.lower_define(scope, name, span);
-        }
         start
     }
 

@@ -89,27 +89,7 @@ fn trim_xml(s: &str) -> &str {
     s.trim_matches(is_xml_space)
 }
 
-/// XML 1.0 (5th edition) NameStartChar, excluding ':'.
-pub fn is_name_start_char(c: char) -> bool {
-    matches!(c,
-        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
-        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
-        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
-        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
-        | '\u{10000}'..='\u{EFFFF}')
-}
-
-/// XML 1.0 (5th edition) NameChar, excluding ':'.
-pub fn is_name_char(c: char) -> bool {
-    is_name_start_char(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
-}
-
-/// Whether `s` is an NCName.
-pub fn is_ncname(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if is_name_start_char(c)) && chars.all(is_name_char)
-}
+use crate::datatype::xsd::is_ncname;
 
 /// Splits a QName into (prefix, local) if it is one.
 fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
@@ -167,6 +147,17 @@ impl Parser {
     /// `datatypeLibrary` and foreign ones).
     fn check_attributes(&mut self, node: Node, allowed: &[&str]) {
         for attr in node.attributes() {
+            if attr.namespace() == Some(RNG_NS) {
+                let span = Span::new(self.file, attr.range_qname());
+                self.error_at(
+                    span,
+                    format!(
+                        "attribute \"{}\" in the RELAX NG namespace is not allowed",
+                        attr.name()
+                    ),
+                );
+                continue;
+            }
             if attr.namespace().is_some() {
                 continue;
             }
@@ -230,30 +221,19 @@ impl Parser {
                 }
             } else if is_rng(child) {
                 out.push(child);
-            } else if child.is_element() && child.tag_name().namespace().is_none() {
-                // §3: elements with no namespace are not foreign: they are errors.
-                self.error(
-                    child,
-                    format!(
-                        "element \"{}\" is not part of RELAX NG (foreign elements need a namespace)",
-                        child.tag_name().name()
-                    ),
-                );
             }
         }
         out
     }
 
-    /// `name`, `value` and `param` hold text; RELAX NG elements inside them
-    /// are errors, foreign ones are ignored (§4.1).
+    /// `name`, `value` and `param` hold text only: not even foreign
+    /// elements may appear in them (§3).
     fn expect_text_only(&mut self, node: Node) {
         for child in node.children().filter(|c| c.is_element()) {
-            if is_rng(child) || child.tag_name().namespace().is_none() {
-                self.error(
-                    child,
-                    format!("\"{}\" contains only text", node.tag_name().name()),
-                );
-            }
+            self.error(
+                child,
+                format!("\"{}\" contains only text", node.tag_name().name()),
+            );
         }
     }
 
@@ -705,9 +685,13 @@ fn is_valid_datatype_library(value: &str) -> bool {
     if value.contains('#') || value.chars().any(|c| c.is_whitespace()) {
         return false;
     }
-    let Some((scheme, _)) = value.split_once(':') else {
+    let Some((scheme, rest)) = value.split_once(':') else {
         return false;
     };
+    if rest.is_empty() {
+        // RFC 2396: an absolute URI has something after its scheme.
+        return false;
+    }
     let mut chars = scheme.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
