@@ -44,6 +44,10 @@ pub struct DocError {
     pub message: String,
     /// Where in the document (the start tag, the attribute value, the text).
     pub span: std::ops::Range<usize>,
+    /// The offset whose line and column are reported: where a streaming
+    /// parser notices the problem (for attributes and start tags, the end
+    /// of the start tag, as jing and xmllint report it).
+    pub at: usize,
     /// What would have been accepted there (names, values), for tools.
     pub expected: Vec<String>,
 }
@@ -68,9 +72,16 @@ impl DocError {
         DocError {
             code,
             message,
+            at: span.start,
             span,
             expected,
         }
+    }
+
+    /// Reports the error at `offset` instead of the start of its span.
+    pub fn reported_at(mut self, offset: usize) -> DocError {
+        self.at = offset;
+        self
     }
 
     /// The document is not well-formed XML (or not readable as text).

@@ -23,7 +23,7 @@ pub fn document(out: &mut dyn Write, format: Format, path: &Path, text: &str, ou
     };
     let doc = crate::validate::events::parse_document(text).ok();
     for e in errors {
-        let (line, column) = line_col(text, e.span.start);
+        let (line, column) = line_col(text, e.at);
         let path_in_doc = doc
             .as_ref()
             .map(|d| crate::validate::events::element_path(d, e.span.start))

@@ -107,7 +107,10 @@ impl<'s> Validator<'s> {
             return;
         }
         if !self.silenced() {
-            let error = self.unexpected_element_error(qname, key, span.clone());
+            let end = tag_end(&span);
+            let error = self
+                .unexpected_element_error(qname, key, span.clone())
+                .reported_at(end);
             self.report(error);
         }
         self.push_frame(qname, span, before, key, true);
@@ -167,8 +170,13 @@ impl<'s> Validator<'s> {
         }
         let key = self.deriver.grammar.names.key(ns, local);
         let started = self.deriver.att_start(self.pattern, key);
+        let tag_end = self
+            .frames
+            .last()
+            .map(|f| tag_end(&f.span))
+            .unwrap_or(span.start);
         if started == PatternArena::NOT_ALLOWED {
-            self.report(DocError::unexpected_attribute(qname, span));
+            self.report(DocError::unexpected_attribute(qname, span).reported_at(tag_end));
             return;
         }
         let valued = self.deriver.att_value(started, value, ctx);
@@ -178,9 +186,9 @@ impl<'s> Validator<'s> {
             return;
         }
         let (reason, expected) = expect::value_reason(&self.deriver, started, value, ctx);
-        self.report(DocError::invalid_attribute_value(
-            qname, &reason, expected, span,
-        ));
+        self.report(
+            DocError::invalid_attribute_value(qname, &reason, expected, span).reported_at(tag_end),
+        );
         self.pattern = self.deriver.att_end_any(started);
     }
 
@@ -196,7 +204,8 @@ impl<'s> Validator<'s> {
         }
         let missing = expect::missing_attributes(&mut self.deriver, self.pattern);
         if let Some(frame) = self.frames.last() {
-            let error = DocError::missing_attribute(&frame.qname, missing, frame.span.clone());
+            let error = DocError::missing_attribute(&frame.qname, missing, frame.span.clone())
+                .reported_at(tag_end(&frame.span));
             self.report(error);
         }
         self.pattern = self.deriver.start_tag_close_recover(self.pattern);
@@ -304,4 +313,9 @@ impl<'s> Validator<'s> {
     pub fn finish(&mut self) -> Vec<DocError> {
         std::mem::take(&mut self.errors)
     }
+}
+
+/// The offset of a start tag's closing `>`.
+fn tag_end(span: &Range<usize>) -> usize {
+    span.end.saturating_sub(1).max(span.start)
 }
