@@ -161,7 +161,7 @@ fn utf8(bytes: &[u8], skipped: usize) -> Result<String, String> {
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err("UTF-16 text with an odd number of bytes".to_string());
     }
     let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));

@@ -176,23 +176,6 @@ impl SourceMap {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_col_counts_lines_and_chars() {
-        let mut map = SourceMap::new();
-        let id = map.add("a.xml", "ab\ncé d\n");
-        let file = map.file(id);
-        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
-        assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
-        // 'é' is two bytes; the space after it is column 3.
-        assert_eq!(file.line_col(6), LineCol { line: 2, column: 3 });
-        assert_eq!(file.offset_of(LineCol { line: 2, column: 3 }), 6);
-    }
-}
-
 /// Byte offset of a 1-based row and character column in `text`, as
 /// roxmltree reports positions (clamped to the text).
 pub fn offset_of_text_pos(text: &str, row: u32, col: u32) -> usize {
@@ -208,4 +191,21 @@ pub fn offset_of_text_pos(text: &str, row: u32, col: u32) -> usize {
         .nth(col.max(1) as usize - 1)
         .map(|(i, _)| line_start + i)
         .unwrap_or(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_chars() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.xml", "ab\ncé d\n");
+        let file = map.file(id);
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
+        // 'é' is two bytes; the space after it is column 3.
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 3 });
+        assert_eq!(file.offset_of(LineCol { line: 2, column: 3 }), 6);
+    }
 }

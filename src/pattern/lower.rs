@@ -467,8 +467,7 @@ impl<'a> Lowering<'a> {
             defines: HashMap::new(),
         });
         let mut starts = Vec::new();
-        let mut defines: Vec<(&'a str, Vec<(Option<Combine>, &'a [ast::Pattern], Span)>)> =
-            Vec::new();
+        let mut defines: Vec<(&'a str, Vec<DefineBody<'a>>)> = Vec::new();
         let mut flat = Vec::new();
         flatten_divs(components, &mut flat);
         for c in flat {
@@ -512,8 +511,7 @@ impl<'a> Lowering<'a> {
             .iter()
             .map(|(p, _, _)| self.pattern(p, Some(scope)))
             .collect();
-        let start = self.combine(&parts, start_combine.flatten());
-        start
+        self.combine(&parts, start_combine.flatten())
     }
 
     /// §4.17: at most one definition without `combine`, and every `combine`
@@ -549,6 +547,9 @@ impl<'a> Lowering<'a> {
         ok.then_some(method)
     }
 }
+
+/// One `define` element of a name: its combine, patterns and span.
+type DefineBody<'a> = (Option<Combine>, &'a [ast::Pattern], Span);
 
 /// Which `except` a name class is inside of (§4.16).
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -126,10 +126,9 @@ impl<'s> Validator<'s> {
         if self.frames.is_empty() {
             return DocError::bad_root(qname, expected, span);
         }
-        if key == NameKey::Other || matches!(key, NameKey::OtherInNs(_)) {
-            if expected.is_empty() {
-                return DocError::unknown_element(qname, expected, span);
-            }
+        let unknown_name = matches!(key, NameKey::Other | NameKey::OtherInNs(_));
+        if unknown_name && expected.is_empty() {
+            return DocError::unknown_element(qname, expected, span);
         }
         let at_end = self.deriver.end_tag(self.pattern) != PatternArena::NOT_ALLOWED;
         DocError::unexpected_element(qname, expected, at_end, span)
