@@ -1,0 +1,34 @@
+# rngcheck developer targets. `make test` is the fast gate (format, lints,
+# unit and integration tests); `make conformance` runs the data-driven
+# suites over ../shared in release mode and prints their scoreboards.
+
+CARGO ?= cargo
+
+.PHONY: build test conformance bench clean
+
+build:
+	$(CARGO) build --release
+
+# Unit tests, the binary's tests, tests/tests.rs and doc tests; not the
+# conformance runners (they need ../shared and a release build).
+test:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test --lib --bins --test tests
+	$(CARGO) test --doc
+
+# Every data-driven runner that exists; all of them run even when one fails,
+# so every scoreboard is printed, and the target fails if any failed.
+conformance:
+	@status=0; \
+	$(CARGO) test --release --test conformance || status=1; \
+	$(CARGO) test --release --test xsd_conformance || status=1; \
+	$(CARGO) test --release --test compact_conformance || status=1; \
+	exit $$status
+
+# rngcheck beside xmllint and jing on libvirt's domain documents (ratios).
+bench: build
+	bash benches/compare.sh
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,219 @@
+//! The command line's exit codes and behaviour: 0 valid, 1 invalid or not
+//! well-formed (other files still checked), 2 usage, 3 schema error. Each
+//! test writes its schema and documents into a temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// A schema accepting `<doc>` holding any number of `<item/>`.
+const DOC_SCHEMA: &str = r#"<element name="doc" xmlns="http://relaxng.org/ns/structure/1.0">
+  <zeroOrMore>
+    <element name="item"><empty/></element>
+  </zeroOrMore>
+</element>
+"#;
+
+/// A temporary directory to write files into.
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Dir {
+        Dir(tempfile::Builder::new()
+            .prefix("rngcheck-cli-")
+            .tempdir()
+            .expect("cannot create a temporary directory"))
+    }
+
+    /// Writes `text` to `name` in the directory; returns its path.
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.path().join(name);
+        std::fs::write(&path, text).expect("cannot write a test file");
+        path
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+}
+
+/// Runs the binary with `args`.
+fn rngcheck(args: &[&Path]) -> Output {
+    assert_cmd::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+        .args(args)
+        .output()
+        .expect("cannot run rngcheck")
+}
+
+/// stdout and stderr together.
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[track_caller]
+fn assert_code(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "expected exit {code}; output:\n{}",
+        text(output)
+    );
+}
+
+#[test]
+fn valid_document_exits_0() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let doc = dir.write("doc.xml", "<doc><item/><item/></doc>\n");
+    let out = rngcheck(&[&schema, &doc]);
+    assert_code(&out, 0);
+}
+
+#[test]
+fn invalid_document_exits_1() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let doc = dir.write("doc.xml", "<doc><other/></doc>\n");
+    let out = rngcheck(&[&schema, &doc]);
+    assert_code(&out, 1);
+    assert!(text(&out).contains("doc.xml"), "{}", text(&out));
+}
+
+#[test]
+fn broken_file_among_good_ones_exits_1_and_names_only_it() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let broken = dir.write("broken.xml", "<doc><item></doc>\n");
+    let good = dir.write("good.xml", "<doc><item/></doc>\n");
+    let out = rngcheck(&[&schema, &broken, &good]);
+    assert_code(&out, 1);
+    let all = text(&out);
+    assert!(all.contains("broken.xml"), "{all}");
+    assert!(!all.contains("good.xml"), "{all}");
+}
+
+#[test]
+fn files_after_a_broken_one_are_still_checked() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let broken = dir.write("broken.xml", "<doc><item></doc>\n");
+    let invalid = dir.write("invalid.xml", "<doc><other/></doc>\n");
+    let out = rngcheck(&[&schema, &broken, &invalid]);
+    assert_code(&out, 1);
+    let all = text(&out);
+    assert!(all.contains("broken.xml"), "{all}");
+    assert!(all.contains("invalid.xml"), "{all}");
+}
+
+#[test]
+fn missing_document_exits_1_with_a_message() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let missing = dir.path("missing.xml");
+    let out = rngcheck(&[&schema, &missing]);
+    assert_code(&out, 1);
+    assert!(text(&out).contains("missing.xml"), "{}", text(&out));
+}
+
+#[test]
+fn undefined_ref_exits_3_naming_file_and_line() {
+    let dir = Dir::new();
+    let schema = dir.write(
+        "schema.rng",
+        r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start>
+    <ref name="nowhere"/>
+  </start>
+</grammar>
+"#,
+    );
+    let out = rngcheck(&[&schema]);
+    assert_code(&out, 3);
+    let all = text(&out);
+    assert!(all.contains("schema.rng:3:"), "{all}");
+    assert!(all.contains("nowhere"), "{all}");
+}
+
+#[test]
+fn missing_include_exits_3() {
+    let dir = Dir::new();
+    let schema = dir.write(
+        "schema.rng",
+        r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <include href="absent.rng"/>
+  <start><element name="doc"><empty/></element></start>
+</grammar>
+"#,
+    );
+    let out = rngcheck(&[&schema]);
+    assert_code(&out, 3);
+    assert!(text(&out).contains("absent.rng"), "{}", text(&out));
+}
+
+#[test]
+fn include_cycle_exits_3() {
+    let dir = Dir::new();
+    let a = dir.write(
+        "a.rng",
+        r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <include href="b.rng"/>
+  <start><element name="doc"><empty/></element></start>
+</grammar>
+"#,
+    );
+    dir.write(
+        "b.rng",
+        r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <include href="a.rng"/>
+  <define name="x"><empty/></define>
+</grammar>
+"#,
+    );
+    let out = rngcheck(&[&a]);
+    assert_code(&out, 3);
+    assert!(text(&out).contains("cycle"), "{}", text(&out));
+}
+
+#[test]
+fn no_arguments_is_a_usage_error() {
+    let out = rngcheck(&[]);
+    assert_code(&out, 2);
+}
+
+#[test]
+fn schema_alone_is_checked_and_exits_0() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let out = rngcheck(&[&schema]);
+    assert_code(&out, 0);
+}
+
+#[test]
+fn deeply_nested_document_does_not_crash() {
+    const DEPTH: usize = 200_000;
+    let dir = Dir::new();
+    let schema = dir.write(
+        "schema.rng",
+        r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><ref name="a"/></start>
+  <define name="a">
+    <element name="a"><zeroOrMore><ref name="a"/></zeroOrMore></element>
+  </define>
+</grammar>
+"#,
+    );
+    let mut doc = String::with_capacity(DEPTH * 7 + 1);
+    for _ in 0..DEPTH {
+        doc.push_str("<a>");
+    }
+    for _ in 0..DEPTH {
+        doc.push_str("</a>");
+    }
+    doc.push('\n');
+    let doc = dir.write("deep.xml", &doc);
+    let out = rngcheck(&[&schema, &doc]);
+    assert_code(&out, 0);
+}

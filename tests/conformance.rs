@@ -1,0 +1,88 @@
+//! Data-driven conformance runs: James Clark's RELAX NG test suite, libvirt
+//! 9.0.0's schemas and test documents, and how much of libvirt's domain
+//! documents the embedded `schemas/domaincommon.rng` covers.
+//!
+//! A plain `main` (`harness = false`): each suite prints a scoreboard and
+//! lists its failures; the run exits non-zero on any failure that is not in
+//! `tests/conformance.xfail`. Runs under `make conformance`, not `make test`.
+//! The data lives in `../shared` beside the repository; without it every
+//! suite says `SKIPPED` and the run passes, except under `CI=true`.
+//!
+//! Environment:
+//! - `RNGCHECK_STRICT_FIRST_ERRORS=1`: first-error mismatches against jing
+//!   fail the run (otherwise they are informational).
+//! - `RNGCHECK_LIST_ALL=1`: list every libvirt mismatch (otherwise the first
+//!   100 per suite).
+//! - `RNGCHECK_SPECTEST_DUMP=DIR`: write each spectest case to `DIR/NNN/`
+//!   (`c.rng`, resources, `valid-K.xml`, `invalid-K.xml`) to rerun by hand.
+
+#[path = "conformance/common.rs"]
+mod common;
+#[path = "conformance/libvirt.rs"]
+mod libvirt;
+#[path = "conformance/spectest.rs"]
+mod spectest;
+
+use std::process::ExitCode;
+
+use common::Tally;
+
+fn main() -> ExitCode {
+    // The schema compiler and validator may recurse deeply on some cases; run
+    // on a thread with a large stack, as the CLI does.
+    let worker = std::thread::Builder::new()
+        .name("conformance".into())
+        .stack_size(512 * 1024 * 1024)
+        .spawn(run)
+        .expect("cannot spawn the conformance thread");
+    match worker.join() {
+        Ok(code) => code,
+        Err(_) => {
+            println!("conformance: the runner itself panicked");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> ExitCode {
+    common::quiet_panics();
+    let shared = common::shared_dir();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if !shared.join("conformance").is_dir() {
+        for suite in ["spectest", "libvirt", "embedded"] {
+            println!("{suite}: SKIPPED: ../shared/conformance not found");
+        }
+        if ci {
+            println!(
+                "conformance: FAILED: CI=true but {} is missing",
+                shared.join("conformance").display()
+            );
+            return ExitCode::FAILURE;
+        }
+        return ExitCode::SUCCESS;
+    }
+
+    let mut tally = Tally::default();
+    spectest::run(&shared, &mut tally);
+    println!();
+    libvirt::run(&shared, &mut tally);
+    println!();
+    libvirt::run_embedded(&shared, &mut tally);
+    println!();
+
+    if tally.xfailed > 0 {
+        println!(
+            "conformance: {} known failures (XFAIL) in tests/conformance.xfail",
+            tally.xfailed
+        );
+    }
+    println!(
+        "conformance: {} passed, {} failed",
+        tally.passed, tally.failed
+    );
+    if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

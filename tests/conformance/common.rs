@@ -1,0 +1,155 @@
+//! Helpers shared by the conformance suites: where the data is, counting,
+//! the xfail list, and running engine code with panics caught.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use rngcheck::validate::Validator;
+use rngcheck::{validate_text, Outcome, Schema, SchemaErrors};
+
+/// Counts across every suite, for the closing `N passed, N failed` line.
+#[derive(Default)]
+pub struct Tally {
+    /// Checks that passed.
+    pub passed: usize,
+    /// Checks (or XPASS cases) that fail the run.
+    pub failed: usize,
+    /// Failed checks covered by the xfail list.
+    pub xfailed: usize,
+}
+
+/// `../shared`, beside the repository.
+pub fn shared_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// The repository root.
+pub fn repo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Panics are caught and reported as failures; keep the default hook from
+/// printing a backtrace for each.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
+}
+
+/// Runs `f`, turning a panic into `Err("panic: ...")`.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let text = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "(no message)".to_string());
+        format!("panic: {text}")
+    })
+}
+
+/// Loads a schema from the file system, with panics caught.
+pub fn load_schema(path: &Path) -> Result<Result<Schema, SchemaErrors>, String> {
+    guarded(|| Schema::load(path))
+}
+
+/// The first schema error, with its position when it has one.
+pub fn first_schema_error(errors: &SchemaErrors) -> String {
+    match errors.errors.first() {
+        None => "(rejected with no error)".to_string(),
+        Some(e) => match e.span {
+            Some(span) => {
+                let file = errors.sources.file(span.file);
+                let lc = file.line_col(span.start as usize);
+                let name = file
+                    .path()
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!("{name}:{}:{}: {}", lc.line, lc.column, e.message)
+            }
+            None => e.message.clone(),
+        },
+    }
+}
+
+/// What validating one document gave.
+pub enum Verdict {
+    /// Valid.
+    Valid,
+    /// Invalid or not well-formed: the first error's line and message.
+    Rejected { line: u32, message: String },
+    /// The engine panicked.
+    Panicked(String),
+}
+
+impl Verdict {
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Verdict::Valid)
+    }
+
+    /// One line saying why the document was rejected (empty when valid).
+    pub fn detail(&self) -> String {
+        match self {
+            Verdict::Valid => String::new(),
+            Verdict::Rejected { line, message } => format!("line {line}: {message}"),
+            Verdict::Panicked(p) => p.clone(),
+        }
+    }
+}
+
+/// Validates `text` with `validator` (reused across documents), panics
+/// caught.
+pub fn validate(validator: &mut Validator, text: &str) -> Verdict {
+    let outcome = guarded(|| validate_text(validator, text));
+    let first = match outcome {
+        Err(p) => return Verdict::Panicked(p),
+        Ok(Outcome::Valid) => return Verdict::Valid,
+        Ok(Outcome::Invalid(errors)) => errors.into_iter().next(),
+        Ok(Outcome::NotWellFormed(e)) => Some(rngcheck::diagnostic::DocError {
+            message: format!("not well-formed: {}", e.message),
+            ..e
+        }),
+    };
+    match first {
+        None => Verdict::Rejected {
+            line: 0,
+            message: "(invalid with no error)".to_string(),
+        },
+        Some(e) => Verdict::Rejected {
+            line: rngcheck::source::SourceFile::detached(text)
+                .line_col(e.span.start)
+                .line,
+            message: e.message,
+        },
+    }
+}
+
+/// `tests/conformance.xfail`: `suite case reason...` per line; `#` starts a
+/// comment. Returns suite → case → reason.
+pub fn load_xfail() -> BTreeMap<String, BTreeMap<String, String>> {
+    let path = repo_dir().join("tests/conformance.xfail");
+    let mut map: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return map;
+    };
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.splitn(3, char::is_whitespace);
+        let (Some(suite), Some(case)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let reason = parts.next().unwrap_or("").trim().to_string();
+        map.entry(suite.to_string())
+            .or_default()
+            .insert(case.trim_start_matches('#').to_string(), reason);
+    }
+    map
+}
+
+/// Whether `VAR=1` (or `true`) is set.
+pub fn env_flag(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| v == "1" || v == "true")
+}

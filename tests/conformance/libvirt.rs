@@ -1,0 +1,296 @@
+//! libvirt 9.0.0: its 16 schemas and the 2963 documents its own schema test
+//! validates (`../shared/libvirt-9.0.0/manifest.tsv`), our first errors
+//! against jing's (`jing-errors.tsv`), and how many domain documents the
+//! embedded `schemas/domaincommon.rng` handles.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rngcheck::Schema;
+
+use crate::common::{self, Tally, Verdict};
+
+/// How many mismatches to list per suite unless `RNGCHECK_LIST_ALL=1`.
+const LIST_LIMIT: usize = 100;
+
+/// One manifest row.
+struct Row {
+    schema: String,
+    document: String,
+    valid: bool,
+}
+
+fn read_manifest(root: &Path) -> Result<Vec<Row>, String> {
+    let path = root.join("manifest.tsv");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if i == 0 && fields.first() == Some(&"schema") {
+            continue; // header
+        }
+        match fields.as_slice() {
+            [schema, document, expected] => rows.push(Row {
+                schema: schema.to_string(),
+                document: document.to_string(),
+                valid: *expected == "valid",
+            }),
+            [] | [""] => {}
+            _ => return Err(format!("{}:{}: expected 3 fields", path.display(), i + 1)),
+        }
+    }
+    Ok(rows)
+}
+
+/// Reads and decodes a document.
+fn read_doc(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))
+}
+
+/// Prints a list line, up to the limit.
+struct Lister {
+    shown: usize,
+    hidden: usize,
+    all: bool,
+}
+
+impl Lister {
+    fn new() -> Lister {
+        Lister {
+            shown: 0,
+            hidden: 0,
+            all: common::env_flag("RNGCHECK_LIST_ALL"),
+        }
+    }
+
+    fn line(&mut self, line: String) {
+        if self.all || self.shown < LIST_LIMIT {
+            println!("{line}");
+            self.shown += 1;
+        } else {
+            self.hidden += 1;
+        }
+    }
+
+    fn finish(&self, what: &str) {
+        if self.hidden > 0 {
+            println!(
+                "... and {} more {what} (RNGCHECK_LIST_ALL=1 lists them all)",
+                self.hidden
+            );
+        }
+    }
+}
+
+/// Our verdict on one document, keyed by its manifest path.
+type Verdicts = BTreeMap<String, Verdict>;
+
+pub fn run(shared: &Path, tally: &mut Tally) {
+    let root = shared.join("libvirt-9.0.0");
+    let rows = match read_manifest(&root) {
+        Ok(rows) => rows,
+        Err(e) => {
+            println!("FAIL libvirt: {e}");
+            tally.failed += 1;
+            return;
+        }
+    };
+
+    // Load each schema once; documents are grouped by schema.
+    let mut by_schema: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+    for row in &rows {
+        by_schema.entry(&row.schema).or_default().push(row);
+    }
+    let mut verdicts = Verdicts::new();
+    let mut matched = 0;
+    let mut list = Lister::new();
+    let mut schema_failures = 0;
+    for (schema_path, docs) in &by_schema {
+        let schema = match common::load_schema(&root.join(schema_path)) {
+            Ok(Ok(schema)) => schema,
+            Ok(Err(errors)) => {
+                schema_failures += 1;
+                println!(
+                    "FAIL libvirt schema {schema_path} rejected ({} documents unchecked): {}",
+                    docs.len(),
+                    common::first_schema_error(&errors)
+                );
+                continue;
+            }
+            Err(panic) => {
+                schema_failures += 1;
+                println!(
+                    "FAIL libvirt schema {schema_path} ({} documents unchecked): {panic}",
+                    docs.len()
+                );
+                continue;
+            }
+        };
+        let mut validator = schema.validator();
+        for row in docs {
+            let verdict = match read_doc(&root.join(&row.document)) {
+                Ok(text) => common::validate(&mut validator, &text),
+                Err(e) => Verdict::Panicked(e),
+            };
+            if verdict.is_valid() == row.valid {
+                matched += 1;
+            } else {
+                list.line(format!(
+                    "FAIL libvirt {} expected {} got {}{}",
+                    row.document,
+                    if row.valid { "valid" } else { "invalid" },
+                    if verdict.is_valid() {
+                        "valid"
+                    } else {
+                        "invalid"
+                    },
+                    match verdict.detail() {
+                        d if d.is_empty() => String::new(),
+                        d => format!(": {d}"),
+                    }
+                ));
+            }
+            verdicts.insert(row.document.clone(), verdict);
+        }
+    }
+    list.finish("mismatches");
+    let valid = rows.iter().filter(|r| r.valid).count();
+    println!(
+        "libvirt: {matched}/{} verdicts match ({valid} valid, {} invalid){}",
+        rows.len(),
+        rows.len() - valid,
+        if schema_failures > 0 {
+            format!(
+                "; {schema_failures}/{} schemas failed to load",
+                by_schema.len()
+            )
+        } else {
+            String::new()
+        }
+    );
+    tally.passed += matched;
+    tally.failed += rows.len() - matched;
+
+    first_errors(&root, &verdicts, tally);
+}
+
+/// Our first error against jing's, for each invalid document.
+fn first_errors(root: &Path, verdicts: &Verdicts, tally: &mut Tally) {
+    let strict = common::env_flag("RNGCHECK_STRICT_FIRST_ERRORS");
+    let path = root.join("jing-errors.tsv");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            println!(
+                "FAIL libvirt first errors: cannot read {}: {e}",
+                path.display()
+            );
+            tally.failed += 1;
+            return;
+        }
+    };
+    let mut total = 0;
+    let mut on_line = 0;
+    let mut same_item = 0;
+    let mut list = Lister::new();
+    let label = if strict { "FAIL" } else { "INFO" };
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.splitn(4, '\t').collect();
+        let [document, jing_line, _column, jing_message] = fields.as_slice() else {
+            continue;
+        };
+        total += 1;
+        let jing_line: u32 = jing_line.parse().unwrap_or(0);
+        let item = first_quoted(jing_message);
+        let (ok_line, ok_item, ours) = match verdicts.get(*document) {
+            Some(Verdict::Rejected { line, message }) => (
+                *line == jing_line,
+                item.is_some_and(|i| message.contains(&format!("\"{i}\""))),
+                format!("line {line}: {message}"),
+            ),
+            Some(Verdict::Valid) => (false, false, "accepted as valid".to_string()),
+            Some(Verdict::Panicked(p)) => (false, false, p.clone()),
+            None => (
+                false,
+                false,
+                "not checked (schema failed to load)".to_string(),
+            ),
+        };
+        on_line += usize::from(ok_line);
+        same_item += usize::from(ok_item);
+        if !(ok_line && ok_item) {
+            list.line(format!(
+                "{label} libvirt first error {document}: jing line {jing_line}: {jing_message} | ours {ours}"
+            ));
+        }
+        if strict {
+            if ok_line && ok_item {
+                tally.passed += 1;
+            } else {
+                tally.failed += 1;
+            }
+        }
+    }
+    list.finish("first-error differences");
+    println!(
+        "libvirt first errors: {on_line}/{total} on jing's line, {same_item}/{total} naming the same item{}",
+        if strict { "" } else { " (informational; RNGCHECK_STRICT_FIRST_ERRORS=1 makes it fail)" }
+    );
+}
+
+/// The first double-quoted name in a jing message.
+fn first_quoted(message: &str) -> Option<&str> {
+    let start = message.find('"')? + 1;
+    let len = message[start..].find('"')?;
+    Some(&message[start..start + len])
+}
+
+/// The embedded default schema on libvirt's domain documents. Informational:
+/// never fails the run.
+pub fn run_embedded(shared: &Path, _tally: &mut Tally) {
+    let root = shared.join("libvirt-9.0.0");
+    let rows = match read_manifest(&root) {
+        Ok(rows) => rows,
+        Err(e) => {
+            println!("INFO embedded: {e}");
+            return;
+        }
+    };
+    let schema_path = common::repo_dir().join("schemas/domaincommon.rng");
+    let schema: Schema = match common::load_schema(&schema_path) {
+        Ok(Ok(schema)) => schema,
+        Ok(Err(errors)) => {
+            println!(
+                "embedded domaincommon.rng: does not load: {}",
+                common::first_schema_error(&errors)
+            );
+            return;
+        }
+        Err(panic) => {
+            println!("embedded domaincommon.rng: {panic}");
+            return;
+        }
+    };
+    let mut validator = schema.validator();
+    let (mut valid_total, mut valid_ok, mut invalid_total, mut invalid_ok) = (0, 0, 0, 0);
+    for row in rows
+        .iter()
+        .filter(|r| r.schema == "src/conf/schemas/domain.rng")
+    {
+        let accepted = read_doc(&root.join(&row.document))
+            .map(|text| common::validate(&mut validator, &text).is_valid())
+            .unwrap_or(false);
+        if row.valid {
+            valid_total += 1;
+            valid_ok += usize::from(accepted);
+        } else {
+            invalid_total += 1;
+            invalid_ok += usize::from(!accepted);
+        }
+    }
+    println!(
+        "embedded domaincommon.rng accepts {valid_ok}/{valid_total} valid libvirt domain documents and rejects {invalid_ok}/{invalid_total} invalid ones"
+    );
+}
