@@ -238,6 +238,9 @@ impl<'s> Validator<'s> {
             self.pattern = next;
             return;
         }
+        // Report text where its first non-space character is, as jing does.
+        let leading = text.len() - text.trim_start_matches(crate::derive::is_xml_space).len();
+        let first_char = (span.start + leading).min(span.end);
         let error = if expect::expects_text(&self.deriver, self.pattern) {
             let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
             let element = self.frames.last().map(|f| f.qname.as_str()).unwrap_or("");
@@ -245,7 +248,7 @@ impl<'s> Validator<'s> {
         } else {
             DocError::text_not_allowed(span)
         };
-        self.report(error);
+        self.report(error.reported_at(first_char));
     }
 
     /// The end of the current element; `span` is its end tag (or the

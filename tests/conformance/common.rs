@@ -117,7 +117,7 @@ pub fn validate(validator: &mut Validator, text: &str) -> Verdict {
         },
         Some(e) => Verdict::Rejected {
             line: rngcheck::source::SourceFile::detached(text)
-                .line_col(e.span.start)
+                .line_col(e.at)
                 .line,
             message: e.message,
         },
