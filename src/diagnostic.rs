@@ -222,6 +222,26 @@ impl DocError {
         DocError::new("rngcheck::doc::invalid_text", message, span, expected)
     }
 
+    /// An ID value used twice (DTD compatibility §4).
+    pub fn duplicate_id(value: &str, span: std::ops::Range<usize>) -> DocError {
+        DocError::new(
+            "rngcheck::doc::duplicate_id",
+            format!("ID \"{value}\" has already been defined"),
+            span,
+            Vec::new(),
+        )
+    }
+
+    /// An IDREF naming no ID in the document (DTD compatibility §4).
+    pub fn unresolved_idref(value: &str, span: std::ops::Range<usize>) -> DocError {
+        DocError::new(
+            "rngcheck::doc::unresolved_idref",
+            format!("IDREF \"{value}\" without matching ID"),
+            span,
+            Vec::new(),
+        )
+    }
+
     /// The document's root element is not the one the schema starts with.
     pub fn bad_root(name: &str, expected: Vec<String>, span: std::ops::Range<usize>) -> DocError {
         let message = if expected.is_empty() {

@@ -19,5 +19,5 @@ pub mod syntax;
 pub mod validate;
 mod xml;
 
-pub use schema::{validate_text, Outcome, Schema, SchemaErrors};
+pub use schema::{validate_text, LoadOptions, Outcome, Schema, SchemaErrors};
 pub mod cli;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::diagnostic::{DocError, SchemaError};
 use crate::loader::{FsLoader, Loader};
-use crate::pattern::{lower, restrict, CompiledGrammar};
+use crate::pattern::{idtypes, lower, restrict, CompiledGrammar};
 use crate::simplify::include::Resolver;
 use crate::source::SourceMap;
 use crate::syntax::SyntaxKind;
@@ -16,6 +16,25 @@ use crate::validate::{events, Validator};
 pub struct Schema {
     grammar: CompiledGrammar,
     sources: SourceMap,
+}
+
+/// How to load a schema.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Forces one syntax for every file; otherwise the extension decides.
+    pub syntax: Option<SyntaxKind>,
+    /// DTD-compatibility ID/IDREF checks (on by default, as in jing; off is
+    /// jing's `-i`).
+    pub id_checks: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            syntax: None,
+            id_checks: true,
+        }
+    }
 }
 
 /// Why a schema could not be compiled: every error found, with the files
@@ -41,6 +60,20 @@ impl Schema {
         loader: &mut dyn Loader,
         syntax: Option<SyntaxKind>,
     ) -> Result<Schema, SchemaErrors> {
+        let options = LoadOptions {
+            syntax,
+            ..LoadOptions::default()
+        };
+        Schema::load_with_options(path, loader, options)
+    }
+
+    /// Loads the schema at `path` through `loader` with `options`.
+    pub fn load_with_options(
+        path: &Path,
+        loader: &mut dyn Loader,
+        options: LoadOptions,
+    ) -> Result<Schema, SchemaErrors> {
+        let syntax = options.syntax;
         let mut sources = SourceMap::new();
         let href = path.to_string_lossy();
         let file = match loader.load(&mut sources, None, &href) {
@@ -60,10 +93,15 @@ impl Schema {
         if !errors.is_empty() {
             return Err(SchemaErrors { errors, sources });
         }
-        let (grammar, spans, lower_errors) = lower::lower(&root);
+        let (mut grammar, spans, lower_errors) = lower::lower(&root);
         errors.extend(lower_errors);
         if errors.is_empty() {
             errors.extend(restrict::check(&grammar, &spans));
+        }
+        if errors.is_empty() && options.id_checks {
+            let (id_types, id_errors) = idtypes::check(&grammar, &spans);
+            grammar.id_types = id_types;
+            errors.extend(id_errors);
         }
         if errors.is_empty() {
             Ok(Schema { grammar, sources })

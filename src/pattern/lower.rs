@@ -50,6 +50,7 @@ pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaErro
         datatypes: lowering.datatypes,
         values: lowering.values,
         names: lowering.names,
+        id_types: Default::default(),
     };
     let spans = SpanTable {
         patterns: lowering.pattern_spans,

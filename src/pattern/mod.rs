@@ -8,6 +8,7 @@
 //! derivatives can be memoized by id. Spans never live in a pattern (two
 //! places can write the same pattern); see `Schema`'s side tables.
 
+pub mod idtypes;
 pub mod lower;
 pub mod name;
 pub mod restrict;
@@ -367,6 +368,9 @@ pub struct CompiledGrammar {
     pub values: Vec<ValueDef>,
     /// Names and name classes.
     pub names: NameTable,
+    /// ID-types of (element, attribute) names, when DTD-compatibility ID
+    /// checks are on and the schema uses ID-types; otherwise empty.
+    pub id_types: idtypes::IdTypeMap,
 }
 
 impl CompiledGrammar {

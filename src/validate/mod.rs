@@ -9,6 +9,7 @@
 
 pub mod events;
 mod expect;
+mod ids;
 
 use std::ops::Range;
 
@@ -40,6 +41,7 @@ struct Frame {
 /// it across documents so its memo keeps paying off.
 pub struct Validator<'s> {
     deriver: Deriver<'s>,
+    ids: ids::IdTracker,
     pattern: PatternId,
     frames: Vec<Frame>,
     errors: Vec<DocError>,
@@ -51,6 +53,7 @@ impl<'s> Validator<'s> {
     pub fn new(grammar: &'s CompiledGrammar) -> Validator<'s> {
         Validator {
             deriver: Deriver::new(grammar),
+            ids: ids::IdTracker::default(),
             pattern: grammar.start,
             frames: Vec::new(),
             errors: Vec::new(),
@@ -69,6 +72,7 @@ impl<'s> Validator<'s> {
         self.pattern = self.deriver.grammar.start;
         self.frames.clear();
         self.errors.clear();
+        self.ids.clear();
     }
 
     fn report(&mut self, error: DocError) {
@@ -182,6 +186,7 @@ impl<'s> Validator<'s> {
         let ended = self.deriver.att_end(valued);
         if ended != PatternArena::NOT_ALLOWED {
             self.pattern = ended;
+            self.track_id(key, value, &span, tag_end);
             return;
         }
         let (reason, expected) = expect::value_reason(&self.deriver, started, value, ctx);
@@ -189,6 +194,25 @@ impl<'s> Validator<'s> {
             DocError::invalid_attribute_value(qname, &reason, expected, span).reported_at(tag_end),
         );
         self.pattern = self.deriver.att_end_any(started);
+    }
+
+    /// DTD compatibility: remembers IDs and references of a valid attribute.
+    fn track_id(&mut self, attribute: NameKey, value: &str, span: &Range<usize>, at: usize) {
+        let grammar = self.deriver.grammar;
+        if grammar.id_types.is_empty() {
+            return;
+        }
+        let (Some(frame), NameKey::Known(a)) = (self.frames.last(), attribute) else {
+            return;
+        };
+        let NameKey::Known(e) = frame.key else {
+            return;
+        };
+        if let Some(&kind) = grammar.id_types.get(&(e, a)) {
+            if let Some(error) = self.ids.record(kind, value, span, at) {
+                self.report(error);
+            }
+        }
     }
 
     /// The end of the current start tag (`>` or `/>`).
@@ -313,7 +337,13 @@ impl<'s> Validator<'s> {
 
     /// Ends the document; returns its errors (empty when valid).
     pub fn finish(&mut self) -> Vec<DocError> {
-        std::mem::take(&mut self.errors)
+        for error in self.ids.unresolved() {
+            self.report(error);
+        }
+        let mut errors = std::mem::take(&mut self.errors);
+        // Reference errors are found at the end; report in document order.
+        errors.sort_by_key(|e| e.at);
+        errors
     }
 }
 
