@@ -6,7 +6,7 @@ validation; the only place that decides the mode.
 
 Modes, in order of precedence:
 1. `--schema-dir DIR`: every path is a document; its root element picks the schema.
-2. An explicit schema (the first path ends in `.rng`/`.rnc`).
+2. An explicit schema (the first path ends in `.rng`/`.rnc`, and no `--config`).
 3. A config file: `--config FILE`, or `rngcheck.toml` found in the current
    directory or a parent (not with `--no-config`, `--default-schema`, or
    when the only document is `-`).
@@ -171,8 +171,11 @@ pub fn build(args: &Args) -> Result<Plan, PlanError> {
         return Err(usage("--expect-invalid-suffix must not be empty"));
     }
     let syntax = args.compact.then_some(SyntaxKind::Compact);
-    let explicit_schema =
-        !args.default_schema && args.paths.first().is_some_and(|p| is_schema_path(p));
+    // With --config every path is a document (a pre-commit hook passes
+    // staged schemas too: they are skipped unless a check covers them).
+    let explicit_schema = !args.default_schema
+        && args.config.is_none()
+        && args.paths.first().is_some_and(|p| is_schema_path(p));
 
     if let Some(dir) = &args.schema_dir {
         if args.default_schema || args.config.is_some() || explicit_schema {
@@ -209,11 +212,6 @@ pub fn build(args: &Args) -> Result<Plan, PlanError> {
     }
 
     if explicit_schema {
-        if args.config.is_some() {
-            return Err(usage(
-                "--config chooses the schemas: give documents only, or drop --config",
-            ));
-        }
         no_root(args, "a schema file")?;
         let path = &args.paths[0];
         let schemas = vec![SchemaSpec {
