@@ -399,7 +399,9 @@ impl<'p> Batch<'p> {
                         }
                         Ok(())
                     };
+                    let quiet_note = done.note.is_empty() || self.settings.quiet;
                     let written = match &progress {
+                        _ if text.is_empty() && quiet_note => Ok(()),
                         Some(bar) => bar.suspend(write),
                         None => write(),
                     };
