@@ -59,6 +59,8 @@ pub struct Config {
     pub invalid_suffix: Option<String>,
     /// The checks, in file order.
     pub checks: Vec<Check>,
+    /// The checks' paths as comparison keys (see `path_key`), computed once.
+    keys: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
 }
 
 /// One `[[check]]` table.
@@ -154,6 +156,7 @@ impl Config {
             path: path.to_path_buf(),
             invalid_suffix: raw.invalid_suffix,
             checks,
+            keys: std::sync::OnceLock::new(),
         })
     }
 
@@ -179,15 +182,20 @@ impl Config {
     pub fn covering(&self, file: &Path, exts: &[String]) -> Vec<usize> {
         let file_key = path_key(file);
         let parent_key = file_key.parent().map(Path::to_path_buf);
+        let keys = self.keys.get_or_init(|| {
+            self.checks
+                .iter()
+                .map(|c| c.paths.iter().map(|p| path_key(p)).collect())
+                .collect()
+        });
         let mut found = Vec::new();
-        for (i, check) in self.checks.iter().enumerate() {
-            let covers = check.paths.iter().any(|p| {
-                let key = path_key(p);
-                if key == file_key {
+        for (i, (check, keys)) in self.checks.iter().zip(keys).enumerate() {
+            let covers = keys.iter().any(|key| {
+                if *key == file_key {
                     return true;
                 }
                 let inside = if check.recursive {
-                    file_key.starts_with(&key)
+                    file_key.starts_with(key)
                 } else {
                     parent_key.as_deref() == Some(key.as_path())
                 };
