@@ -3,18 +3,23 @@
 //! The only module that touches the file system for documents, prints, or
 //! picks exit codes. Per-file problems are reported and counted; they never
 //! stop the run.
+//!
+//! Layers, as in ripgrep: [`Args`] is what clap parsed (the low half);
+//! [`plan::build`] turns it into a [`plan::Plan`] (which schemas, which
+//! documents, what each must be); [`batch::run`] validates in parallel and
+//! prints; [`report`] renders.
 
+pub mod batch;
+pub mod config;
+pub mod plan;
 mod report;
+pub mod schema_dir;
+pub mod walk;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-
-use crate::loader::{decode_text, io_reason, FsLoader, MemLoader};
-use crate::schema::{validate_text, Outcome, Schema};
-use crate::syntax::SyntaxKind;
 
 /// Exit code: every document valid.
 pub const EXIT_VALID: u8 = 0;
@@ -29,13 +34,19 @@ pub const EXIT_SCHEMA: u8 = 3;
 ///
 /// With one argument ending in .rng or .rnc, only checks the schema. With no
 /// schema (the first argument is a document), validates against the
-/// embedded libvirt domain schema.
+/// schemas of an rngcheck.toml found here or in a parent directory, or
+/// else against the embedded libvirt domain schema. Directories are walked.
+/// `-` reads a document from standard input.
+///
+/// Exit codes: 0 all valid (or every expectation held), 1 some document
+/// invalid, not well-formed or unreadable (or an expectation broken),
+/// 2 usage error, 3 schema incorrect or not loadable.
 #[derive(Parser, Debug)]
-#[command(name = "rngcheck", version, about, long_about = None)]
+#[command(name = "rngcheck", version, about, long_about)]
 pub struct Args {
-    /// The schema (.rng or .rnc), then the documents; or only documents, to
-    /// use the embedded libvirt domain schema.
-    #[arg(required = true, value_name = "SCHEMA_OR_FILE")]
+    /// The schema (.rng or .rnc), then documents or directories; or only
+    /// documents and directories.
+    #[arg(value_name = "SCHEMA_OR_FILE")]
     pub paths: Vec<PathBuf>,
 
     /// How to print errors.
@@ -50,9 +61,64 @@ pub struct Args {
     #[arg(long)]
     pub compact: bool,
 
-    /// Use the embedded domain schema even if the first file looks like a schema.
+    /// Use the embedded domain schema even if the first file looks like a
+    /// schema (and ignore any rngcheck.toml).
     #[arg(long)]
     pub default_schema: bool,
+
+    /// Pick each document's schema in DIR by its root element, as
+    /// virt-xml-validate does (domain → domain.rng, pool → storagepool.rng…;
+    /// otherwise <root>.rng).
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Option<PathBuf>,
+
+    /// Read schemas and paths from this config file (default: rngcheck.toml
+    /// in the current directory or a parent, when no schema is given).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Do not look for rngcheck.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
+    /// Resolve the config's relative paths against DIR instead of the
+    /// config file's directory.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// File extensions taken when walking directories (comma-separated).
+    #[arg(
+        long,
+        value_name = "EXT,...",
+        value_delimiter = ',',
+        default_value = "xml"
+    )]
+    pub ext: Vec<String>,
+
+    /// Follow symbolic links when walking directories.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Validate with at most N threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Documents whose name ends with SUFFIX must be invalid, the others
+    /// valid; the exit code says whether every expectation held.
+    #[arg(long, value_name = "SUFFIX", allow_hyphen_values = true)]
+    pub expect_invalid_suffix: Option<String>,
+
+    /// Also print the errors of documents that are invalid as expected.
+    #[arg(long)]
+    pub show_expected: bool,
+
+    /// Print `schema<TAB>document` for each check instead of validating.
+    #[arg(long)]
+    pub list: bool,
+
+    /// No progress bar, notes or summary line; errors only.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Output formats.
@@ -92,94 +158,22 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn is_schema_path(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("rng") | Some("rnc")
-    )
-}
-
-/// The embedded default schema: `schemas/*.rng`, compiled into the binary.
-const EMBEDDED: &[(&str, &str)] = &[
-    (
-        "domaincommon.rng",
-        include_str!("../../schemas/domaincommon.rng"),
-    ),
-    (
-        "basictypes.rng",
-        include_str!("../../schemas/basictypes.rng"),
-    ),
-    (
-        "storagecommon.rng",
-        include_str!("../../schemas/storagecommon.rng"),
-    ),
-];
-
-fn load_embedded() -> Result<Schema, crate::SchemaErrors> {
-    let base = PathBuf::from("<embedded>");
-    let mut loader = MemLoader::new(
-        EMBEDDED
-            .iter()
-            .map(|(name, text)| (base.join(name), text.to_string())),
-    );
-    Schema::load_with(&base.join("domaincommon.rng"), &mut loader, None)
-}
-
 /// Runs with parsed arguments; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let (schema_result, documents) = if !args.default_schema && is_schema_path(&args.paths[0]) {
-        let syntax = args.compact.then_some(SyntaxKind::Compact);
-        (
-            Schema::load_with(&args.paths[0], &mut FsLoader, syntax),
-            &args.paths[1..],
-        )
-    } else {
-        (load_embedded(), &args.paths[..])
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let schema = match schema_result {
-        Ok(schema) => schema,
-        Err(errors) => {
-            report::schema_errors(&mut out, args.format, &errors);
-            return EXIT_SCHEMA;
+    let plan = match plan::build(args) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("rngcheck: {}", e.message);
+            return e.code;
         }
     };
-    let mut validator = schema.validator();
-    if let Some(n) = args.max_errors {
-        validator.set_max_errors(n);
-    }
-    let mut worst = EXIT_VALID;
-    for path in documents {
-        let outcome = match read_document(path) {
-            Ok(text) => {
-                let outcome = validate_text(&mut validator, &text);
-                report::document(&mut out, args.format, path, &text, &outcome);
-                outcome
-            }
-            Err(reason) => {
-                report::unreadable(&mut out, args.format, path, &reason);
-                Outcome::NotWellFormed(crate::diagnostic::DocError::not_well_formed(&reason, 0..0))
-            }
-        };
-        if !outcome.is_valid() {
-            worst = EXIT_INVALID;
-        }
-    }
-    let _ = out.flush();
-    worst
-}
-
-fn read_document(path: &Path) -> Result<String, String> {
-    let bytes = if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| io_reason(&e))?;
-        buf
-    } else {
-        std::fs::read(path).map_err(|e| io_reason(&e))?
+    let settings = batch::Settings {
+        format: args.format,
+        max_errors: args.max_errors,
+        jobs: args.jobs.map(usize::from),
+        list: args.list,
+        show_expected: args.show_expected,
+        quiet: args.quiet,
     };
-    decode_text(&bytes)
+    batch::run(&plan, settings)
 }

@@ -43,13 +43,40 @@ pub fn document(out: &mut dyn Write, format: Format, path: &Path, text: &str, ou
 
 /// Prints a file that could not be read or decoded.
 pub fn unreadable(out: &mut dyn Write, format: Format, path: &Path, reason: &str) {
-    let e = DocError::not_well_formed(reason, 0..0);
+    file_error(
+        out,
+        format,
+        &path.display().to_string(),
+        "rngcheck::doc::unreadable",
+        format!("cannot read: {reason}"),
+    );
+}
+
+/// Prints an error about a whole file (no position): a walk error, a
+/// document no schema fits, a broken expectation.
+pub fn file_error(
+    out: &mut dyn Write,
+    format: Format,
+    file: &str,
+    code: &'static str,
+    message: String,
+) {
     let e = DocError {
-        code: "rngcheck::doc::unreadable",
-        message: format!("cannot read: {reason}"),
-        ..e
+        code,
+        message,
+        span: 0..0,
+        expected: Vec::new(),
     };
-    print_error(out, format, &path.display().to_string(), 0, 0, &e, "", None);
+    print_error(out, format, file, 0, 0, &e, "", None);
+}
+
+/// Introduces the errors of a document that broke an expectation ("expected
+/// valid") or that is shown although its failure was expected. Nothing in
+/// JSON, whose error records stand alone.
+pub fn heading(out: &mut dyn Write, format: Format, file: &str, heading: &str) {
+    if format != Format::Json {
+        let _ = writeln!(out, "{file}: {heading}");
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -75,6 +102,7 @@ fn print_error(
                 "code": e.code, "severity": "error",
             })
         ),
+        Format::Human if line == 0 => writeln!(out, "{file}: error: {}", e.message),
         Format::Human => {
             let snippet = text.map(|t| snippet(t, line)).unwrap_or_default();
             let at = if path.is_empty() {

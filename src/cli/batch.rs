@@ -1,0 +1,823 @@
+/*!
+Running a [`Plan`]: documents validated in parallel (rayon) against schemas
+compiled lazily, once each, and shared by all threads; one `Validator` per
+schema per worker (`map_init`).
+
+Each entry's report is rendered to a `String` on the worker and handed to
+the calling thread, which prints the reports whole and in plan order (a
+small reorder buffer), drives the progress bar, and adds up the [`Tally`].
+Per-document problems, including a panic inside the engine, are reported
+and counted; they never stop the run.
+*/
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, OnceLock};
+
+use rayon::prelude::*;
+
+use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
+use super::schema_dir::sniff_root;
+use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
+use crate::loader::{decode_text, io_reason, FsLoader};
+use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
+use crate::validate::Validator;
+
+/// Stack size of worker threads: deeply nested schemas recurse in the
+/// schema compiler, which runs on the worker that first needs a schema.
+const STACK_SIZE: usize = 512 * 1024 * 1024;
+
+/// Below this many entries no progress bar is drawn.
+const PROGRESS_MIN: usize = 20;
+
+/// How the run reports (from the arguments).
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Output format.
+    pub format: Format,
+    /// At most this many errors per document.
+    pub max_errors: Option<usize>,
+    /// Worker threads (None: one per core).
+    pub jobs: Option<usize>,
+    /// Print `schema<TAB>document` pairs instead of validating.
+    pub list: bool,
+    /// Print the errors of documents that are invalid as expected.
+    pub show_expected: bool,
+    /// No progress bar, summary or notes.
+    pub quiet: bool,
+}
+
+/// What happened, added up over the run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Valid, as expected (or with no expectation).
+    pub valid: usize,
+    /// Invalid or not well-formed, with no expectation or expected valid.
+    pub invalid: usize,
+    /// Invalid, as expected.
+    pub expected_invalid: usize,
+    /// Valid, but expected invalid.
+    pub unexpectedly_valid: usize,
+    /// Could not be read or decoded.
+    pub unreadable: usize,
+    /// Directory entries that could not be walked.
+    pub walk_errors: usize,
+    /// Documents whose root element no schema in `--schema-dir` fits.
+    pub no_schema: usize,
+    /// Documents not checked because their schema failed to load.
+    pub not_checked: usize,
+    /// Documents on which the validator failed internally.
+    pub internal: usize,
+    /// Files named on the command line that no `[[check]]` covers.
+    pub skipped: usize,
+    /// Entries listed (`--list`).
+    pub listed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.valid += o.valid;
+        self.invalid += o.invalid;
+        self.expected_invalid += o.expected_invalid;
+        self.unexpectedly_valid += o.unexpectedly_valid;
+        self.unreadable += o.unreadable;
+        self.walk_errors += o.walk_errors;
+        self.no_schema += o.no_schema;
+        self.not_checked += o.not_checked;
+        self.internal += o.internal;
+        self.skipped += o.skipped;
+        self.listed += o.listed;
+    }
+
+    /// Documents validated.
+    pub fn checked(&self) -> usize {
+        self.valid + self.invalid + self.expected_invalid + self.unexpectedly_valid
+    }
+
+    /// Whether anything other than schema failures makes the run fail.
+    fn failed(&self) -> bool {
+        self.invalid
+            + self.unexpectedly_valid
+            + self.unreadable
+            + self.walk_errors
+            + self.no_schema
+            + self.internal
+            > 0
+    }
+
+    /// The closing line, worded so it cannot pass for a test runner's.
+    pub fn summary(&self, expectations: bool, schema_failures: usize) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let checked = self.checked();
+        let mut line = if checked == 0 {
+            "rngcheck: no documents checked".to_string()
+        } else {
+            let mut parts = vec![format!("{} valid", self.valid)];
+            if self.invalid > 0 || !expectations {
+                parts.push(if expectations {
+                    format!("{} invalid but expected valid", self.invalid)
+                } else {
+                    format!("{} invalid", self.invalid)
+                });
+            }
+            if self.expected_invalid > 0 {
+                parts.push(format!("{} invalid as expected", self.expected_invalid));
+            }
+            if self.unexpectedly_valid > 0 {
+                parts.push(format!(
+                    "{} valid but expected invalid",
+                    self.unexpectedly_valid
+                ));
+            }
+            format!(
+                "rngcheck: {} checked: {}",
+                plural(checked, "document", "documents"),
+                parts.join(", ")
+            )
+        };
+        let mut notes = Vec::new();
+        if self.unreadable > 0 {
+            notes.push(format!("{} unreadable", self.unreadable));
+        }
+        if self.walk_errors > 0 {
+            notes.push(plural(self.walk_errors, "walk error", "walk errors"));
+        }
+        if self.no_schema > 0 {
+            notes.push(format!(
+                "{} with no schema for the root element",
+                self.no_schema
+            ));
+        }
+        if schema_failures > 0 || self.not_checked > 0 {
+            notes.push(format!(
+                "{} failed to load, {} not checked",
+                plural(schema_failures, "schema", "schemas"),
+                plural(self.not_checked, "document", "documents")
+            ));
+        }
+        if self.internal > 0 {
+            notes.push(format!("{} stopped by an internal error", self.internal));
+        }
+        if self.skipped > 0 {
+            notes.push(format!(
+                "{} skipped (no [[check]] covers them)",
+                self.skipped
+            ));
+        }
+        if !notes.is_empty() {
+            line.push_str("; ");
+            line.push_str(&notes.join(", "));
+        }
+        line
+    }
+}
+
+/// One entry's result, rendered on the worker.
+#[derive(Debug, Default)]
+struct Done {
+    /// For standard output.
+    out: String,
+    /// For standard error (notes).
+    note: String,
+    tally: Tally,
+    /// The schema that failed to load, whose errors go before `out`.
+    schema_failed: Option<usize>,
+}
+
+/// The run's result.
+#[derive(Debug)]
+pub struct RunResult {
+    /// Added up over every entry.
+    pub tally: Tally,
+    /// How many schemas failed to load.
+    pub schema_failures: usize,
+    /// Standard output was closed early (a broken pipe): stopped quietly.
+    pub broken_pipe: bool,
+}
+
+impl RunResult {
+    /// The exit code: 3 if a schema failed, else 1 if any document failed
+    /// (or broke its expectation), else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.broken_pipe {
+            EXIT_VALID
+        } else if self.schema_failures > 0 {
+            EXIT_SCHEMA
+        } else if self.tally.failed() {
+            EXIT_INVALID
+        } else {
+            EXIT_VALID
+        }
+    }
+}
+
+/// A plan being run: the plan and its lazily compiled schemas.
+struct Batch<'p> {
+    plan: &'p Plan,
+    settings: Settings,
+    schemas: Vec<OnceLock<Result<Schema, SchemaErrors>>>,
+    cancelled: AtomicBool,
+}
+
+/// The embedded default schema: `schemas/*.rng`, compiled into the binary.
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "domaincommon.rng",
+        include_str!("../../schemas/domaincommon.rng"),
+    ),
+    (
+        "basictypes.rng",
+        include_str!("../../schemas/basictypes.rng"),
+    ),
+    (
+        "storagecommon.rng",
+        include_str!("../../schemas/storagecommon.rng"),
+    ),
+];
+
+fn load_schema(source: &SchemaSource) -> Result<Schema, SchemaErrors> {
+    match source {
+        SchemaSource::Embedded => {
+            let base = PathBuf::from("<embedded>");
+            let mut loader = crate::loader::MemLoader::new(
+                EMBEDDED
+                    .iter()
+                    .map(|(name, text)| (base.join(name), text.to_string())),
+            );
+            Schema::load_with(&base.join("domaincommon.rng"), &mut loader, None)
+        }
+        SchemaSource::File(path, syntax) => Schema::load_with(path, &mut FsLoader, *syntax),
+    }
+}
+
+fn read_document(source: &DocSource) -> Result<String, String> {
+    let bytes = match source {
+        DocSource::Stdin => {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                .map_err(|e| io_reason(&e))?;
+            buf
+        }
+        DocSource::Path(path) => std::fs::read(path).map_err(|e| io_reason(&e))?,
+    };
+    decode_text(&bytes)
+}
+
+/// Runs the plan; prints reports (stdout), notes and the summary (stderr).
+pub fn run(plan: &Plan, settings: Settings) -> u8 {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs.unwrap_or(0))
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("rngcheck-{i}"))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("rngcheck: cannot start worker threads: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let batch = Batch {
+        plan,
+        settings,
+        schemas: plan.schemas.iter().map(|_| OnceLock::new()).collect(),
+        cancelled: AtomicBool::new(false),
+    };
+    if plan.schema_only {
+        return batch.schema_only(&pool);
+    }
+    let result = batch.run_items(&pool);
+    if !settings.quiet && !settings.list && !result.broken_pipe {
+        eprintln!(
+            "{}",
+            result
+                .tally
+                .summary(plan.expectations(), result.schema_failures)
+        );
+    }
+    result.exit_code()
+}
+
+impl<'p> Batch<'p> {
+    fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
+        self.schemas[i].get_or_init(|| load_schema(&self.plan.schemas[i].source))
+    }
+
+    /// Only a schema was given: compile it, report its errors.
+    fn schema_only(&self, pool: &rayon::ThreadPool) -> u8 {
+        if self.settings.list {
+            return EXIT_VALID;
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            pool.install(|| self.schema(0).as_ref().err().map(|_| ()))
+        }));
+        match result {
+            Ok(None) => {
+                if !self.settings.quiet {
+                    eprintln!(
+                        "rngcheck: {}: schema is correct",
+                        self.plan.schemas[0].display
+                    );
+                }
+                EXIT_VALID
+            }
+            Ok(Some(())) => {
+                if let Some(Err(errors)) = self.schemas[0].get() {
+                    let stdout = std::io::stdout();
+                    let mut out = stdout.lock();
+                    report::schema_errors(&mut out, self.settings.format, errors);
+                    let _ = out.flush();
+                }
+                EXIT_SCHEMA
+            }
+            Err(_) => {
+                eprintln!("rngcheck: internal error while compiling the schema");
+                EXIT_SCHEMA
+            }
+        }
+    }
+
+    fn run_items(&self, pool: &rayon::ThreadPool) -> RunResult {
+        let items = &self.plan.items;
+        let progress = (!self.settings.quiet
+            && !self.settings.list
+            && items.len() >= PROGRESS_MIN
+            && std::io::stderr().is_terminal())
+        .then(|| progress_bar(items.len() as u64));
+        let (tx, rx) = mpsc::channel::<(usize, Done)>();
+        let mut tally = Tally::default();
+        let mut schema_reported = vec![false; self.schemas.len()];
+        let mut broken_pipe = false;
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                pool.install(|| {
+                    items
+                        .par_iter()
+                        .enumerate()
+                        .map_init(HashMap::new, |validators, (i, item)| {
+                            (i, self.process_guarded(item, validators))
+                        })
+                        .for_each_with(tx, |tx, result| {
+                            let _ = tx.send(result);
+                        });
+                });
+            });
+            let stdout = std::io::stdout();
+            let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+            let mut next = 0;
+            for (i, done) in rx {
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                pending.insert(i, done);
+                while let Some(done) = pending.remove(&next) {
+                    next += 1;
+                    tally.add(&done.tally);
+                    if broken_pipe {
+                        continue;
+                    }
+                    let mut text = String::new();
+                    if let Some(s) = done.schema_failed {
+                        if !schema_reported[s] {
+                            schema_reported[s] = true;
+                            text.push_str(&self.render_schema_errors(s));
+                        }
+                    }
+                    text.push_str(&done.out);
+                    let write = || -> std::io::Result<()> {
+                        if !text.is_empty() {
+                            let mut out = stdout.lock();
+                            out.write_all(text.as_bytes())?;
+                            out.flush()?;
+                        }
+                        if !done.note.is_empty() && !self.settings.quiet {
+                            let _ = std::io::stderr().write_all(done.note.as_bytes());
+                        }
+                        Ok(())
+                    };
+                    let quiet_note = done.note.is_empty() || self.settings.quiet;
+                    let written = match &progress {
+                        _ if text.is_empty() && quiet_note => Ok(()),
+                        Some(bar) => bar.suspend(write),
+                        None => write(),
+                    };
+                    if let Err(e) = written {
+                        if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            broken_pipe = true;
+                            self.cancelled.store(true, Ordering::Relaxed);
+                        }
+                    }
+                }
+            }
+        });
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        RunResult {
+            tally,
+            schema_failures: schema_reported.iter().filter(|&&r| r).count(),
+            broken_pipe,
+        }
+    }
+
+    fn render_schema_errors(&self, i: usize) -> String {
+        let mut buf = Vec::new();
+        match self.schemas[i].get() {
+            Some(Err(errors)) => report::schema_errors(&mut buf, self.settings.format, errors),
+            _ => report::file_error(
+                &mut buf,
+                self.settings.format,
+                &self.plan.schemas[i].display,
+                "rngcheck::schema::load",
+                "the schema could not be compiled".to_string(),
+            ),
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    /// [`Batch::process`], with a panic in the engine turned into a
+    /// per-document error (the validators of that worker are dropped).
+    fn process_guarded(
+        &'p self,
+        item: &Item,
+        validators: &mut HashMap<usize, Validator<'p>>,
+    ) -> Done {
+        if self.cancelled.load(Ordering::Relaxed) {
+            return Done::default();
+        }
+        match catch_unwind(AssertUnwindSafe(|| self.process(item, validators))) {
+            Ok(done) => done,
+            Err(_) => {
+                validators.clear();
+                let file = match item {
+                    Item::Doc { source, .. } => source.display(),
+                    Item::WalkError { path, .. } => path.display().to_string(),
+                    Item::Skipped { path, .. } => path.clone(),
+                };
+                let mut done = Done::default();
+                done.tally.internal = 1;
+                let mut buf = Vec::new();
+                report::file_error(
+                    &mut buf,
+                    self.settings.format,
+                    &file,
+                    "rngcheck::internal",
+                    "internal error in the validator (please report it with this document)"
+                        .to_string(),
+                );
+                done.out = String::from_utf8_lossy(&buf).into_owned();
+                done
+            }
+        }
+    }
+
+    fn process(&'p self, item: &Item, validators: &mut HashMap<usize, Validator<'p>>) -> Done {
+        let format = self.settings.format;
+        let mut done = Done::default();
+        let mut buf: Vec<u8> = Vec::new();
+        match item {
+            Item::WalkError { path, message } => {
+                done.tally.walk_errors = 1;
+                let out = &mut buf;
+                report::file_error(
+                    out,
+                    format,
+                    &path.display().to_string(),
+                    "rngcheck::walk",
+                    message.clone(),
+                );
+                if self.settings.list {
+                    done.note = String::from_utf8_lossy(&buf).into_owned();
+                    return done;
+                }
+            }
+            Item::Skipped { path, note } => {
+                done.tally.skipped = 1;
+                done.note = format!("rngcheck: {path}: skipped: {note}\n");
+            }
+            Item::Doc {
+                source,
+                schema,
+                expect,
+            } => self.document(source, *schema, *expect, validators, &mut buf, &mut done),
+        }
+        done.out.push_str(&String::from_utf8_lossy(&buf));
+        done
+    }
+
+    fn document(
+        &'p self,
+        source: &DocSource,
+        choice: Choice,
+        expect: Expect,
+        validators: &mut HashMap<usize, Validator<'p>>,
+        buf: &mut Vec<u8>,
+        done: &mut Done,
+    ) {
+        let format = self.settings.format;
+        let name = source.display();
+        let path = std::path::Path::new(&name);
+        if let (true, Choice::Fixed(i)) = (self.settings.list, choice) {
+            done.tally.listed = 1;
+            done.out = format!("{}\t{name}\n", self.plan.schemas[i].display);
+            return;
+        }
+        let text = match read_document(source) {
+            Ok(text) => text,
+            Err(reason) => {
+                done.tally.unreadable = 1;
+                if self.settings.list {
+                    let mut note = Vec::new();
+                    report::unreadable(&mut note, format, path, &reason);
+                    done.note = String::from_utf8_lossy(&note).into_owned();
+                } else {
+                    report::unreadable(buf, format, path, &reason);
+                }
+                return;
+            }
+        };
+        let i = match choice {
+            Choice::Fixed(i) => i,
+            Choice::ByRoot => match self.root_schema(&text) {
+                Ok(i) => i,
+                Err(RootProblem::NotWellFormed(outcome)) => {
+                    // No schema to pick: the document is reported as what it is.
+                    if self.settings.list {
+                        done.tally.invalid = 1;
+                        let mut note = Vec::new();
+                        report::document(&mut note, format, path, &text, &outcome);
+                        done.note = String::from_utf8_lossy(&note).into_owned();
+                    } else {
+                        self.verdict(path, &text, &outcome, expect, buf, done);
+                    }
+                    return;
+                }
+                Err(RootProblem::NoSchema(message)) => {
+                    done.tally.no_schema = 1;
+                    let mut report = Vec::new();
+                    report::file_error(
+                        &mut report,
+                        format,
+                        &name,
+                        "rngcheck::doc::no_schema",
+                        message,
+                    );
+                    if self.settings.list {
+                        done.note = String::from_utf8_lossy(&report).into_owned();
+                    } else {
+                        buf.extend_from_slice(&report);
+                    }
+                    return;
+                }
+            },
+        };
+        if self.settings.list {
+            done.tally.listed = 1;
+            done.out = format!("{}\t{name}\n", self.plan.schemas[i].display);
+            return;
+        }
+        let schema = match self.schema(i) {
+            Ok(schema) => schema,
+            Err(_) => {
+                done.tally.not_checked = 1;
+                done.schema_failed = Some(i);
+                return;
+            }
+        };
+        let validator = validators.entry(i).or_insert_with(|| {
+            let mut v = schema.validator();
+            if let Some(n) = self.settings.max_errors {
+                v.set_max_errors(n);
+            }
+            v
+        });
+        let outcome = validate_text(validator, &text);
+        self.verdict(path, &text, &outcome, expect, buf, done);
+    }
+
+    /// Counts and reports a document's outcome against its expectation.
+    fn verdict(
+        &self,
+        path: &std::path::Path,
+        text: &str,
+        outcome: &Outcome,
+        expect: Expect,
+        buf: &mut Vec<u8>,
+        done: &mut Done,
+    ) {
+        let format = self.settings.format;
+        let name = path.display().to_string();
+        let errors = match outcome {
+            Outcome::Valid => 0,
+            Outcome::Invalid(errors) => errors.len(),
+            Outcome::NotWellFormed(_) => 1,
+        };
+        match (outcome.is_valid(), expect) {
+            (true, Expect::Invalid) => {
+                done.tally.unexpectedly_valid = 1;
+                report::file_error(
+                    buf,
+                    format,
+                    &name,
+                    "rngcheck::expect::invalid",
+                    "expected invalid, but it is valid".to_string(),
+                );
+            }
+            (true, _) => done.tally.valid = 1,
+            (false, Expect::Invalid) => {
+                done.tally.expected_invalid = 1;
+                if self.settings.show_expected {
+                    report::heading(
+                        buf,
+                        format,
+                        &name,
+                        &format!("invalid, as expected ({}):", plural_errors(errors)),
+                    );
+                    report::document(buf, format, path, text, outcome);
+                }
+            }
+            (false, Expect::Valid) => {
+                done.tally.invalid = 1;
+                report::heading(
+                    buf,
+                    format,
+                    &name,
+                    &format!("expected valid: {}", plural_errors(errors)),
+                );
+                report::document(buf, format, path, text, outcome);
+            }
+            (false, Expect::Nothing) => {
+                done.tally.invalid = 1;
+                report::document(buf, format, path, text, outcome);
+            }
+        }
+    }
+
+    fn root_schema(&self, text: &str) -> Result<usize, RootProblem> {
+        let Some(dir) = &self.plan.schema_dir else {
+            return Err(RootProblem::NoSchema("no schema directory".to_string()));
+        };
+        let parsed;
+        let local = match sniff_root(text) {
+            Some(local) => local,
+            None => match crate::validate::events::parse_document(text) {
+                Ok(doc) => {
+                    parsed = doc;
+                    parsed.root_element().tag_name().name()
+                }
+                Err(e) => return Err(RootProblem::NotWellFormed(Outcome::NotWellFormed(e))),
+            },
+        };
+        dir.pick(local)
+            .ok_or_else(|| RootProblem::NoSchema(dir.no_schema_message(local)))
+    }
+}
+
+enum RootProblem {
+    NotWellFormed(Outcome),
+    NoSchema(String),
+}
+
+fn plural_errors(n: usize) -> String {
+    if n == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{n} errors")
+    }
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_wording() {
+        let t = Tally {
+            valid: 2906,
+            expected_invalid: 57,
+            ..Tally::default()
+        };
+        assert_eq!(
+            t.summary(true, 0),
+            "rngcheck: 2963 documents checked: 2906 valid, 57 invalid as expected"
+        );
+        let t = Tally {
+            valid: 1,
+            invalid: 2,
+            unreadable: 1,
+            walk_errors: 1,
+            skipped: 3,
+            ..Tally::default()
+        };
+        assert_eq!(
+            t.summary(false, 0),
+            "rngcheck: 3 documents checked: 1 valid, 2 invalid; 1 unreadable, 1 walk error, \
+             3 skipped (no [[check]] covers them)"
+        );
+        assert_eq!(
+            Tally::default().summary(false, 0),
+            "rngcheck: no documents checked"
+        );
+        let t = Tally {
+            not_checked: 2963,
+            ..Tally::default()
+        };
+        assert_eq!(
+            t.summary(true, 16),
+            "rngcheck: no documents checked; 16 schemas failed to load, 2963 documents not checked"
+        );
+        let t = Tally {
+            valid: 1,
+            unexpectedly_valid: 1,
+            invalid: 1,
+            ..Tally::default()
+        };
+        assert_eq!(
+            t.summary(true, 0),
+            "rngcheck: 3 documents checked: 1 valid, 1 invalid but expected valid, \
+             1 valid but expected invalid"
+        );
+    }
+
+    #[test]
+    fn exit_codes() {
+        let r = |tally: Tally, schema_failures: usize| RunResult {
+            tally,
+            schema_failures,
+            broken_pipe: false,
+        };
+        assert_eq!(
+            r(
+                Tally {
+                    valid: 3,
+                    expected_invalid: 1,
+                    ..Tally::default()
+                },
+                0
+            )
+            .exit_code(),
+            0
+        );
+        assert_eq!(
+            r(
+                Tally {
+                    unexpectedly_valid: 1,
+                    ..Tally::default()
+                },
+                0
+            )
+            .exit_code(),
+            1
+        );
+        assert_eq!(
+            r(
+                Tally {
+                    walk_errors: 1,
+                    ..Tally::default()
+                },
+                0
+            )
+            .exit_code(),
+            1
+        );
+        assert_eq!(
+            r(
+                Tally {
+                    invalid: 1,
+                    ..Tally::default()
+                },
+                1
+            )
+            .exit_code(),
+            3
+        );
+        assert_eq!(
+            r(
+                Tally {
+                    skipped: 4,
+                    ..Tally::default()
+                },
+                0
+            )
+            .exit_code(),
+            0
+        );
+    }
+}
