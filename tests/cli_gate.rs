@@ -105,7 +105,7 @@ fn walk_order_is_sorted_and_hidden_entries_are_skipped() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         lines(&stdout(&out)),
-        ["docs/sub/c.xml:1:1: error: element \"a\" missing required attribute \"n\""]
+        ["docs/sub/c.xml:1:4: error: element \"a\" missing required attribute \"n\""]
     );
     assert!(
         stderr(&out).contains("rngcheck: 4 documents checked: 3 valid, 1 invalid"),
@@ -221,7 +221,7 @@ fn expectations_held_exit_0_and_hide_expected_errors() {
         lines(&stdout(&out)),
         [
             "docs/bad-invalid.xml: invalid, as expected (1 error):",
-            "docs/bad-invalid.xml:1:1: error: element \"a\" missing required attribute \"n\"",
+            "docs/bad-invalid.xml:1:4: error: element \"a\" missing required attribute \"n\"",
         ]
     );
 }
@@ -244,7 +244,7 @@ fn broken_expectations_exit_1_naming_the_files() {
         lines(&stdout(&out)),
         [
             "docs/bad.xml: expected valid: 1 error",
-            "docs/bad.xml:1:1: error: element \"a\" missing required attribute \"n\"",
+            "docs/bad.xml:1:4: error: element \"a\" missing required attribute \"n\"",
             "docs/ok-invalid.xml:0:0: error: expected invalid, but it is valid",
         ]
     );
@@ -451,7 +451,7 @@ fn config_is_discovered_and_files_given_are_matched_to_checks() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("vms/deep/bad.xml:1:1: error"), "{text}");
+    assert!(text.contains("vms/deep/bad.xml:1:9: error"), "{text}");
     assert!(!text.contains("good.xml"), "{text}");
     let err = stderr(&out);
     assert!(
@@ -555,7 +555,7 @@ fn schema_dir_picks_by_root_element() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).starts_with("docs/3.xml:2:21: error:"),
+        stdout(&out).starts_with("docs/3.xml:2:27: error:"),
         "{}",
         stdout(&out)
     );
@@ -629,7 +629,7 @@ fn stdin_is_one_document() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).starts_with("<stdin>:1:1: error:"),
+        stdout(&out).starts_with("<stdin>:1:4: error:"),
         "{}",
         stdout(&out)
     );
@@ -832,7 +832,7 @@ fn pre_commit_hook_refuses_an_invalid_document() {
     assert!(log.contains("rngcheck"), "{log}");
     assert!(
         log.contains(
-            "vms/bad.xml:1:1: error: element \"domain\" missing required attribute \"type\""
+            "vms/bad.xml:1:9: error: element \"domain\" missing required attribute \"type\""
         ),
         "{log}"
     );

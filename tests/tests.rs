@@ -6,6 +6,11 @@
 /// Exit codes and behaviour of the command line, with schemas and documents
 /// written to temporary directories.
 mod cli;
+/// The CI-gate features: directory walks, parallel deterministic output,
+/// expected failures, `rngcheck.toml`, `--schema-dir`, stdin, pre-commit.
+mod cli_gate;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
+/// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
+mod ids;

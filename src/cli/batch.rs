@@ -48,6 +48,8 @@ pub struct Settings {
     pub show_expected: bool,
     /// No progress bar, summary or notes.
     pub quiet: bool,
+    /// DTD-compatibility ID/IDREF checks.
+    pub id_checks: bool,
 }
 
 /// What happened, added up over the run.
@@ -239,7 +241,8 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
 ];
 
-fn load_schema(source: &SchemaSource) -> Result<Schema, SchemaErrors> {
+fn load_schema(source: &SchemaSource, id_checks: bool) -> Result<Schema, SchemaErrors> {
+    let options = |syntax| crate::LoadOptions { syntax, id_checks };
     match source {
         SchemaSource::Embedded => {
             let base = PathBuf::from("<embedded>");
@@ -248,9 +251,11 @@ fn load_schema(source: &SchemaSource) -> Result<Schema, SchemaErrors> {
                     .iter()
                     .map(|(name, text)| (base.join(name), text.to_string())),
             );
-            Schema::load_with(&base.join("domaincommon.rng"), &mut loader, None)
+            Schema::load_with_options(&base.join("domaincommon.rng"), &mut loader, options(None))
         }
-        SchemaSource::File(path, syntax) => Schema::load_with(path, &mut FsLoader, *syntax),
+        SchemaSource::File(path, syntax) => {
+            Schema::load_with_options(path, &mut FsLoader, options(*syntax))
+        }
     }
 }
 
@@ -304,7 +309,8 @@ pub fn run(plan: &Plan, settings: Settings) -> u8 {
 
 impl<'p> Batch<'p> {
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
-        self.schemas[i].get_or_init(|| load_schema(&self.plan.schemas[i].source))
+        self.schemas[i]
+            .get_or_init(|| load_schema(&self.plan.schemas[i].source, self.settings.id_checks))
     }
 
     /// Only a schema was given: compile it, report its errors.

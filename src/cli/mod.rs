@@ -61,6 +61,11 @@ pub struct Args {
     #[arg(long)]
     pub compact: bool,
 
+    /// Turn off the DTD-compatibility ID/IDREF checks (as jing's -i does;
+    /// some real schemas, OpenDocument's among them, need it).
+    #[arg(long)]
+    pub no_id_checks: bool,
+
     /// Use the embedded domain schema even if the first file looks like a
     /// schema (and ignore any rngcheck.toml).
     #[arg(long)]
@@ -174,6 +179,7 @@ pub fn run(args: &Args) -> u8 {
         list: args.list,
         show_expected: args.show_expected,
         quiet: args.quiet,
+        id_checks: !args.no_id_checks,
     };
     batch::run(&plan, settings)
 }

@@ -65,6 +65,7 @@ pub fn file_error(
         code,
         message,
         span: 0..0,
+        at: 0,
         expected: Vec::new(),
     };
     print_error(out, format, file, 0, 0, &e, "", None);

@@ -97,11 +97,9 @@ fn reachable_elements(grammar: &CompiledGrammar) -> Vec<ElementId> {
             continue;
         }
         match grammar.arena.get(p) {
-            Pattern::Element(e) => {
-                if seen_elements.insert(e) {
-                    order.push(e);
-                    stack.push(grammar.element(e).content);
-                }
+            Pattern::Element(e) if seen_elements.insert(e) => {
+                order.push(e);
+                stack.push(grammar.element(e).content);
             }
             Pattern::Choice(a, b)
             | Pattern::Group(a, b)
@@ -198,15 +196,15 @@ fn scan_content(
                 stack.push(a);
             }
             Pattern::OneOrMore(a) => stack.push(a),
-            Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::Value(_) | Pattern::List(_) => {
-                if contains_id_type(grammar, p) {
-                    let span = spans
-                        .patterns
-                        .get(&p)
-                        .copied()
-                        .or_else(|| spans.elements.get(element.0 as usize).copied());
-                    errors.push(SchemaError::new(CODE_ID, misplaced, span));
-                }
+            Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::Value(_) | Pattern::List(_)
+                if contains_id_type(grammar, p) =>
+            {
+                let span = spans
+                    .patterns
+                    .get(&p)
+                    .copied()
+                    .or_else(|| spans.elements.get(element.0 as usize).copied());
+                errors.push(SchemaError::new(CODE_ID, misplaced, span));
             }
             _ => {}
         }

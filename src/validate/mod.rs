@@ -35,6 +35,9 @@ struct Frame {
     pending_space: String,
     /// Inside an element that was not allowed: nothing below is checked.
     skipped: bool,
+    /// An error about this element's character content, reported (as jing
+    /// does) where the element ends: its index in the error list.
+    content_error: Option<usize>,
 }
 
 /// Validates documents against one compiled grammar. One per thread; reuse
@@ -155,6 +158,7 @@ impl<'s> Validator<'s> {
             had_text: false,
             pending_space: String::new(),
             skipped,
+            content_error: None,
         });
     }
 
@@ -265,14 +269,19 @@ impl<'s> Validator<'s> {
         // Report text where its first non-space character is, as jing does.
         let leading = text.len() - text.trim_start_matches(crate::derive::is_xml_space).len();
         let first_char = (span.start + leading).min(span.end);
-        let error = if expect::expects_text(&self.deriver, self.pattern) {
+        if expect::expects_text(&self.deriver, self.pattern) {
             let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
             let element = self.frames.last().map(|f| f.qname.as_str()).unwrap_or("");
-            DocError::invalid_text(element, &reason, expected, span)
+            let error = DocError::invalid_text(element, &reason, expected, span);
+            if self.errors.len() < self.max_errors {
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.content_error = Some(self.errors.len());
+                }
+            }
+            self.report(error);
         } else {
-            DocError::text_not_allowed(span)
-        };
-        self.report(error.reported_at(first_char));
+            self.report(DocError::text_not_allowed(span).reported_at(first_char));
+        }
     }
 
     /// The end of the current element; `span` is its end tag (or the
@@ -281,6 +290,9 @@ impl<'s> Validator<'s> {
         let Some(frame) = self.frames.pop() else {
             return;
         };
+        if let Some(error) = frame.content_error.and_then(|i| self.errors.get_mut(i)) {
+            error.at = span.end;
+        }
         if frame.skipped {
             if !self.in_skipped() {
                 // The element that was not allowed: carry on as before it.
@@ -314,12 +326,11 @@ impl<'s> Validator<'s> {
         } else {
             span
         };
-        self.report(DocError::incomplete_element(
-            &frame.qname,
-            expected,
-            wants_text,
-            at,
-        ));
+        let reported = at.end;
+        self.report(
+            DocError::incomplete_element(&frame.qname, expected, wants_text, at)
+                .reported_at(reported),
+        );
         let recovered = self.deriver.end_tag_recover(self.pattern);
         self.pattern = if recovered == PatternArena::NOT_ALLOWED {
             self.recover_past(&frame)
@@ -347,7 +358,8 @@ impl<'s> Validator<'s> {
     }
 }
 
-/// The offset of a start tag's closing `>`.
+/// Where a streaming parser has read a start tag to: just past its `>`
+/// (jing and xmllint report start-tag problems there).
 fn tag_end(span: &Range<usize>) -> usize {
-    span.end.saturating_sub(1).max(span.start)
+    span.end.max(span.start)
 }
