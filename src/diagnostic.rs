@@ -50,6 +50,8 @@ pub struct DocError {
     pub at: usize,
     /// What would have been accepted there (names, values), for tools.
     pub expected: Vec<String>,
+    /// A suggestion, e.g. `did you mean "source"?` for a misspelt name.
+    pub help: Option<String>,
 }
 
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
@@ -59,6 +61,16 @@ pub fn quoted_alternatives(items: &[String]) -> String {
         None => String::new(),
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// Joins quoted names that are all needed: `"a", "b" and "c"`.
+pub fn quoted_all(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -75,7 +87,14 @@ impl DocError {
             at: span.start,
             span,
             expected,
+            help: None,
         }
+    }
+
+    /// Adds a "did you mean" hint naming `name`.
+    pub fn did_you_mean(mut self, name: &str) -> DocError {
+        self.help = Some(format!("did you mean \"{name}\"?"));
+        self
     }
 
     /// Reports the error at `offset` instead of the start of its span.
@@ -178,14 +197,23 @@ impl DocError {
     /// An element ended before its content was complete.
     pub fn incomplete_element(
         element: &str,
+        required: Vec<String>,
         expected: Vec<String>,
         expects_text: bool,
         span: std::ops::Range<usize>,
     ) -> DocError {
-        let message = match expected.len() {
-            0 if expects_text => format!("element \"{element}\" incomplete; expected text"),
-            0 => format!("element \"{element}\" incomplete"),
-            1 => format!(
+        let message = match (required.len(), expected.len()) {
+            (1, _) => format!(
+                "element \"{element}\" incomplete; missing required element \"{}\"",
+                required[0]
+            ),
+            (n, _) if n > 1 => format!(
+                "element \"{element}\" incomplete; missing required elements {}",
+                quoted_all(&required)
+            ),
+            (_, 0) if expects_text => format!("element \"{element}\" incomplete; expected text"),
+            (_, 0) => format!("element \"{element}\" incomplete"),
+            (_, 1) => format!(
                 "element \"{element}\" incomplete; missing required element \"{}\"",
                 expected[0]
             ),
@@ -193,6 +221,11 @@ impl DocError {
                 "element \"{element}\" incomplete; expected element {}",
                 quoted_alternatives(&expected)
             ),
+        };
+        let expected = if required.is_empty() {
+            expected
+        } else {
+            required
         };
         DocError::new("rngcheck::doc::incomplete_element", message, span, expected)
     }

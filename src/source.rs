@@ -143,6 +143,8 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    /// For each file, the `include`/`externalRef` that first loaded it.
+    included_from: Vec<Option<Span>>,
 }
 
 impl SourceMap {
@@ -154,7 +156,31 @@ impl SourceMap {
     /// Registers a file and returns its id.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
         self.files.push(SourceFile::new(path.into(), text.into()));
+        self.included_from.push(None);
         FileId::from_index(self.files.len() - 1)
+    }
+
+    /// Remembers the reference that first brought `file` in.
+    pub fn note_included_from(&mut self, file: FileId, reference: Span) {
+        if let Some(slot) = self.included_from.get_mut(file.index()) {
+            if slot.is_none() && reference.file != file {
+                *slot = Some(reference);
+            }
+        }
+    }
+
+    /// The chain of references that led to `file`, innermost first.
+    pub fn include_chain(&self, file: FileId) -> Vec<Span> {
+        let mut chain = Vec::new();
+        let mut current = file;
+        while let Some(Some(reference)) = self.included_from.get(current.index()) {
+            if chain.len() > self.files.len() {
+                break;
+            }
+            chain.push(*reference);
+            current = reference.file;
+        }
+        chain
     }
 
     /// The file behind an id.

@@ -217,3 +217,31 @@ fn deeply_nested_document_does_not_crash() {
     let out = rngcheck(&[&schema, &doc]);
     assert_code(&out, 0);
 }
+
+#[test]
+fn a_schema_error_in_an_included_file_names_the_include_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("inc")).unwrap();
+    std::fs::write(
+        dir.path().join("top.rng"),
+        r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0"><include href="inc/b.rng"/><start><ref name="x"/></start></grammar>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("inc/b.rng"),
+        "<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">\n<define name=\"x\"><element name=\"a\"><ref name=\"nope\"/></element></define></grammar>",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--format", "short", "top.rng"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(r#"inc/b.rng:2:36: error: reference to undefined pattern "nope" (included from top.rng:1:54)"#),
+        "{text}"
+    );
+}

@@ -9,6 +9,8 @@ mod cli;
 /// The CI-gate features: directory walks, parallel deterministic output,
 /// expected failures, `rngcheck.toml`, `--schema-dir`, stdin, pre-commit.
 mod cli_gate;
+/// Rendered diagnostics: every error, hints, JSON fields, snapshots.
+mod diagnostics;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;

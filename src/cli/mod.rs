@@ -12,7 +12,7 @@
 pub mod batch;
 pub mod config;
 pub mod plan;
-mod report;
+pub mod report;
 pub mod schema_dir;
 pub mod walk;
 

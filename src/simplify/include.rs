@@ -65,6 +65,7 @@ impl<'a> Resolver<'a> {
                 return None;
             }
         };
+        self.sources.note_included_from(file, span);
         if let Some(pos) = self.stack.iter().position(|&f| f == file) {
             let chain: Vec<String> = self.stack[pos..]
                 .iter()

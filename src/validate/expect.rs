@@ -70,6 +70,28 @@ pub fn expects_text(d: &Deriver, p: PatternId) -> bool {
     false
 }
 
+/// Every attribute name the start tag could still take (for hints).
+pub fn possible_attributes(d: &Deriver, p: PatternId) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        if !seen.insert(p) {
+            continue;
+        }
+        match d.arena.get(p) {
+            Pattern::Attribute(nc, _) => d.grammar.names.describe(nc, &mut out),
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
+            _ => {}
+        }
+    }
+    dedup_sorted(out)
+}
+
 /// Attributes still required before the start tag closes: those of each
 /// pending alternative, when every alternative needs one.
 pub fn missing_attributes(d: &mut Deriver, p: PatternId) -> Vec<String> {
@@ -187,4 +209,71 @@ fn dedup_sorted_keep_order(v: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = v.into_iter().filter(|s| seen.insert(s.clone())).collect();
     out.sort();
     out
+}
+
+/// Elements that every way of completing `p` needs (jing's "missing
+/// required element"): required in both halves of a group or interleave,
+/// in all alternatives of a choice.
+pub fn required_elements(d: &Deriver, p: PatternId) -> Vec<String> {
+    let mut memo = std::collections::HashMap::new();
+    let mut names = required(d, p, &mut memo, 0);
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Recursion is bounded by the pattern's height in the arena (choices are
+/// balanced); `depth` guards against anything deeper.
+fn required(
+    d: &Deriver,
+    p: PatternId,
+    memo: &mut std::collections::HashMap<PatternId, Vec<String>>,
+    depth: usize,
+) -> Vec<String> {
+    if depth > 200 {
+        return Vec::new();
+    }
+    if let Some(v) = memo.get(&p) {
+        return v.clone();
+    }
+    let v = match d.arena.get(p) {
+        Pattern::Element(e) => {
+            let mut names = Vec::new();
+            if let crate::pattern::NameClass::Name(_) =
+                d.grammar.names.get(d.grammar.element(e).name)
+            {
+                d.grammar
+                    .names
+                    .describe(d.grammar.element(e).name, &mut names);
+            }
+            names
+        }
+        Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+            let mut v = required(d, a, memo, depth + 1);
+            v.extend(required(d, b, memo, depth + 1));
+            v
+        }
+        Pattern::Choice(a, b) => {
+            let left = required(d, a, memo, depth + 1);
+            let right = required(d, b, memo, depth + 1);
+            left.into_iter().filter(|n| right.contains(n)).collect()
+        }
+        Pattern::OneOrMore(a) | Pattern::After(a, _) => required(d, a, memo, depth + 1),
+        _ => Vec::new(),
+    };
+    memo.insert(p, v.clone());
+    v
+}
+
+/// The expected name closest to a misspelt one, if it is close enough to
+/// be a likely typo (at most a third of its letters differ).
+pub fn closest_name<'a>(name: &str, expected: &'a [String]) -> Option<&'a str> {
+    let local = name.rsplit(':').next().unwrap_or(name);
+    expected
+        .iter()
+        .filter(|e| !e.contains(' ') && e.as_str() != local)
+        .map(|e| (strsim::damerau_levenshtein(local, e), e))
+        .filter(|(distance, e)| *distance <= (e.chars().count().max(3) / 3).max(1))
+        .min()
+        .map(|(_, e)| e.as_str())
 }

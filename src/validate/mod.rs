@@ -138,7 +138,12 @@ impl<'s> Validator<'s> {
             return DocError::unknown_element(qname, expected, span);
         }
         let at_end = self.deriver.end_tag(self.pattern) != PatternArena::NOT_ALLOWED;
-        DocError::unexpected_element(qname, expected, at_end, span)
+        let hint = expect::closest_name(qname, &expected).map(str::to_string);
+        let error = DocError::unexpected_element(qname, expected, at_end, span);
+        match hint {
+            Some(name) => error.did_you_mean(&name),
+            None => error,
+        }
     }
 
     fn push_frame(
@@ -183,7 +188,12 @@ impl<'s> Validator<'s> {
             .map(|f| tag_end(&f.span))
             .unwrap_or(span.start);
         if started == PatternArena::NOT_ALLOWED {
-            self.report(DocError::unexpected_attribute(qname, span).reported_at(tag_end));
+            let possible = expect::possible_attributes(&self.deriver, self.pattern);
+            let mut error = DocError::unexpected_attribute(qname, span).reported_at(tag_end);
+            if let Some(name) = expect::closest_name(qname, &possible) {
+                error = error.did_you_mean(name);
+            }
+            self.report(error);
             return;
         }
         let valued = self.deriver.att_value(started, value, ctx);
@@ -267,8 +277,12 @@ impl<'s> Validator<'s> {
             return;
         }
         // Report text where its first non-space character is, as jing does.
+        // Point at the text itself, not the whitespace around it (the
+        // offsets are exact when the text has no entity references).
         let leading = text.len() - text.trim_start_matches(crate::derive::is_xml_space).len();
+        let trailing = text.len() - text.trim_end_matches(crate::derive::is_xml_space).len();
         let first_char = (span.start + leading).min(span.end);
+        let span = first_char..span.end.saturating_sub(trailing).max(first_char);
         if expect::expects_text(&self.deriver, self.pattern) {
             let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
             let element = self.frames.last().map(|f| f.qname.as_str()).unwrap_or("");
@@ -321,6 +335,7 @@ impl<'s> Validator<'s> {
         }
         let expected = expect::startable_elements(&self.deriver, self.pattern);
         let wants_text = expect::expects_text(&self.deriver, self.pattern);
+        let required = expect::required_elements(&self.deriver, self.pattern);
         let at = if span.is_empty() {
             frame.span.clone()
         } else {
@@ -328,7 +343,7 @@ impl<'s> Validator<'s> {
         };
         let reported = at.end;
         self.report(
-            DocError::incomplete_element(&frame.qname, expected, wants_text, at)
+            DocError::incomplete_element(&frame.qname, required, expected, wants_text, at)
                 .reported_at(reported),
         );
         let recovered = self.deriver.end_tag_recover(self.pattern);

@@ -295,3 +295,67 @@ pub fn run_embedded(shared: &Path, _tally: &mut Tally) {
         "embedded domaincommon.rng accepts {valid_ok}/{valid_total} valid libvirt domain documents and rejects {invalid_ok}/{invalid_total} invalid ones"
     );
 }
+
+/// `--format json` over the whole corpus: every line the binary prints, for
+/// every document, valid or not, must parse as one JSON object with the
+/// stable fields (one run of the binary per schema).
+pub fn run_json(shared: &Path, tally: &mut Tally) {
+    let root = shared.join("libvirt-9.0.0");
+    let rows = match read_manifest(&root) {
+        Ok(rows) => rows,
+        Err(e) => {
+            println!("FAIL libvirt json: {e}");
+            tally.failed += 1;
+            return;
+        }
+    };
+    let mut by_schema: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for row in &rows {
+        by_schema
+            .entry(&row.schema)
+            .or_default()
+            .push(&row.document);
+    }
+    let (mut records, mut bad) = (0, 0);
+    for (schema, docs) in by_schema {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+            .current_dir(&root)
+            .args(["-q", "--no-config", "--format", "json", schema])
+            .args(&docs)
+            .output();
+        let output = match output {
+            Ok(o) => o,
+            Err(e) => {
+                println!("FAIL libvirt json: cannot run rngcheck: {e}");
+                tally.failed += 1;
+                return;
+            }
+        };
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            records += 1;
+            let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+            let complete = parsed.as_ref().is_ok_and(|v| {
+                [
+                    "file", "line", "column", "span", "path", "message", "expected", "code",
+                    "severity",
+                ]
+                .iter()
+                .all(|f| v.get(f).is_some())
+            });
+            if !complete {
+                bad += 1;
+                println!("FAIL libvirt json: not a complete JSON record: {line}");
+            }
+        }
+    }
+    if bad == 0 {
+        tally.passed += 1;
+    } else {
+        tally.failed += 1;
+    }
+    println!(
+        "libvirt json: {}/{records} error records from {} documents parse as JSON with every field",
+        records - bad,
+        rows.len()
+    );
+}

@@ -1,0 +1,157 @@
+//! Rendered diagnostics: every error of a document, in order, with hints;
+//! snapshots of the `human` rendering (miette, no colour, width 80) for the
+//! fixtures and for a selection of libvirt's invalid documents.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rngcheck::cli::report::{document_records, render_human, HumanStyle};
+use rngcheck::{validate_text, Schema};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Renders every error of `doc` against `schema`, as a person sees them.
+fn render(schema: &Schema, doc: &Path, shown_as: &str) -> String {
+    let text = std::fs::read_to_string(doc).unwrap();
+    let mut validator = schema.validator();
+    let outcome = validate_text(&mut validator, &text);
+    document_records(Path::new(shown_as), &text, &outcome)
+        .iter()
+        .map(|r| render_human(r, HumanStyle::Graphical { color: false }, 80))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn three_independent_errors_are_all_reported_in_document_order() {
+    let out = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(repo())
+        .args([
+            "-q",
+            "--format",
+            "short",
+            "fixtures/diagnostics/three-errors-invalid.xml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].contains(":11:") && lines[0].contains(r#"value of attribute "device" is invalid"#),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains(":16:") && lines[1].contains(r#"did you mean "source"?"#),
+        "{text}"
+    );
+    assert!(
+        lines[2].contains(":21:") && lines[2].contains(r#"missing required element "target""#),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_output_is_one_object_per_error_with_stable_fields() {
+    let out = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(repo())
+        .args([
+            "-q",
+            "--format",
+            "json",
+            "fixtures/diagnostics/three-errors-invalid.xml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3);
+    for field in [
+        "file", "line", "column", "span", "path", "message", "expected", "code", "severity",
+    ] {
+        assert!(
+            records.iter().all(|r| r.get(field).is_some()),
+            "missing {field}: {text}"
+        );
+    }
+    assert_eq!(records[1]["path"], "/domain/devices/disk[2]/soruce");
+    assert_eq!(records[2]["code"], "rngcheck::doc::incomplete_element");
+}
+
+#[test]
+fn fixture_diagnostics_render_as_pinned() {
+    let schema = Schema::load(&repo().join("schemas/domaincommon.rng")).unwrap();
+    let mut docs: Vec<PathBuf> = ["fixtures/domain", "fixtures/diagnostics"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(repo().join(dir)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("-invalid.xml"))
+        .collect();
+    docs.sort();
+    for doc in docs {
+        let name = doc.file_name().unwrap().to_string_lossy().into_owned();
+        let rendered = render(&schema, &doc, &name);
+        insta::assert_snapshot!(name.trim_end_matches(".xml").to_string(), rendered);
+    }
+}
+
+#[test]
+fn libvirt_diagnostics_render_as_pinned() {
+    let libvirt = repo().join("../shared/libvirt-9.0.0");
+    if !libvirt.exists() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "../shared/libvirt-9.0.0 is missing"
+        );
+        eprintln!("SKIPPED: ../shared/libvirt-9.0.0 not found");
+        return;
+    }
+    let cases = [
+        (
+            "domain.rng",
+            "tests/qemuxml2argvdata/aarch64-gic-invalid.xml",
+        ),
+        (
+            "domain.rng",
+            "tests/qemuxml2argvdata/disk-cdrom-empty-network-invalid.xml",
+        ),
+        (
+            "domain.rng",
+            "tests/qemuxml2argvdata/boot-menu-enable-with-timeout-invalid.xml",
+        ),
+        (
+            "domaincheckpoint.rng",
+            "tests/qemudomaincheckpointxml2xmlin/name-invalid.xml",
+        ),
+        (
+            "nwfilter.rng",
+            "tests/nwfilterxml2xmlin/ipv6-test-invalid.xml",
+        ),
+        (
+            "nodedev.rng",
+            "tests/nodedevschemadata/ccw_0_0_10000-invalid.xml",
+        ),
+    ];
+    for (schema, doc) in cases {
+        let schema = Schema::load(&libvirt.join("src/conf/schemas").join(schema)).unwrap();
+        let name = Path::new(doc)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let rendered = render(&schema, &libvirt.join(doc), &name);
+        insta::assert_snapshot!(
+            format!("libvirt-{}", name.trim_end_matches(".xml")),
+            rendered
+        );
+    }
+}
