@@ -71,6 +71,8 @@ fn run() -> ExitCode {
     println!();
     libvirt::run_json(&shared, &mut tally);
     println!();
+    libvirt::run_gate(&shared, &mut tally);
+    println!();
 
     if tally.xfailed > 0 {
         println!(

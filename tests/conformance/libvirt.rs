@@ -359,3 +359,130 @@ pub fn run_json(shared: &Path, tally: &mut Tally) {
         rows.len()
     );
 }
+
+/// The CI gate end to end: the shipped libvirt config reproduces all the
+/// manifest's checks with their verdicts, and `--schema-dir` picks each
+/// document's schema by its root element with the same verdicts.
+pub fn run_gate(shared: &Path, tally: &mut Tally) {
+    let root = shared.join("libvirt-9.0.0");
+    let rows = match read_manifest(&root) {
+        Ok(rows) => rows,
+        Err(e) => {
+            println!("FAIL libvirt gate: {e}");
+            tally.failed += 1;
+            return;
+        }
+    };
+    let config = common::repo_dir().join("examples/libvirt/rngcheck.toml");
+    let by_config = std::process::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--root")
+        .arg(&root)
+        .arg("-q")
+        .output();
+    let docs: Vec<&str> = rows.iter().map(|r| r.document.as_str()).collect();
+    let by_root = std::process::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+        .current_dir(&root)
+        .args([
+            "-q",
+            "--no-config",
+            "--schema-dir",
+            "src/conf/schemas",
+            "--expect-invalid-suffix",
+            "-invalid.xml",
+        ])
+        .args(&docs)
+        .output();
+    broken_copy(&root, &config, tally);
+    for (what, output) in [
+        ("--config examples/libvirt/rngcheck.toml", by_config),
+        ("--schema-dir", by_root),
+    ] {
+        match output {
+            Ok(o) if o.status.success() => {
+                tally.passed += 1;
+                println!(
+                    "libvirt gate {what}: all {} documents got their expected verdicts (exit 0)",
+                    rows.len()
+                );
+            }
+            Ok(o) => {
+                tally.failed += 1;
+                println!(
+                    "FAIL libvirt gate {what}: exit {:?}\n{}",
+                    o.status.code(),
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .take(20)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
+            }
+            Err(e) => {
+                tally.failed += 1;
+                println!("FAIL libvirt gate {what}: cannot run rngcheck: {e}");
+            }
+        }
+    }
+}
+
+/// In a temporary copy of the tree with one valid document broken, the
+/// config run exits 1 and names that document.
+fn broken_copy(root: &Path, config: &Path, tally: &mut Tally) {
+    let victim = "tests/domainschemadata/backing-chains.xml";
+    let result = (|| -> Result<std::process::Output, String> {
+        let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+        copy_tree(root, tmp.path()).map_err(|e| format!("copy: {e}"))?;
+        let path = tmp.path().join(victim);
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text.replacen("<devices>", "<devices><bogus/>", 1))
+            .map_err(|e| e.to_string())?;
+        std::process::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+            .arg("--config")
+            .arg(config)
+            .arg("--root")
+            .arg(tmp.path())
+            .args(["-q", "--format", "short"])
+            .output()
+            .map_err(|e| e.to_string())
+    })();
+    match result {
+        Ok(o)
+            if o.status.code() == Some(1)
+                && String::from_utf8_lossy(&o.stdout).contains(victim) =>
+        {
+            tally.passed += 1;
+            println!("libvirt gate: with {victim} broken in a copy, exit 1 naming it");
+        }
+        Ok(o) => {
+            tally.failed += 1;
+            println!(
+                "FAIL libvirt gate broken copy: exit {:?}: {}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+        Err(e) => {
+            tally.failed += 1;
+            println!("FAIL libvirt gate broken copy: {e}");
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry?;
+        let relative = entry
+            .path()
+            .strip_prefix(from)
+            .map_err(std::io::Error::other)?;
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
