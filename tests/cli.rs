@@ -245,3 +245,30 @@ fn a_schema_error_in_an_included_file_names_the_include_chain() {
         "{text}"
     );
 }
+
+#[test]
+fn datatype_param_errors_point_at_the_param() {
+    let cases = [
+        ("<data type='integer'><param name='maxLength'>3</param></data>", "maxLength"),
+        ("<data type='integer'><param name='maxInclusive'>ten</param></data>", "ten"),
+        ("<data type='string'><param name='minLength'>5</param><param name='maxLength'>2</param></data>", "Length"),
+        ("<data type='nosuchtype'/>", "nosuchtype"),
+    ];
+    for (data, fragment) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = format!(
+            "<element name='a' xmlns='http://relaxng.org/ns/structure/1.0'\n datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>\n{data}</element>"
+        );
+        std::fs::write(dir.path().join("s.rng"), schema).unwrap();
+        let out = assert_cmd::Command::cargo_bin("rngcheck")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["--format", "short", "s.rng"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{data}: {text}");
+        assert!(text.starts_with("s.rng:3:"), "{data}: {text}");
+        assert!(text.contains(fragment), "{data}: {text}");
+    }
+}

@@ -250,8 +250,9 @@ fn first_quoted(message: &str) -> Option<&str> {
 
 /// The embedded default schema on libvirt's domain documents. Informational:
 /// never fails the run.
-pub fn run_embedded(shared: &Path, _tally: &mut Tally) {
+pub fn run_embedded(shared: &Path, tally: &mut Tally) {
     let root = shared.join("libvirt-9.0.0");
+    seed_fixture_against_libvirt(&root, tally);
     let rows = match read_manifest(&root) {
         Ok(rows) => rows,
         Err(e) => {
@@ -485,4 +486,34 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The seed's document, as reconstructed in `fixtures/domain`, is valid for
+/// libvirt's own domain schema too.
+fn seed_fixture_against_libvirt(root: &Path, tally: &mut Tally) {
+    let fixture = common::repo_dir().join("fixtures/domain/backing-chains.xml");
+    let verdict = common::load_schema(&root.join("src/conf/schemas/domain.rng"))
+        .map_err(|panic| panic)
+        .and_then(|loaded| loaded.map_err(|e| common::first_schema_error(&e)))
+        .and_then(|schema| {
+            let text = read_doc(&fixture)?;
+            Ok(common::validate(&mut schema.validator(), &text))
+        });
+    match verdict {
+        Ok(v) if v.is_valid() => {
+            tally.passed += 1;
+            println!("fixtures/domain/backing-chains.xml is valid against libvirt's domain.rng");
+        }
+        Ok(v) => {
+            tally.failed += 1;
+            println!(
+                "FAIL fixtures/domain/backing-chains.xml against libvirt's domain.rng: {}",
+                v.detail()
+            );
+        }
+        Err(e) => {
+            tally.failed += 1;
+            println!("FAIL fixtures/domain/backing-chains.xml against libvirt's domain.rng: {e}");
+        }
+    }
 }

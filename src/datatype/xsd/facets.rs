@@ -194,7 +194,7 @@ impl Facets {
                         bad(
                             index,
                             format!(
-                                "the value of facet \"{name}\" is not a valid {type_name}: it {}",
+                                "the value \"{collapsed}\" of facet \"{name}\" is not a valid {type_name}: it {}",
                                 e.reason
                             ),
                         )
