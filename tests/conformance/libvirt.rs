@@ -493,7 +493,6 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 fn seed_fixture_against_libvirt(root: &Path, tally: &mut Tally) {
     let fixture = common::repo_dir().join("fixtures/domain/backing-chains.xml");
     let verdict = common::load_schema(&root.join("src/conf/schemas/domain.rng"))
-        .map_err(|panic| panic)
         .and_then(|loaded| loaded.map_err(|e| common::first_schema_error(&e)))
         .and_then(|schema| {
             let text = read_doc(&fixture)?;
