@@ -155,3 +155,38 @@ fn libvirt_diagnostics_render_as_pinned() {
         );
     }
 }
+
+#[test]
+fn errors_inside_a_misplaced_element_are_reported_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.rng"),
+        r#"<element name="r" xmlns="http://relaxng.org/ns/structure/1.0">
+  <element name="a"><empty/></element>
+  <element name="b"><element name="c"><attribute name="v"><choice><value>1</value><value>2</value></choice></attribute></element></element>
+</element>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("d.xml"),
+        "<r><a><b><c v='3'/></b></a><b><c v='1'/></b></r>",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["-q", "--format", "short", "s.rng", "d.xml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains(r#"element "b" not allowed here"#),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains(r#"value of attribute "v" is invalid; must be equal to "1" or "2""#),
+        "{text}"
+    );
+}

@@ -140,6 +140,18 @@ impl NameTable {
         }
     }
 
+    /// Whether the class contains `key` through one of its `name`s, not
+    /// through a wildcard.
+    pub fn names_explicitly(&self, nc: NameClassId, key: NameKey) -> bool {
+        match self.get(nc) {
+            NameClass::Name(name) => key == NameKey::Known(name),
+            NameClass::Choice(a, b) => {
+                self.names_explicitly(a, key) || self.names_explicitly(b, key)
+            }
+            NameClass::AnyName(_) | NameClass::NsName(..) => false,
+        }
+    }
+
     /// Whether some name is in both classes (§7.3, §7.4): tests each class
     /// against representative keys of the other's interesting names.
     pub fn overlap(&self, a: NameClassId, b: NameClassId) -> bool {

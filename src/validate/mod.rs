@@ -38,6 +38,9 @@ struct Frame {
     /// An error about this element's character content, reported (as jing
     /// does) where the element ends: its index in the error list.
     content_error: Option<usize>,
+    /// For a misplaced element checked against its own definitions: the
+    /// parent's pattern to resume with after it.
+    resume: Option<PatternId>,
 }
 
 /// Validates documents against one compiled grammar. One per thread; reuse
@@ -120,7 +123,37 @@ impl<'s> Validator<'s> {
                 .reported_at(end);
             self.report(error);
         }
-        self.push_frame(qname, span, before, key, true);
+        // Like jing, check the misplaced element against the schema's
+        // definitions of that name, so errors inside it are found too; the
+        // parent then resumes as if it had not been there.
+        match self.definitions_named(key) {
+            Some(content) => {
+                self.pattern = self.deriver.arena.after(content, before);
+                self.push_frame(qname, span, before, key, false);
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.resume = Some(before);
+                }
+            }
+            None => self.push_frame(qname, span, before, key, true),
+        }
+    }
+
+    /// The choice of the contents of every element pattern that names `key`
+    /// explicitly (wildcard definitions, such as "any element" in metadata,
+    /// would accept anything and hide the errors inside). Only computed
+    /// after an error.
+    fn definitions_named(&mut self, key: NameKey) -> Option<PatternId> {
+        let grammar = self.deriver.grammar;
+        let contents: Vec<PatternId> = grammar
+            .elements
+            .iter()
+            .filter(|e| grammar.names.names_explicitly(e.name, key))
+            .map(|e| e.content)
+            .collect();
+        if contents.is_empty() {
+            return None;
+        }
+        Some(self.deriver.arena.choice_all(contents))
     }
 
     fn unexpected_element_error(
@@ -164,6 +197,7 @@ impl<'s> Validator<'s> {
             pending_space: String::new(),
             skipped,
             content_error: None,
+            resume: None,
         });
     }
 
@@ -356,6 +390,9 @@ impl<'s> Validator<'s> {
 
     /// The pattern after `frame`'s element, as if it had been valid.
     fn recover_past(&mut self, frame: &Frame) -> PatternId {
+        if let Some(resume) = frame.resume {
+            return resume;
+        }
         let opened = self.deriver.start_tag_open(frame.before, frame.key);
         let closed = self.deriver.start_tag_close_recover(opened);
         self.deriver.end_tag_recover(closed)
