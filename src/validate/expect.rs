@@ -7,10 +7,19 @@ use crate::datatype::Context;
 use crate::derive::Deriver;
 use crate::pattern::{Pattern, PatternArena, PatternId};
 
-/// Names of the elements that could start now (inside the current element:
-/// only the first component of each `After` counts).
-pub fn startable_elements(d: &Deriver, p: PatternId) -> Vec<String> {
-    let mut out = Vec::new();
+/// Which parts of a group can come next.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// What can come first: the second half of a group only when the
+    /// first is nullable (elements, text).
+    First,
+    /// Anything pending in any order (attributes are unordered).
+    Anywhere,
+}
+
+/// Visits each leaf pattern reachable from `p` without entering an element
+/// or passing an `After`'s continuation, each once.
+fn walk_leaves(d: &Deriver, p: PatternId, reach: Reach, mut visit: impl FnMut(Pattern)) {
     let mut seen = HashSet::new();
     let mut stack = vec![p];
     while let Some(p) = stack.pop() {
@@ -18,102 +27,68 @@ pub fn startable_elements(d: &Deriver, p: PatternId) -> Vec<String> {
             continue;
         }
         match d.arena.get(p) {
-            Pattern::Element(e) => d
-                .grammar
-                .names
-                .describe(d.grammar.element(e).name, &mut out),
             Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
                 stack.push(b);
                 stack.push(a);
             }
             Pattern::Group(a, b) => {
-                if d.nullable(a) {
+                if reach == Reach::Anywhere || d.nullable(a) {
                     stack.push(b);
                 }
                 stack.push(a);
             }
             Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
-            _ => {}
+            leaf => visit(leaf),
         }
     }
+}
+
+/// Names of the elements that could start now (inside the current element:
+/// only the first component of each `After` counts).
+pub fn startable_elements(d: &Deriver, p: PatternId) -> Vec<String> {
+    let mut out = Vec::new();
+    walk_leaves(d, p, Reach::First, |leaf| {
+        if let Pattern::Element(e) = leaf {
+            d.grammar
+                .names
+                .describe(d.grammar.element(e).name, &mut out);
+        }
+    });
     dedup_sorted(out)
 }
 
 /// Whether text (or data) could come now.
 pub fn expects_text(d: &Deriver, p: PatternId) -> bool {
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
-        }
-        match d.arena.get(p) {
+    let mut found = false;
+    walk_leaves(d, p, Reach::First, |leaf| {
+        found |= matches!(
+            leaf,
             Pattern::Text
-            | Pattern::Data(_)
-            | Pattern::DataExcept(..)
-            | Pattern::Value(_)
-            | Pattern::List(_) => return true,
-            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Pattern::Group(a, b) => {
-                if d.nullable(a) {
-                    stack.push(b);
-                }
-                stack.push(a);
-            }
-            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
-            _ => {}
-        }
-    }
-    false
+                | Pattern::Data(_)
+                | Pattern::DataExcept(..)
+                | Pattern::Value(_)
+                | Pattern::List(_)
+        );
+    });
+    found
 }
 
 /// Every attribute name the start tag could still take (for hints).
 pub fn possible_attributes(d: &Deriver, p: PatternId) -> Vec<String> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
+    walk_leaves(d, p, Reach::Anywhere, |leaf| {
+        if let Pattern::Attribute(nc, _) = leaf {
+            d.grammar.names.describe(nc, &mut out);
         }
-        match d.arena.get(p) {
-            Pattern::Attribute(nc, _) => d.grammar.names.describe(nc, &mut out),
-            Pattern::Choice(a, b) | Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
-            _ => {}
-        }
-    }
+    });
     dedup_sorted(out)
 }
 
 /// Attributes still required before the start tag closes: those of each
 /// pending alternative, when every alternative needs one.
 pub fn missing_attributes(d: &mut Deriver, p: PatternId) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
-        }
-        match d.arena.get(p) {
-            Pattern::Attribute(nc, _) => d.grammar.names.describe(nc, &mut out),
-            Pattern::Choice(a, b) | Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
-            _ => {}
-        }
-    }
+    let out = possible_attributes(d, p);
     // Prefer the attributes whose addition alone would let the tag close.
-    let out = dedup_sorted(out);
     if out.len() <= 1 {
         return out;
     }
@@ -158,34 +133,16 @@ pub fn value_reason(
 ) -> (String, Vec<String>) {
     let mut literals = Vec::new();
     let mut reasons = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack = vec![p];
-    while let Some(p) = stack.pop() {
-        if !seen.insert(p) {
-            continue;
+    walk_leaves(d, p, Reach::First, |leaf| match leaf {
+        Pattern::Value(v) => literals.push(d.grammar.values[v.0 as usize].literal.clone()),
+        Pattern::Data(dt) | Pattern::DataExcept(dt, _) => {
+            if let Err(invalid) = d.grammar.datatypes[dt.0 as usize].check(s, ctx) {
+                reasons.push(invalid.reason);
+            }
         }
-        match d.arena.get(p) {
-            Pattern::Value(v) => literals.push(d.grammar.values[v.0 as usize].literal.clone()),
-            Pattern::Data(dt) | Pattern::DataExcept(dt, _) => {
-                if let Err(invalid) = d.grammar.datatypes[dt.0 as usize].check(s, ctx) {
-                    reasons.push(invalid.reason);
-                }
-            }
-            Pattern::List(_) => reasons.push("must be a list of valid tokens".to_string()),
-            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-            Pattern::Group(a, b) => {
-                if d.nullable(a) {
-                    stack.push(b);
-                }
-                stack.push(a);
-            }
-            Pattern::OneOrMore(a) | Pattern::After(a, _) => stack.push(a),
-            _ => {}
-        }
-    }
+        Pattern::List(_) => reasons.push("must be a list of valid tokens".to_string()),
+        _ => {}
+    });
     let literals = dedup_sorted_keep_order(literals);
     let mut parts = Vec::new();
     if !literals.is_empty() {
