@@ -19,8 +19,8 @@ use crate::pattern::{CompiledGrammar, NameKey, PatternArena, PatternId};
 
 /// An open element.
 struct Frame {
-    /// Its name as written, for messages.
-    qname: String,
+    /// Its name as written, for messages: a range of `Validator::names`.
+    name: Range<usize>,
     /// Its start tag.
     span: Range<usize>,
     /// The pattern before it started, and its key: enough to recover past it.
@@ -30,8 +30,6 @@ struct Frame {
     has_child_element: bool,
     /// Whether non-whitespace text has been matched.
     had_text: bool,
-    /// Whitespace-only text seen so far (matters only if it is all there is).
-    pending_space: String,
     /// Inside an element that was not allowed: nothing below is checked.
     skipped: bool,
 }
@@ -42,6 +40,11 @@ pub struct Validator<'s> {
     deriver: Deriver<'s>,
     pattern: PatternId,
     frames: Vec<Frame>,
+    /// The names of the open elements, end to end (no allocation per element).
+    names: String,
+    /// Whitespace-only text seen so far in the innermost element, before any
+    /// child or other text (matters only if it is all there is).
+    pending_space: String,
     errors: Vec<DocError>,
     max_errors: usize,
 }
@@ -53,6 +56,8 @@ impl<'s> Validator<'s> {
             deriver: Deriver::new(grammar),
             pattern: grammar.start,
             frames: Vec::new(),
+            names: String::new(),
+            pending_space: String::new(),
             errors: Vec::new(),
             max_errors: usize::MAX,
         }
@@ -68,6 +73,8 @@ impl<'s> Validator<'s> {
         self.deriver.trim();
         self.pattern = self.deriver.grammar.start;
         self.frames.clear();
+        self.names.clear();
+        self.pending_space.clear();
         self.errors.clear();
     }
 
@@ -97,7 +104,7 @@ impl<'s> Validator<'s> {
         }
         if let Some(parent) = self.frames.last_mut() {
             parent.has_child_element = true;
-            parent.pending_space.clear();
+            self.pending_space.clear();
         }
         let before = self.pattern;
         let next = self.deriver.start_tag_open(before, key);
@@ -142,14 +149,17 @@ impl<'s> Validator<'s> {
         key: NameKey,
         skipped: bool,
     ) {
+        let base = self.frames.last().map_or(0, |f| f.name.end);
+        self.names.truncate(base);
+        self.names.push_str(qname);
+        self.pending_space.clear();
         self.frames.push(Frame {
-            qname: qname.to_string(),
+            name: base..self.names.len(),
             span,
             before,
             key,
             has_child_element: false,
             had_text: false,
-            pending_space: String::new(),
             skipped,
         });
     }
@@ -203,7 +213,8 @@ impl<'s> Validator<'s> {
         }
         let missing = expect::missing_attributes(&mut self.deriver, self.pattern);
         if let Some(frame) = self.frames.last() {
-            let error = DocError::missing_attribute(&frame.qname, missing, frame.span.clone())
+            let qname = self.names.get(frame.name.clone()).unwrap_or("");
+            let error = DocError::missing_attribute(qname, missing, frame.span.clone())
                 .reported_at(tag_end(&frame.span));
             self.report(error);
         }
@@ -224,12 +235,12 @@ impl<'s> Validator<'s> {
             // §6.2.7/Clark: whitespace between elements is stripped; only a
             // lone whitespace child counts, and that is settled at the end tag.
             if !frame.has_child_element && !frame.had_text {
-                frame.pending_space.push_str(text);
+                self.pending_space.push_str(text);
             }
             return;
         }
         frame.had_text = true;
-        frame.pending_space.clear();
+        self.pending_space.clear();
         if self.silenced() {
             return;
         }
@@ -243,7 +254,11 @@ impl<'s> Validator<'s> {
         let first_char = (span.start + leading).min(span.end);
         let error = if expect::expects_text(&self.deriver, self.pattern) {
             let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
-            let element = self.frames.last().map(|f| f.qname.as_str()).unwrap_or("");
+            let element = self
+                .frames
+                .last()
+                .and_then(|f| self.names.get(f.name.clone()))
+                .unwrap_or("");
             DocError::invalid_text(element, &reason, expected, span)
         } else {
             DocError::text_not_allowed(span)
@@ -269,7 +284,7 @@ impl<'s> Validator<'s> {
             // has one text child, which may match or be ignored.
             let with_text = self
                 .deriver
-                .text(self.pattern, &frame.pending_space, &NoContext);
+                .text(self.pattern, &self.pending_space, &NoContext);
             if !self.silenced() {
                 self.pattern = self.deriver.arena.choice(self.pattern, with_text);
             }
@@ -291,7 +306,7 @@ impl<'s> Validator<'s> {
             span
         };
         self.report(DocError::incomplete_element(
-            &frame.qname,
+            self.names.get(frame.name.clone()).unwrap_or(""),
             expected,
             wants_text,
             at,
