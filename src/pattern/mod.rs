@@ -71,6 +71,8 @@ impl Hasher for IdHasher {
 
 /// A `HashMap` over crate-made ids, hashed with [`IdHasher`].
 pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// A `HashSet` over crate-made ids, hashed with [`IdHasher`].
+pub type IdSet<K> = std::collections::HashSet<K, BuildHasherDefault<IdHasher>>;
 
 /// An interned pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
