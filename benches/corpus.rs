@@ -7,7 +7,10 @@
 //!
 //! - `parse`: roxmltree parsing each document and nothing else (the floor);
 //! - `validate`: `rngcheck::validate_text` on each document (parse + validate),
-//!   one `Validator` per schema reused across documents, as the CLI does.
+//!   one `Validator` per schema reused across documents, as the CLI does;
+//! - `stream`: `rngcheck::validate_reader` on each document, and a check that
+//!   its verdicts, messages, offsets and line:col agree with `validate_text`
+//!   (mismatches are listed; `both` and `all` include the check).
 //!
 //! Prints times and the ratio validate/floor. Never asserts a timing.
 
@@ -15,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rngcheck::{validate_text, Schema};
+use rngcheck::{validate_reader, validate_text, Outcome, Schema};
 
 struct Args {
     domain_only: bool,
@@ -93,7 +96,7 @@ fn main() {
     };
 
     let mut floor = None;
-    if args.mode == "parse" || args.mode == "both" {
+    if args.mode == "parse" || args.mode == "both" || args.mode == "all" {
         let (t, n) = best(&mut || {
             let mut n = 0;
             for (_, docs) in &schemas {
@@ -115,7 +118,44 @@ fn main() {
         );
         floor = Some(t);
     }
-    if args.mode == "validate" || args.mode == "both" {
+    if args.mode == "stream" || args.mode == "all" {
+        let mut mismatches = 0;
+        for (schema, docs) in &schemas {
+            let mut tree = schema.validator();
+            let mut streamed = schema.validator();
+            for text in docs.iter() {
+                let a = summary(&validate_text(&mut tree, text), Some(text));
+                let b = summary(&validate_reader(&mut streamed, text.as_bytes()), None);
+                if a != b {
+                    mismatches += 1;
+                    if mismatches <= 5 {
+                        println!("stream mismatch:\n  tree:   {a:?}\n  stream: {b:?}");
+                    }
+                }
+            }
+        }
+        println!(
+            "streaming agrees with tree mode on {} of {docs} documents",
+            docs - mismatches
+        );
+        let (t, valid) = best(&mut || {
+            let mut valid = 0;
+            for (schema, docs) in &schemas {
+                let mut v = schema.validator();
+                for text in docs.iter() {
+                    if validate_reader(&mut v, text.as_bytes()).is_valid() {
+                        valid += 1;
+                    }
+                }
+            }
+            valid
+        });
+        println!(
+            "stream + validate (rngcheck):      {:8.2} ms  ({valid}/{docs} valid)",
+            t.as_secs_f64() * 1e3
+        );
+    }
+    if args.mode == "validate" || args.mode == "both" || args.mode == "all" {
         let (t, valid) = best(&mut || {
             let mut valid = 0;
             for (schema, docs) in &schemas {
@@ -139,4 +179,29 @@ fn main() {
             );
         }
     }
+}
+
+/// Verdict, and per error: message, offset and line:col (computed from the
+/// text in tree mode, carried by the error in streaming mode).
+fn summary(outcome: &Outcome, text: Option<&str>) -> (String, Vec<(String, usize, (u32, u32))>) {
+    let errors: Vec<&rngcheck::diagnostic::DocError> = match outcome {
+        Outcome::Valid => return ("valid".to_string(), Vec::new()),
+        Outcome::Invalid(errors) => errors.iter().collect(),
+        // Parsers word these differently; the verdict is what must agree.
+        Outcome::NotWellFormed(_) => return ("not well-formed".to_string(), Vec::new()),
+    };
+    let list = errors
+        .iter()
+        .map(|e| {
+            let lc = match text {
+                Some(t) => {
+                    let lc = rngcheck::source::SourceFile::detached(t).line_col(e.at);
+                    (lc.line, lc.column)
+                }
+                None => e.line_col.unwrap_or((0, 0)),
+            };
+            (e.message.clone(), e.at, lc)
+        })
+        .collect();
+    ("invalid".to_string(), list)
 }

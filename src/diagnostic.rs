@@ -50,6 +50,10 @@ pub struct DocError {
     pub at: usize,
     /// What would have been accepted there (names, values), for tools.
     pub expected: Vec<String>,
+    /// Line and column (1-based, columns in characters) of `at`, when the
+    /// producer knows them without the text: streaming validation fills it
+    /// in, since it keeps no copy of the document to count lines in later.
+    pub line_col: Option<(u32, u32)>,
 }
 
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
@@ -75,6 +79,7 @@ impl DocError {
             at: span.start,
             span,
             expected,
+            line_col: None,
         }
     }
 

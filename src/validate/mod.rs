@@ -9,6 +9,7 @@
 
 pub mod events;
 mod expect;
+pub mod stream;
 
 use std::ops::Range;
 
@@ -324,6 +325,12 @@ impl<'s> Validator<'s> {
         let opened = self.deriver.start_tag_open(frame.before, frame.key);
         let closed = self.deriver.start_tag_close_recover(opened);
         self.deriver.end_tag_recover(closed)
+    }
+
+    /// The errors recorded so far in this document (the streaming feeder
+    /// gives each its line and column while it still can).
+    pub(crate) fn recorded_mut(&mut self) -> &mut [DocError] {
+        &mut self.errors
     }
 
     /// Ends the document; returns its errors (empty when valid).
