@@ -181,9 +181,12 @@ fn main() {
     }
 }
 
+/// Verdict, and per error: message, offset and line:col.
+type Summary = (String, Vec<(String, usize, (u32, u32))>);
+
 /// Verdict, and per error: message, offset and line:col (computed from the
 /// text in tree mode, carried by the error in streaming mode).
-fn summary(outcome: &Outcome, text: Option<&str>) -> (String, Vec<(String, usize, (u32, u32))>) {
+fn summary(outcome: &Outcome, text: Option<&str>) -> Summary {
     let errors: Vec<&rngcheck::diagnostic::DocError> = match outcome {
         Outcome::Valid => return ("valid".to_string(), Vec::new()),
         Outcome::Invalid(errors) => errors.iter().collect(),

@@ -85,11 +85,19 @@ fn run(schema_text: &str, doc: &str) -> Option<Duration> {
 }
 
 fn main() {
-    type Case = (&'static str, fn(usize) -> (String, String), &'static [usize]);
+    type Case = (
+        &'static str,
+        fn(usize) -> (String, String),
+        &'static [usize],
+    );
     let cases: [Case; 4] = [
         ("interleave", interleave, &[8, 16, 32, 64, 128, 256, 512]),
         ("choice", choice, &[16, 32, 64, 128, 256, 512]),
-        ("a_or_aa", a_or_aa, &[1_000, 2_000, 4_000, 8_000, 16_000, 32_000]),
+        (
+            "a_or_aa",
+            a_or_aa,
+            &[1_000, 2_000, 4_000, 8_000, 16_000, 32_000],
+        ),
         ("deep_optional", deep_optional, &[16, 32, 64, 128, 256, 512]),
     ];
     // Only the named cases when arguments are given (cargo passes --bench).

@@ -53,10 +53,7 @@ fn main() -> ExitCode {
         ),
         Outcome::NotWellFormed(e) => format!("not well-formed: {} at {:?}", e.message, e.line_col),
     };
-    println!(
-        "{mode}: {:.3} s, {verdict}",
-        start.elapsed().as_secs_f64()
-    );
+    println!("{mode}: {:.3} s, {verdict}", start.elapsed().as_secs_f64());
     if outcome.is_valid() {
         ExitCode::SUCCESS
     } else {

@@ -124,7 +124,7 @@ fn flush(pending: &mut Option<PendingText>, validator: &mut Validator) {
 fn written_tag_name(input: &str, start: usize) -> Option<&str> {
     let rest = input.get(start..)?.strip_prefix('<')?;
     let end = rest
-        .find(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '/' | '>'))
+        .find([' ', '\t', '\n', '\r', '/', '>'])
         .unwrap_or(rest.len());
     (end > 0).then(|| &rest[..end])
 }

@@ -251,10 +251,13 @@ struct Feeder<'v, 's> {
     /// Start and `>` offsets of the open elements' start tags with their
     /// positions, for an error reported at an ancestor's start tag (older
     /// than the window).
-    open_tags: Vec<([usize; 2], [(u32, u32); 2])>,
+    open_tags: Vec<OpenTag>,
 }
 
 type Fatal = DocError;
+
+/// An open element's start offset and `>` offset, with their line:col.
+type OpenTag = ([usize; 2], [(u32, u32); 2]);
 
 impl Feeder<'_, '_> {
     fn fatal(&self, reason: &str, at: u64) -> Fatal {
@@ -446,7 +449,7 @@ impl Feeder<'_, '_> {
         let mut rest = raw;
         let mut pos = raw_start;
         loop {
-            let trimmed = rest.trim_start_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+            let trimmed = rest.trim_start_matches([' ', '\t', '\n', '\r']);
             pos += rest.len() - trimmed.len();
             rest = trimmed;
             if rest.is_empty() || rest == "/" {
@@ -733,7 +736,7 @@ struct RawAttribute<'a> {
 }
 
 fn parse_attribute(s: &str) -> Option<RawAttribute<'_>> {
-    let name_end = s.find(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '='))?;
+    let name_end = s.find([' ', '\t', '\n', '\r', '='])?;
     let name = &s[..name_end];
     if name.is_empty() || !crate::datatype::xsd::is_name(name) {
         return None;
@@ -759,4 +762,145 @@ fn is_xml_char(c: char) -> bool {
 
 fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::loader::MemLoader;
+    use crate::source::SourceFile;
+    use crate::{validate_text, Schema};
+
+    const SCHEMA: &str = r#"<element name="r" xmlns="http://relaxng.org/ns/structure/1.0"
+        datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+      <optional><attribute name="a"><data type="token"/></attribute></optional>
+      <zeroOrMore>
+        <choice>
+          <element name="n"><data type="integer"/></element>
+          <element name="q"><data type="QName"/></element>
+          <element name="t"><text/></element>
+          <element name="e"><attribute name="v"><choice><value>x</value><value>y z</value></choice></attribute></element>
+        </choice>
+      </zeroOrMore>
+    </element>"#;
+
+    fn schema() -> Schema {
+        let path = PathBuf::from("/t/s.rng");
+        let mut loader = MemLoader::new([(path.clone(), SCHEMA.to_string())]);
+        match Schema::load_with(&path, &mut loader, None) {
+            Ok(s) => s,
+            Err(e) => panic!("{:?}", e.errors),
+        }
+    }
+
+    /// Verdict, messages, offsets and line:col, as both modes see them.
+    fn both(doc: &str) -> (String, String) {
+        let schema = schema();
+        let mut v = schema.validator();
+        let show = |o: &Outcome, text: Option<&str>| match o {
+            Outcome::Valid => "valid".to_string(),
+            Outcome::NotWellFormed(_) => "not well-formed".to_string(),
+            Outcome::Invalid(errors) => errors
+                .iter()
+                .map(|e| {
+                    let lc = match text {
+                        Some(t) => {
+                            let lc = SourceFile::detached(t).line_col(e.at);
+                            (lc.line, lc.column)
+                        }
+                        None => e.line_col.unwrap_or((0, 0)),
+                    };
+                    format!("{} @{} {:?}", e.message, e.at, lc)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        let tree = show(&validate_text(&mut v, doc), Some(doc));
+        let stream = show(&validate_reader(&mut v, doc.as_bytes()), None);
+        (tree, stream)
+    }
+
+    fn agree(doc: &str) -> String {
+        let (tree, stream) = both(doc);
+        assert_eq!(tree, stream, "{doc}");
+        tree
+    }
+
+    #[test]
+    fn valid_documents_agree() {
+        assert_eq!(
+            agree("<r a=' p  q '><n>1</n><t>x<!-- c -->y</t></r>"),
+            "valid"
+        );
+        assert_eq!(agree("\u{FEFF}<?xml version='1.0'?>\n<r/>"), "valid");
+        assert_eq!(agree("<r xmlns:p='urn:p'><q>p:x</q></r>"), "valid");
+        assert_eq!(agree("<r><e v='y\nz'/><n><![CDATA[4]]>2</n></r>"), "valid");
+        assert_eq!(
+            agree("<!DOCTYPE r [<!ENTITY one '1'><!ENTITY two '&one;&#50;'>]><r><n>&two;</n><n>&#x31;</n></r>"),
+            "valid"
+        );
+    }
+
+    #[test]
+    fn invalid_documents_agree_with_positions() {
+        let report = agree("<r>\n  <n>x</n>\n  <e v='w'/>\n  <zz/>\n</r>");
+        assert!(report.contains("(2, 6)"), "{report}");
+        assert!(report.contains("(4, 7)"), "{report}");
+        let report = agree("<r>\n<q>nope:x</q>\n<t>é<z/></t></r>");
+        assert!(report.contains("(2, 4)"), "{report}");
+        agree("<r a=''><n> 3 </n><n>\n</n></r>");
+    }
+
+    #[test]
+    fn not_well_formed_in_both_modes() {
+        for doc in [
+            "<r/><r/>",
+            "<r>",
+            "<r></n>",
+            "x<r/>",
+            "<r a='1' a='2'/>",
+            "<r p:a='1'/>",
+            "<p:r/>",
+            "<r xmlns:p='u' xmlns:q='u' p:a='1' q:a='2'/>",
+            "<r>&nope;</r>",
+            "<!DOCTYPE r [<!ENTITY a '&b;'><!ENTITY b '&a;'>]><r>&a;</r>",
+            "<r a='<'/>",
+            "<r>&#0;</r>",
+            "",
+        ] {
+            let (tree, stream) = both(doc);
+            assert_eq!(tree, "not well-formed", "tree mode on {doc:?}");
+            assert_eq!(stream, "not well-formed", "streaming on {doc:?}");
+        }
+    }
+
+    #[test]
+    fn external_entities_are_never_read() {
+        let doc = "<!DOCTYPE r [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><r><t>&x;</t></r>";
+        let schema = schema();
+        let mut v = schema.validator();
+        assert!(matches!(
+            validate_reader(&mut v, doc.as_bytes()),
+            Outcome::NotWellFormed(_)
+        ));
+    }
+
+    #[test]
+    fn the_memo_survives_documents() {
+        let schema = schema();
+        let mut v = schema.validator();
+        for _ in 0..3 {
+            assert!(validate_reader(&mut v, "<r><n>1</n></r>".as_bytes()).is_valid());
+            assert!(!validate_reader(&mut v, "<r><n>a</n></r>".as_bytes()).is_valid());
+        }
+    }
+
+    #[test]
+    fn threshold() {
+        assert!(!should_stream(1 << 20));
+        assert!(should_stream(STREAM_THRESHOLD));
+        assert!(should_stream(u64::MAX));
+    }
 }
