@@ -26,9 +26,18 @@ conformance:
 	$(CARGO) test --release --test compact_conformance || status=1; \
 	exit $$status
 
-# rngcheck beside xmllint and jing on libvirt's domain documents (ratios).
+# Benchmarks; each prints times and ratios, none asserts a timing
+# (BENCH_HUGE=1 adds the 1000 MB streaming case to the scaling run).
+# rngcheck beside xmllint and jing (domain set and whole corpus); in-process
+# corpus vs the roxmltree parse-only floor, and streaming agreement; schema
+# compile and the (a|aa)*b regex; pathological schemas at growing N; scaling
+# in document size with peak RSS.
 bench: build
 	bash benches/compare.sh
+	$(CARGO) bench --bench corpus -- --mode all
+	$(CARGO) bench --bench compile
+	$(CARGO) bench --bench explode
+	bash benches/scaling.sh
 
 clean:
 	$(CARGO) clean

@@ -12,10 +12,11 @@
 //! attribute pattern the name matches), [`Deriver::text`] on the value, then
 //! [`Deriver::att_end`].
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::datatype::Context;
-use crate::pattern::{CompiledGrammar, NameKey, Pattern, PatternArena, PatternId};
+use crate::pattern::{CompiledGrammar, IdMap, NameKey, Pattern, PatternArena, PatternId};
 
 /// How a pattern is wrapped around each `After`'s continuation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,12 +43,42 @@ pub struct Deriver<'s> {
     pub grammar: &'s CompiledGrammar,
     /// The working arena: the schema's patterns plus those made here.
     pub arena: PatternArena,
-    start_tag_open: HashMap<(PatternId, NameKey), PatternId>,
-    att_start: HashMap<(PatternId, NameKey), PatternId>,
-    start_tag_close: HashMap<PatternId, PatternId>,
-    end_tag: HashMap<PatternId, PatternId>,
-    att_end: HashMap<PatternId, PatternId>,
+    start_tag_open: IdMap<(PatternId, NameKey), PatternId>,
+    att_start: IdMap<(PatternId, NameKey), PatternId>,
+    start_tag_close: IdMap<PatternId, PatternId>,
+    end_tag: IdMap<PatternId, PatternId>,
+    att_end: IdMap<PatternId, PatternId>,
+    /// Text derivatives by (pattern, string), for results that did not
+    /// consult the namespace context; strings are document-controlled, so
+    /// the inner maps keep SipHash.
+    text: IdMap<PatternId, HashMap<Box<str>, PatternId>>,
+    /// Entries in `text`, bounded by [`TEXT_MEMO_CAP`].
+    text_entries: usize,
     cap: usize,
+}
+
+/// Strings longer than this are not memoized (long text rarely repeats).
+const TEXT_MEMO_MAX_LEN: usize = 256;
+/// The text memo is emptied when it holds this many entries.
+const TEXT_MEMO_CAP: usize = 1 << 16;
+
+/// A context that remembers whether it was consulted: a text derivative
+/// computed without it depends only on (pattern, string) and may be memoized.
+struct Tracking<'c> {
+    inner: &'c dyn Context,
+    used: Cell<bool>,
+}
+
+impl Context for Tracking<'_> {
+    fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        self.used.set(true);
+        self.inner.resolve_prefix(prefix)
+    }
+
+    fn is_unparsed_entity(&self, name: &str) -> bool {
+        self.used.set(true);
+        self.inner.is_unparsed_entity(name)
+    }
 }
 
 impl<'s> Deriver<'s> {
@@ -56,11 +87,13 @@ impl<'s> Deriver<'s> {
         Deriver {
             grammar,
             arena: grammar.arena.clone(),
-            start_tag_open: HashMap::new(),
-            att_start: HashMap::new(),
-            start_tag_close: HashMap::new(),
-            end_tag: HashMap::new(),
-            att_end: HashMap::new(),
+            start_tag_open: IdMap::default(),
+            att_start: IdMap::default(),
+            start_tag_close: IdMap::default(),
+            end_tag: IdMap::default(),
+            att_end: IdMap::default(),
+            text: IdMap::default(),
+            text_entries: 0,
             cap: DEFAULT_CAP,
         }
     }
@@ -294,26 +327,56 @@ impl<'s> Deriver<'s> {
         r
     }
 
-    /// The derivative by a text node `s` (Clark's `textDeriv`).
+    /// The derivative by a text node `s` (Clark's `textDeriv`), memoized by
+    /// (pattern, string) when no namespace context was needed: documents
+    /// repeat attribute values and short texts a great deal, and a value
+    /// check (a choice of many `<value>`s, a regex) costs far more than a
+    /// lookup.
     pub fn text(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
+        if s.len() > TEXT_MEMO_MAX_LEN || p == PatternArena::NOT_ALLOWED {
+            return self.text_step(p, s, ctx);
+        }
+        if let Some(&r) = self.text.get(&p).and_then(|m| m.get(s)) {
+            return r;
+        }
+        let tracking = Tracking {
+            inner: ctx,
+            used: Cell::new(false),
+        };
+        let r = self.text_step(p, s, &tracking);
+        if !tracking.used.get() {
+            if self.text_entries >= TEXT_MEMO_CAP {
+                self.text.clear();
+                self.text_entries = 0;
+            }
+            self.text.entry(p).or_default().insert(s.into(), r);
+            self.text_entries += 1;
+        }
+        r
+    }
+
+    /// One step of [`Deriver::text`]: choices are split without memoizing
+    /// each alternative; `After`'s first component is memoized on its own,
+    /// so an attribute's value pattern pays off whatever follows it.
+    fn text_step(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
         match self.arena.get(p) {
             Pattern::Choice(a, b) => {
-                let a = self.text(a, s, ctx);
-                let b = self.text(b, s, ctx);
+                let a = self.text_step(a, s, ctx);
+                let b = self.text_step(b, s, ctx);
                 self.arena.choice(a, b)
             }
             Pattern::Interleave(a, b) => {
-                let da = self.text(a, s, ctx);
+                let da = self.text_step(a, s, ctx);
                 let x = self.arena.interleave(da, b);
-                let db = self.text(b, s, ctx);
+                let db = self.text_step(b, s, ctx);
                 let y = self.arena.interleave(a, db);
                 self.arena.choice(x, y)
             }
             Pattern::Group(a, b) => {
-                let da = self.text(a, s, ctx);
+                let da = self.text_step(a, s, ctx);
                 let x = self.arena.group(da, b);
                 if self.nullable(a) {
-                    let db = self.text(b, s, ctx);
+                    let db = self.text_step(b, s, ctx);
                     self.arena.choice(x, db)
                 } else {
                     x
@@ -325,7 +388,7 @@ impl<'s> Deriver<'s> {
             }
             Pattern::OneOrMore(a) => {
                 let rest = self.arena.choice(p, PatternArena::EMPTY);
-                let da = self.text(a, s, ctx);
+                let da = self.text_step(a, s, ctx);
                 self.arena.group(da, rest)
             }
             Pattern::Text => p,
@@ -347,7 +410,7 @@ impl<'s> Deriver<'s> {
             Pattern::DataExcept(dt, except) => {
                 let allowed = self.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok();
                 if allowed {
-                    let e = self.text(except, s, ctx);
+                    let e = self.text_step(except, s, ctx);
                     if self.nullable(e) {
                         PatternArena::NOT_ALLOWED
                     } else {

@@ -51,7 +51,11 @@ pub struct DocError {
     /// What would have been accepted there (names, values), for tools.
     pub expected: Vec<String>,
     /// A suggestion, e.g. `did you mean "source"?` for a misspelt name.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
+    /// Line and column (1-based, columns in characters) of `at`, when the
+    /// producer knows them without the text: streaming validation fills it
+    /// in, since it keeps no copy of the document to count lines in later.
+    pub line_col: Option<(u32, u32)>,
 }
 
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
@@ -88,12 +92,13 @@ impl DocError {
             span,
             expected,
             help: None,
+            line_col: None,
         }
     }
 
     /// Adds a "did you mean" hint naming `name`.
     pub fn did_you_mean(mut self, name: &str) -> DocError {
-        self.help = Some(format!("did you mean \"{name}\"?"));
+        self.help = Some(format!("did you mean \"{name}\"?").into());
         self
     }
 

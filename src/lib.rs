@@ -20,4 +20,5 @@ pub mod validate;
 mod xml;
 
 pub use schema::{validate_text, LoadOptions, Outcome, Schema, SchemaErrors};
+pub use validate::stream::{should_stream, validate_reader, STREAM_THRESHOLD};
 pub mod cli;

@@ -233,7 +233,7 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 span: Some(e.span.clone()),
                 path: path_in_doc,
                 expected: e.expected.clone(),
-                help: e.help.clone(),
+                help: e.help.as_deref().map(str::to_string),
                 text: Some(text.to_string()),
             }
         })

@@ -14,9 +14,66 @@ pub mod name;
 pub mod restrict;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::datatype::{Datatype, Value};
 pub use name::{NameClass, NameClassId, NameKey, NameTable};
+
+/// A fast, non-cryptographic hasher (FxHash's multiply-rotate) for maps
+/// keyed by ids this crate makes itself: patterns, name keys, ids. Never
+/// used for keys a document controls (strings), which keep SipHash so that
+/// crafted input cannot force collisions.
+#[derive(Clone, Copy, Default)]
+pub struct IdHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl IdHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for IdHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+    #[inline]
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` over crate-made ids, hashed with [`IdHasher`].
+pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+/// A `HashSet` over crate-made ids, hashed with [`IdHasher`].
+pub type IdSet<K> = std::collections::HashSet<K, BuildHasherDefault<IdHasher>>;
 
 /// An interned pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,7 +151,7 @@ pub struct ValueDef {
 pub struct PatternArena {
     patterns: Vec<Pattern>,
     nullable: Vec<bool>,
-    index: HashMap<Pattern, PatternId>,
+    index: IdMap<Pattern, PatternId>,
 }
 
 impl Default for PatternArena {
@@ -109,7 +166,7 @@ impl PatternArena {
         let mut arena = PatternArena {
             patterns: Vec::new(),
             nullable: Vec::new(),
-            index: HashMap::new(),
+            index: IdMap::default(),
         };
         // The constants get fixed ids so they can be compared cheaply.
         arena.intern(Pattern::NotAllowed);

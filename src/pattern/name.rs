@@ -7,8 +7,6 @@
 //! two names with the same key apart, so keys are exact memo keys for
 //! derivatives.
 
-use std::collections::HashMap;
-
 /// An interned expanded name (namespace URI, local name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NameId(pub u32);
@@ -49,11 +47,15 @@ pub enum NameClass {
 #[derive(Clone, Debug, Default)]
 pub struct NameTable {
     names: Vec<(NsId, String)>,
-    name_index: HashMap<(NsId, String), NameId>,
+    /// Local name → name, per namespace (indexed by `NsId`), so that a
+    /// document's `&str` can be looked up without allocating.
+    /// The tables are fixed once the schema is compiled, so a fast hash is
+    /// safe here: a crafted document name can only probe, never grow them.
+    name_index: Vec<super::IdMap<Box<str>, NameId>>,
     namespaces: Vec<String>,
-    ns_index: HashMap<String, NsId>,
+    ns_index: super::IdMap<String, NsId>,
     classes: Vec<NameClass>,
-    class_index: HashMap<NameClass, NameClassId>,
+    class_index: super::IdMap<NameClass, NameClassId>,
 }
 
 impl NameTable {
@@ -64,6 +66,7 @@ impl NameTable {
         }
         let id = NsId(self.namespaces.len() as u32);
         self.namespaces.push(uri.to_string());
+        self.name_index.push(super::IdMap::default());
         self.ns_index.insert(uri.to_string(), id);
         id
     }
@@ -71,13 +74,12 @@ impl NameTable {
     /// Interns an expanded name.
     pub fn name(&mut self, ns: &str, local: &str) -> NameId {
         let ns = self.namespace(ns);
-        let key = (ns, local.to_string());
-        if let Some(&id) = self.name_index.get(&key) {
+        if let Some(&id) = self.name_index[ns.0 as usize].get(local) {
             return id;
         }
         let id = NameId(self.names.len() as u32);
-        self.names.push(key.clone());
-        self.name_index.insert(key, id);
+        self.names.push((ns, local.to_string()));
+        self.name_index[ns.0 as usize].insert(local.into(), id);
         id
     }
 
@@ -113,8 +115,11 @@ impl NameTable {
         let Some(&ns_id) = self.ns_index.get(ns) else {
             return NameKey::Other;
         };
-        // Avoid allocating for the lookup in the common case of a hit.
-        match self.name_index.get(&(ns_id, local.to_string())) {
+        match self
+            .name_index
+            .get(ns_id.0 as usize)
+            .and_then(|locals| locals.get(local))
+        {
             Some(&id) => NameKey::Known(id),
             None => NameKey::OtherInNs(ns_id),
         }

@@ -4,11 +4,11 @@
 //! and every reachable element's content; each pattern is visited once per
 //! context, so shared definitions cost nothing extra.
 
-use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::lower::SpanTable;
 use super::name::NameClassId;
-use super::{CompiledGrammar, ElementId, Pattern, PatternId};
+use super::{CompiledGrammar, ElementId, IdMap, IdSet, Pattern, PatternId};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
 
@@ -47,13 +47,13 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
     let mut checker = Checker {
         g: grammar,
         spans,
-        visited: HashSet::new(),
-        checked_pairs: HashSet::new(),
-        content_types: HashMap::new(),
-        attr_names: HashMap::new(),
-        elem_names: HashMap::new(),
-        has_text: HashMap::new(),
-        elements_seen: HashSet::new(),
+        visited: IdSet::default(),
+        checked_pairs: IdSet::default(),
+        content_types: IdMap::default(),
+        attr_names: IdMap::default(),
+        elem_names: IdMap::default(),
+        has_text: IdMap::default(),
+        elements_seen: IdSet::default(),
         element_queue: Vec::new(),
         errors: Vec::new(),
         current_element: None,
@@ -65,13 +65,15 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
 struct Checker<'g> {
     g: &'g CompiledGrammar,
     spans: &'g SpanTable,
-    visited: HashSet<(PatternId, Ctx)>,
-    checked_pairs: HashSet<PatternId>,
-    content_types: HashMap<PatternId, Option<ContentType>>,
-    attr_names: HashMap<PatternId, Vec<NameClassId>>,
-    elem_names: HashMap<PatternId, Vec<NameClassId>>,
-    has_text: HashMap<PatternId, bool>,
-    elements_seen: HashSet<ElementId>,
+    visited: IdSet<(PatternId, Ctx)>,
+    checked_pairs: IdSet<PatternId>,
+    content_types: IdMap<PatternId, Option<ContentType>>,
+    /// Name classes of the attributes (elements) a pattern can hold, sorted
+    /// and deduplicated, shared rather than copied between memo entries.
+    attr_names: IdMap<PatternId, Rc<[NameClassId]>>,
+    elem_names: IdMap<PatternId, Rc<[NameClassId]>>,
+    has_text: IdMap<PatternId, bool>,
+    elements_seen: IdSet<ElementId>,
     element_queue: Vec<ElementId>,
     errors: Vec<SchemaError>,
     current_element: Option<ElementId>,
@@ -322,39 +324,39 @@ impl Checker<'_> {
         ct
     }
 
-    fn attribute_names(&mut self, p: PatternId) -> Vec<NameClassId> {
+    fn attribute_names(&mut self, p: PatternId) -> Rc<[NameClassId]> {
         if let Some(v) = self.attr_names.get(&p) {
-            return v.clone();
+            return Rc::clone(v);
         }
-        let v = match self.g.arena.get(p) {
-            Pattern::Attribute(nc, _) => vec![nc],
+        let v: Rc<[NameClassId]> = match self.g.arena.get(p) {
+            Pattern::Attribute(nc, _) => Rc::from([nc]),
             Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
-                let mut v = self.attribute_names(a);
-                v.extend(self.attribute_names(b));
-                v
+                let a = self.attribute_names(a);
+                let b = self.attribute_names(b);
+                union(&a, &b)
             }
             Pattern::OneOrMore(a) => self.attribute_names(a),
-            _ => Vec::new(),
+            _ => Rc::from([]),
         };
-        self.attr_names.insert(p, v.clone());
+        self.attr_names.insert(p, Rc::clone(&v));
         v
     }
 
-    fn element_names(&mut self, p: PatternId) -> Vec<NameClassId> {
+    fn element_names(&mut self, p: PatternId) -> Rc<[NameClassId]> {
         if let Some(v) = self.elem_names.get(&p) {
-            return v.clone();
+            return Rc::clone(v);
         }
-        let v = match self.g.arena.get(p) {
-            Pattern::Element(e) => vec![self.g.element(e).name],
+        let v: Rc<[NameClassId]> = match self.g.arena.get(p) {
+            Pattern::Element(e) => Rc::from([self.g.element(e).name]),
             Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
-                let mut v = self.element_names(a);
-                v.extend(self.element_names(b));
-                v
+                let a = self.element_names(a);
+                let b = self.element_names(b);
+                union(&a, &b)
             }
             Pattern::OneOrMore(a) => self.element_names(a),
-            _ => Vec::new(),
+            _ => Rc::from([]),
         };
-        self.elem_names.insert(p, v.clone());
+        self.elem_names.insert(p, Rc::clone(&v));
         v
     }
 
@@ -373,4 +375,19 @@ impl Checker<'_> {
         self.has_text.insert(p, t);
         t
     }
+}
+
+/// The sorted, deduplicated union of two sorted lists (shares one when the
+/// other is empty).
+fn union(a: &Rc<[NameClassId]>, b: &Rc<[NameClassId]>) -> Rc<[NameClassId]> {
+    if b.is_empty() {
+        return Rc::clone(a);
+    }
+    if a.is_empty() {
+        return Rc::clone(b);
+    }
+    let mut v: Vec<NameClassId> = a.iter().chain(b.iter()).copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    Rc::from(v)
 }

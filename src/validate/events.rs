@@ -3,6 +3,8 @@
 //! Adjacent text and CDATA are merged into one run and comments and
 //! processing instructions dropped, as RELAX NG's data model says (§5).
 
+use std::borrow::Cow;
+
 use roxmltree::{Document, Node, ParsingOptions};
 
 use super::Validator;
@@ -34,45 +36,68 @@ pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
     })
 }
 
-/// Feeds every event of `doc` to `validator`.
+/// A run of text not yet given to the validator: borrowed from the tree
+/// while it is one node, copied only when a second node joins it.
+struct PendingText<'a, 'i> {
+    text: Cow<'a, str>,
+    span: std::ops::Range<usize>,
+    parent: Node<'a, 'i>,
+}
+
+/// Feeds every event of `doc` to `validator`. Allocates nothing on the way
+/// except when several text nodes (split by comments, processing
+/// instructions or CDATA) have to be merged into one run.
 pub fn feed(doc: &Document, validator: &mut Validator) {
-    let mut pending: Option<(String, std::ops::Range<usize>, Node)> = None;
+    let input = doc.input_text();
+    let mut pending: Option<PendingText> = None;
     for edge in Traverse::new(doc.root()) {
         match edge {
             Edge::Open(node) if node.is_text() => {
                 let text = node.text().unwrap_or("");
                 let range = node.range();
                 match &mut pending {
-                    Some((buffer, span, _)) => {
-                        buffer.push_str(text);
-                        span.end = range.end;
+                    Some(run) => {
+                        run.text.to_mut().push_str(text);
+                        run.span.end = range.end;
                     }
                     None => {
                         let parent = node.parent().unwrap_or(node);
-                        pending = Some((text.to_string(), range, parent));
+                        pending = Some(PendingText {
+                            text: Cow::Borrowed(text),
+                            span: range,
+                            parent,
+                        });
                     }
                 }
             }
             Edge::Open(node) if node.is_element() => {
                 flush(&mut pending, validator);
                 let tag = node.tag_name();
-                let qname = qualified_name(node);
-                validator.start_tag_open(
-                    tag.namespace().unwrap_or(""),
-                    tag.name(),
-                    &qname,
-                    start_tag_range(node),
-                );
+                let span = start_tag_range(node);
+                let written = written_tag_name(input, span.start);
+                let built;
+                let qname = match written {
+                    Some(name) => name,
+                    None => {
+                        built = qualified_name(node);
+                        built.as_str()
+                    }
+                };
+                validator.start_tag_open(tag.namespace().unwrap_or(""), tag.name(), qname, span);
                 let ctx = NodeContext(node);
                 for attr in node.attributes() {
-                    let qname = match attr.namespace().and_then(|ns| node.lookup_prefix(ns)) {
-                        Some(prefix) if !prefix.is_empty() => format!("{prefix}:{}", attr.name()),
-                        _ => attr.name().to_string(),
+                    let built;
+                    let qname = match input.get(attr.range_qname()) {
+                        Some(name) if !name.is_empty() => name,
+                        _ => {
+                            built = attribute_qname(node, &attr);
+                            built.as_str()
+                        }
                     };
                     validator.attribute(
                         attr.namespace().unwrap_or(""),
                         attr.name(),
-                        &qname,
+                        qname,
                         attr.value(),
                         attr.range(),
                         &ctx,
@@ -89,9 +114,26 @@ pub fn feed(doc: &Document, validator: &mut Validator) {
     }
 }
 
-fn flush(pending: &mut Option<(String, std::ops::Range<usize>, Node)>, validator: &mut Validator) {
-    if let Some((text, span, parent)) = pending.take() {
-        validator.text(&text, span, &NodeContext(parent));
+fn flush(pending: &mut Option<PendingText>, validator: &mut Validator) {
+    if let Some(run) = pending.take() {
+        validator.text(&run.text, run.span, &NodeContext(run.parent));
+    }
+}
+
+/// The element name as written in the start tag that begins at `start`.
+fn written_tag_name(input: &str, start: usize) -> Option<&str> {
+    let rest = input.get(start..)?.strip_prefix('<')?;
+    let end = rest
+        .find([' ', '\t', '\n', '\r', '/', '>'])
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+/// `prefix:local` of an attribute, rebuilt (only when its range is unknown).
+fn attribute_qname(node: Node, attr: &roxmltree::Attribute) -> String {
+    match attr.namespace().and_then(|ns| node.lookup_prefix(ns)) {
+        Some(prefix) if !prefix.is_empty() => format!("{prefix}:{}", attr.name()),
+        _ => attr.name().to_string(),
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod events;
 mod expect;
 mod ids;
+pub mod stream;
 
 use std::ops::Range;
 
@@ -20,8 +21,8 @@ use crate::pattern::{CompiledGrammar, NameKey, PatternArena, PatternId};
 
 /// An open element.
 struct Frame {
-    /// Its name as written, for messages.
-    qname: String,
+    /// Its name as written, for messages: a range of `Validator::names`.
+    name: Range<usize>,
     /// Its start tag.
     span: Range<usize>,
     /// The pattern before it started, and its key: enough to recover past it.
@@ -31,8 +32,6 @@ struct Frame {
     has_child_element: bool,
     /// Whether non-whitespace text has been matched.
     had_text: bool,
-    /// Whitespace-only text seen so far (matters only if it is all there is).
-    pending_space: String,
     /// Inside an element that was not allowed: nothing below is checked.
     skipped: bool,
     /// An error about this element's character content, reported (as jing
@@ -50,6 +49,11 @@ pub struct Validator<'s> {
     ids: ids::IdTracker,
     pattern: PatternId,
     frames: Vec<Frame>,
+    /// The names of the open elements, end to end (no allocation per element).
+    names: String,
+    /// Whitespace-only text seen so far in the innermost element, before any
+    /// child or other text (matters only if it is all there is).
+    pending_space: String,
     errors: Vec<DocError>,
     max_errors: usize,
 }
@@ -62,6 +66,8 @@ impl<'s> Validator<'s> {
             ids: ids::IdTracker::default(),
             pattern: grammar.start,
             frames: Vec::new(),
+            names: String::new(),
+            pending_space: String::new(),
             errors: Vec::new(),
             max_errors: usize::MAX,
         }
@@ -77,6 +83,8 @@ impl<'s> Validator<'s> {
         self.deriver.trim();
         self.pattern = self.deriver.grammar.start;
         self.frames.clear();
+        self.names.clear();
+        self.pending_space.clear();
         self.errors.clear();
         self.ids.clear();
     }
@@ -107,7 +115,7 @@ impl<'s> Validator<'s> {
         }
         if let Some(parent) = self.frames.last_mut() {
             parent.has_child_element = true;
-            parent.pending_space.clear();
+            self.pending_space.clear();
         }
         let before = self.pattern;
         let next = self.deriver.start_tag_open(before, key);
@@ -187,14 +195,17 @@ impl<'s> Validator<'s> {
         key: NameKey,
         skipped: bool,
     ) {
+        let base = self.frames.last().map_or(0, |f| f.name.end);
+        self.names.truncate(base);
+        self.names.push_str(qname);
+        self.pending_space.clear();
         self.frames.push(Frame {
-            qname: qname.to_string(),
+            name: base..self.names.len(),
             span,
             before,
             key,
             has_child_element: false,
             had_text: false,
-            pending_space: String::new(),
             skipped,
             content_error: None,
             resume: None,
@@ -275,7 +286,8 @@ impl<'s> Validator<'s> {
         }
         let missing = expect::missing_attributes(&mut self.deriver, self.pattern);
         if let Some(frame) = self.frames.last() {
-            let error = DocError::missing_attribute(&frame.qname, missing, frame.span.clone())
+            let qname = self.names.get(frame.name.clone()).unwrap_or("");
+            let error = DocError::missing_attribute(qname, missing, frame.span.clone())
                 .reported_at(tag_end(&frame.span));
             self.report(error);
         }
@@ -296,12 +308,12 @@ impl<'s> Validator<'s> {
             // §6.2.7/Clark: whitespace between elements is stripped; only a
             // lone whitespace child counts, and that is settled at the end tag.
             if !frame.has_child_element && !frame.had_text {
-                frame.pending_space.push_str(text);
+                self.pending_space.push_str(text);
             }
             return;
         }
         frame.had_text = true;
-        frame.pending_space.clear();
+        self.pending_space.clear();
         if self.silenced() {
             return;
         }
@@ -319,7 +331,11 @@ impl<'s> Validator<'s> {
         let span = first_char..span.end.saturating_sub(trailing).max(first_char);
         if expect::expects_text(&self.deriver, self.pattern) {
             let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
-            let element = self.frames.last().map(|f| f.qname.as_str()).unwrap_or("");
+            let element = self
+                .frames
+                .last()
+                .and_then(|f| self.names.get(f.name.clone()))
+                .unwrap_or("");
             let error = DocError::invalid_text(element, &reason, expected, span);
             if self.errors.len() < self.max_errors {
                 if let Some(frame) = self.frames.last_mut() {
@@ -353,7 +369,7 @@ impl<'s> Validator<'s> {
             // has one text child, which may match or be ignored.
             let with_text = self
                 .deriver
-                .text(self.pattern, &frame.pending_space, &NoContext);
+                .text(self.pattern, &self.pending_space, &NoContext);
             if !self.silenced() {
                 self.pattern = self.deriver.arena.choice(self.pattern, with_text);
             }
@@ -363,6 +379,12 @@ impl<'s> Validator<'s> {
             return;
         }
         let ended = self.deriver.end_tag(self.pattern);
+        if ended == PatternArena::NOT_ALLOWED && frame.content_error.is_some() {
+            // The content was already reported as invalid; that it is now
+            // incomplete is the same problem.
+            self.pattern = self.recover_past(&frame);
+            return;
+        }
         if ended != PatternArena::NOT_ALLOWED {
             self.pattern = ended;
             return;
@@ -376,10 +398,10 @@ impl<'s> Validator<'s> {
             span
         };
         let reported = at.end;
-        self.report(
-            DocError::incomplete_element(&frame.qname, required, expected, wants_text, at)
-                .reported_at(reported),
-        );
+        let name = self.names.get(frame.name.clone()).unwrap_or("");
+        let error = DocError::incomplete_element(name, required, expected, wants_text, at)
+            .reported_at(reported);
+        self.report(error);
         let recovered = self.deriver.end_tag_recover(self.pattern);
         self.pattern = if recovered == PatternArena::NOT_ALLOWED {
             self.recover_past(&frame)
@@ -396,6 +418,12 @@ impl<'s> Validator<'s> {
         let opened = self.deriver.start_tag_open(frame.before, frame.key);
         let closed = self.deriver.start_tag_close_recover(opened);
         self.deriver.end_tag_recover(closed)
+    }
+
+    /// The errors recorded so far in this document (the streaming feeder
+    /// gives each its line and column while it still can).
+    pub(crate) fn recorded_mut(&mut self) -> &mut [DocError] {
+        &mut self.errors
     }
 
     /// Ends the document; returns its errors (empty when valid).

@@ -26,8 +26,51 @@ pub struct XsdRegex {
 
 #[derive(Clone, Debug)]
 enum Engine {
+    /// Small enough for the `regex` crate, which is built on first use: a
+    /// schema names many patterns (libvirt's domain.rng about a hundred) and
+    /// building each costs more than parsing the whole schema, while a
+    /// document usually exercises a few of them.
+    Lazy(Box<LazyCrate>),
+    Nfa(Nfa),
+}
+
+#[derive(Clone, Debug)]
+struct LazyCrate {
+    /// The pattern in the crate's syntax.
+    text: String,
+    /// The tree, for our NFA if the crate refuses the pattern.
+    node: Node,
+    compiled: std::sync::OnceLock<Compiled>,
+}
+
+#[derive(Clone, Debug)]
+enum Compiled {
     Crate(regex::Regex),
     Nfa(Nfa),
+    /// Neither engine took the pattern. Cannot happen: below
+    /// `CRATE_COST_LIMIT` class atoms our NFA stays far under its state
+    /// limit; kept so that matching never panics.
+    Failed,
+}
+
+impl LazyCrate {
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            match regex::RegexBuilder::new(&self.text)
+                .size_limit(64 << 20)
+                .nest_limit(1000)
+                .build()
+            {
+                Ok(re) => Compiled::Crate(re),
+                // Too big or too deep for the crate: our NFA takes anything
+                // the parser accepted.
+                Err(_) => match Nfa::compile(&self.node) {
+                    Ok(nfa) => Compiled::Nfa(nfa),
+                    Err(_) => Compiled::Failed,
+                },
+            }
+        })
+    }
 }
 
 /// Why a string is not an XSD regular expression.
@@ -63,16 +106,11 @@ impl XsdRegex {
             let mut text = String::from(r"\A(?:");
             node.print(&mut text);
             text.push_str(r")\z");
-            match regex::RegexBuilder::new(&text)
-                .size_limit(64 << 20)
-                .nest_limit(1000)
-                .build()
-            {
-                Ok(re) => Engine::Crate(re),
-                // Too big or too deep for the crate: our NFA takes anything
-                // the parser accepted.
-                Err(_) => Engine::Nfa(Nfa::compile(&node)?),
-            }
+            Engine::Lazy(Box::new(LazyCrate {
+                text,
+                node,
+                compiled: std::sync::OnceLock::new(),
+            }))
         } else {
             Engine::Nfa(Nfa::compile(&node)?)
         };
@@ -85,7 +123,11 @@ impl XsdRegex {
     /// Whether the whole of `text` matches.
     pub fn is_match(&self, text: &str) -> bool {
         match &self.engine {
-            Engine::Crate(re) => re.is_match(text),
+            Engine::Lazy(lazy) => match lazy.compiled() {
+                Compiled::Crate(re) => re.is_match(text),
+                Compiled::Nfa(nfa) => nfa.is_match(text),
+                Compiled::Failed => false,
+            },
             Engine::Nfa(nfa) => nfa.is_match(text),
         }
     }
@@ -98,7 +140,10 @@ impl XsdRegex {
     /// Whether matching uses our own counting NFA (for tests).
     #[cfg(test)]
     fn uses_nfa(&self) -> bool {
-        matches!(self.engine, Engine::Nfa(_))
+        match &self.engine {
+            Engine::Nfa(_) => true,
+            Engine::Lazy(lazy) => matches!(lazy.compiled(), Compiled::Nfa(_)),
+        }
     }
 }
 

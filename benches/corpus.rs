@@ -1,0 +1,210 @@
+//! Times validating a corpus in process, beside the parse-only floor.
+//!
+//! `cargo bench --bench corpus -- [--domain] [--mode validate|parse|both]
+//! [--rounds N]`: reads libvirt's manifest (`$LIBVIRT`, default
+//! `../shared/libvirt-9.0.0`), loads every schema it names once, reads every
+//! document into memory, then times, best of N rounds:
+//!
+//! - `parse`: roxmltree parsing each document and nothing else (the floor);
+//! - `validate`: `rngcheck::validate_text` on each document (parse + validate),
+//!   one `Validator` per schema reused across documents, as the CLI does;
+//! - `stream`: `rngcheck::validate_reader` on each document, and a check that
+//!   its verdicts, messages, offsets and line:col agree with `validate_text`
+//!   (mismatches are listed; `both` and `all` include the check).
+//!
+//! Prints times and the ratio validate/floor. Never asserts a timing.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rngcheck::{validate_reader, validate_text, Outcome, Schema};
+
+struct Args {
+    domain_only: bool,
+    mode: String,
+    rounds: usize,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        domain_only: false,
+        mode: "both".to_string(),
+        rounds: 3,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--domain" => args.domain_only = true,
+            "--mode" => args.mode = it.next().unwrap_or_else(|| "both".to_string()),
+            "--rounds" => {
+                args.rounds = it.next().and_then(|n| n.parse().ok()).unwrap_or(3).max(1);
+            }
+            // `cargo bench` passes `--bench`; ignore it and anything unknown.
+            _ => {}
+        }
+    }
+    args
+}
+
+fn main() {
+    let args = parse_args();
+    let root = PathBuf::from(
+        std::env::var("LIBVIRT").unwrap_or_else(|_| "../shared/libvirt-9.0.0".to_string()),
+    );
+    let Ok(manifest) = std::fs::read_to_string(root.join("manifest.tsv")) else {
+        println!("SKIPPED: {} not found", root.join("manifest.tsv").display());
+        return;
+    };
+    // schema path → documents' text
+    let mut by_schema: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut bytes = 0usize;
+    for line in manifest.lines() {
+        let mut fields = line.split('\t');
+        let (Some(schema), Some(doc)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if args.domain_only && schema != "src/conf/schemas/domain.rng" {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(doc)) else {
+            continue;
+        };
+        bytes += text.len();
+        by_schema.entry(schema.to_string()).or_default().push(text);
+    }
+    let schemas: Vec<(Schema, &Vec<String>)> = by_schema
+        .iter()
+        .filter_map(|(path, docs)| Schema::load(&root.join(path)).ok().map(|s| (s, docs)))
+        .collect();
+    let docs: usize = schemas.iter().map(|(_, d)| d.len()).sum();
+    println!(
+        "corpus: {docs} documents, {:.1} MB, {} schemas",
+        bytes as f64 / 1e6,
+        schemas.len()
+    );
+
+    let best = |f: &mut dyn FnMut() -> usize| -> (Duration, usize) {
+        let mut best = Duration::MAX;
+        let mut count = 0;
+        for _ in 0..args.rounds {
+            let start = Instant::now();
+            count = f();
+            best = best.min(start.elapsed());
+        }
+        (best, count)
+    };
+
+    let mut floor = None;
+    if args.mode == "parse" || args.mode == "both" || args.mode == "all" {
+        let (t, n) = best(&mut || {
+            let mut n = 0;
+            for (_, docs) in &schemas {
+                for text in docs.iter() {
+                    let options = roxmltree::ParsingOptions {
+                        allow_dtd: true,
+                        ..roxmltree::ParsingOptions::default()
+                    };
+                    if let Ok(doc) = roxmltree::Document::parse_with_options(text, options) {
+                        n += doc.descendants().count();
+                    }
+                }
+            }
+            n
+        });
+        println!(
+            "parse only (roxmltree, the floor): {:8.2} ms  ({n} nodes)",
+            t.as_secs_f64() * 1e3
+        );
+        floor = Some(t);
+    }
+    if args.mode == "stream" || args.mode == "all" {
+        let mut mismatches = 0;
+        for (schema, docs) in &schemas {
+            let mut tree = schema.validator();
+            let mut streamed = schema.validator();
+            for text in docs.iter() {
+                let a = summary(&validate_text(&mut tree, text), Some(text));
+                let b = summary(&validate_reader(&mut streamed, text.as_bytes()), None);
+                if a != b {
+                    mismatches += 1;
+                    if mismatches <= 5 {
+                        println!("stream mismatch:\n  tree:   {a:?}\n  stream: {b:?}");
+                    }
+                }
+            }
+        }
+        println!(
+            "streaming agrees with tree mode on {} of {docs} documents",
+            docs - mismatches
+        );
+        let (t, valid) = best(&mut || {
+            let mut valid = 0;
+            for (schema, docs) in &schemas {
+                let mut v = schema.validator();
+                for text in docs.iter() {
+                    if validate_reader(&mut v, text.as_bytes()).is_valid() {
+                        valid += 1;
+                    }
+                }
+            }
+            valid
+        });
+        println!(
+            "stream + validate (rngcheck):      {:8.2} ms  ({valid}/{docs} valid)",
+            t.as_secs_f64() * 1e3
+        );
+    }
+    if args.mode == "validate" || args.mode == "both" || args.mode == "all" {
+        let (t, valid) = best(&mut || {
+            let mut valid = 0;
+            for (schema, docs) in &schemas {
+                let mut v = schema.validator();
+                for text in docs.iter() {
+                    if validate_text(&mut v, text).is_valid() {
+                        valid += 1;
+                    }
+                }
+            }
+            valid
+        });
+        println!(
+            "parse + validate (rngcheck):       {:8.2} ms  ({valid}/{docs} valid)",
+            t.as_secs_f64() * 1e3
+        );
+        if let Some(floor) = floor {
+            println!(
+                "ratio validate/floor: {:.2}x",
+                t.as_secs_f64() / floor.as_secs_f64()
+            );
+        }
+    }
+}
+
+/// Verdict, and per error: message, offset and line:col.
+type Summary = (String, Vec<(String, usize, (u32, u32))>);
+
+/// Verdict, and per error: message, offset and line:col (computed from the
+/// text in tree mode, carried by the error in streaming mode).
+fn summary(outcome: &Outcome, text: Option<&str>) -> Summary {
+    let errors: Vec<&rngcheck::diagnostic::DocError> = match outcome {
+        Outcome::Valid => return ("valid".to_string(), Vec::new()),
+        Outcome::Invalid(errors) => errors.iter().collect(),
+        // Parsers word these differently; the verdict is what must agree.
+        Outcome::NotWellFormed(_) => return ("not well-formed".to_string(), Vec::new()),
+    };
+    let list = errors
+        .iter()
+        .map(|e| {
+            let lc = match text {
+                Some(t) => {
+                    let lc = rngcheck::source::SourceFile::detached(t).line_col(e.at);
+                    (lc.line, lc.column)
+                }
+                None => e.line_col.unwrap_or((0, 0)),
+            };
+            (e.message.clone(), e.at, lc)
+        })
+        .collect();
+    ("invalid".to_string(), list)
+}
