@@ -190,3 +190,25 @@ fn errors_inside_a_misplaced_element_are_reported_too() {
         "{text}"
     );
 }
+
+#[test]
+fn streaming_reports_the_same_errors_at_the_same_places() {
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("rngcheck")
+            .unwrap()
+            .current_dir(repo())
+            .args(["-q", "--format", "short"])
+            .args(extra)
+            .arg("fixtures/diagnostics/three-errors-invalid.xml")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let tree = run(&[]);
+    let streamed = run(&["--stream"]);
+    assert_eq!(tree.0, Some(1));
+    assert_eq!(tree, streamed);
+}

@@ -50,6 +50,8 @@ pub struct Settings {
     pub quiet: bool,
     /// DTD-compatibility ID/IDREF checks.
     pub id_checks: bool,
+    /// Stream every document (otherwise only those over the threshold).
+    pub stream: bool,
 }
 
 /// What happened, added up over the run.
@@ -532,6 +534,13 @@ impl<'p> Batch<'p> {
             done.out = format!("{}\t{name}\n", self.plan.schemas[i].display);
             return;
         }
+        if let (DocSource::Path(file), Choice::Fixed(i)) = (source, choice) {
+            let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+            if self.settings.stream || crate::should_stream(size) {
+                self.stream_document(file, path, i, expect, validators, buf, done);
+                return;
+            }
+        }
         let text = match read_document(source) {
             Ok(text) => text,
             Err(reason) => {
@@ -594,15 +603,59 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
-        let validator = validators.entry(i).or_insert_with(|| {
+        let validator = self.validator_for(i, schema, validators);
+        let outcome = validate_text(validator, &text);
+        self.verdict(path, &text, &outcome, expect, buf, done);
+    }
+
+    /// The worker's validator for schema `i`, made on first use.
+    fn validator_for<'v>(
+        &self,
+        i: usize,
+        schema: &'p Schema,
+        validators: &'v mut HashMap<usize, Validator<'p>>,
+    ) -> &'v mut Validator<'p> {
+        validators.entry(i).or_insert_with(|| {
             let mut v = schema.validator();
             if let Some(n) = self.settings.max_errors {
                 v.set_max_errors(n);
             }
             v
-        });
-        let outcome = validate_text(validator, &text);
-        self.verdict(path, &text, &outcome, expect, buf, done);
+        })
+    }
+
+    /// Validates a file from a streaming reader: bounded memory, positions
+    /// carried in the errors, no snippets.
+    #[allow(clippy::too_many_arguments)]
+    fn stream_document(
+        &'p self,
+        file: &std::path::Path,
+        path: &std::path::Path,
+        i: usize,
+        expect: Expect,
+        validators: &mut HashMap<usize, Validator<'p>>,
+        buf: &mut Vec<u8>,
+        done: &mut Done,
+    ) {
+        let schema = match self.schema(i) {
+            Ok(schema) => schema,
+            Err(_) => {
+                done.tally.not_checked = 1;
+                done.schema_failed = Some(i);
+                return;
+            }
+        };
+        let reader = match std::fs::File::open(file) {
+            Ok(f) => std::io::BufReader::with_capacity(1 << 16, f),
+            Err(e) => {
+                done.tally.unreadable = 1;
+                report::unreadable(buf, self.settings.format, path, &io_reason(&e));
+                return;
+            }
+        };
+        let validator = self.validator_for(i, schema, validators);
+        let outcome = crate::validate_reader(validator, reader);
+        self.verdict(path, "", &outcome, expect, buf, done);
     }
 
     /// Counts and reports a document's outcome against its expectation.

@@ -124,6 +124,11 @@ pub struct Args {
     /// No progress bar, notes or summary line; errors only.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Validate from a streaming reader instead of a tree (bounded memory,
+    /// no source snippets). Automatic for files over 64 MiB.
+    #[arg(long)]
+    pub stream: bool,
 }
 
 /// Output formats.
@@ -179,6 +184,7 @@ pub fn run(args: &Args) -> u8 {
         list: args.list,
         show_expected: args.show_expected,
         quiet: args.quiet,
+        stream: args.stream,
         id_checks: !args.no_id_checks,
     };
     batch::run(&plan, settings)

@@ -218,23 +218,30 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
     errors
         .into_iter()
         .map(|e| {
-            let lc = file.line_col(e.at);
+            // Streamed documents carry their positions; there is no text.
+            let (line, column) = match e.line_col {
+                Some(lc) => lc,
+                None => {
+                    let lc = file.line_col(e.at);
+                    (lc.line, lc.column)
+                }
+            };
             let path_in_doc = doc
                 .as_ref()
                 .map(|d| crate::validate::events::element_path(d, e.span.start))
                 .unwrap_or_default();
             Record {
                 file: path.display().to_string(),
-                line: lc.line,
-                column: lc.column,
+                line,
+                column,
                 code: e.code,
                 severity: "error",
                 message: e.message.clone(),
-                span: Some(e.span.clone()),
+                span: (!text.is_empty()).then(|| e.span.clone()),
                 path: path_in_doc,
                 expected: e.expected.clone(),
                 help: e.help.as_deref().map(str::to_string),
-                text: Some(text.to_string()),
+                text: (!text.is_empty()).then(|| text.to_string()),
             }
         })
         .collect()
