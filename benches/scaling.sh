@@ -20,7 +20,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 cargo bench --bench stream --no-run >/dev/null 2>&1
 BIN=$(cargo bench --bench stream --no-run --message-format=json 2>/dev/null \
-  | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+  | sed -n 's/.*"executable":"\([^"]*\/stream-[^"]*\)".*/\1/p' | tail -1)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
