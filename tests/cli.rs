@@ -272,3 +272,25 @@ fn datatype_param_errors_point_at_the_param() {
         assert!(text.contains(fragment), "{data}: {text}");
     }
 }
+
+#[test]
+fn a_schema_nested_a_million_levels_deep_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 1_000_000;
+    let schema = format!(
+        "<element name='a' xmlns='http://relaxng.org/ns/structure/1.0'>{}<empty/>{}</element>",
+        "<group>".repeat(n),
+        "</group>".repeat(n)
+    );
+    std::fs::write(dir.path().join("s.rng"), schema).unwrap();
+    let out = assert_cmd::Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["--format", "short", "s.rng"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("nests patterns more than 5000 levels deep")
+    );
+}

@@ -19,6 +19,7 @@ pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 
 const CODE_SYNTAX: &str = "rngcheck::schema::syntax";
 const CODE_NOT_WELL_FORMED: &str = "rngcheck::schema::not_well_formed";
+const CODE_TOO_DEEP: &str = "rngcheck::schema::too_deep";
 
 /// Parses one XML-syntax schema file.
 pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Vec<SchemaError>> {
@@ -38,6 +39,7 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
     let mut parser = Parser {
         file,
         errors: Vec::new(),
+        depth: 0,
     };
     let root = doc.root_element();
     let scope = Scope {
@@ -74,7 +76,14 @@ struct Scope {
 struct Parser {
     file: FileId,
     errors: Vec<SchemaError>,
+    /// How many patterns, name classes and grammars enclose the current one.
+    depth: usize,
 }
+
+/// Schemas nest patterns at most this deep. Later stages recurse over the
+/// tree, so the bound keeps hostile schemas from exhausting the stack; real
+/// schemas stay far below it (libvirt's deepest nesting is about 30).
+pub const MAX_SCHEMA_DEPTH: usize = 5_000;
 
 fn is_rng(node: Node) -> bool {
     node.is_element() && node.tag_name().namespace() == Some(RNG_NS)
@@ -286,6 +295,33 @@ impl Parser {
     }
 
     fn pattern(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
+        if !self.descend(node) {
+            return None;
+        }
+        let result = self.pattern_inner(node, outer);
+        self.depth -= 1;
+        result
+    }
+
+    /// Enters one more level of nesting, or reports that the schema is too
+    /// deep (once) and refuses.
+    fn descend(&mut self, node: Node) -> bool {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            if !self.errors.iter().any(|e| e.code == CODE_TOO_DEEP) {
+                let span = self.span(node);
+                self.errors.push(SchemaError::new(
+                    CODE_TOO_DEEP,
+                    format!("the schema nests patterns more than {MAX_SCHEMA_DEPTH} levels deep"),
+                    Some(span),
+                ));
+            }
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn pattern_inner(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
         let local = node.tag_name().name();
@@ -437,6 +473,15 @@ impl Parser {
     }
 
     fn name_class(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
+        if !self.descend(node) {
+            return None;
+        }
+        let result = self.name_class_inner(node, outer);
+        self.depth -= 1;
+        result
+    }
+
+    fn name_class_inner(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
         let kind = match node.tag_name().name() {
@@ -640,7 +685,12 @@ impl Parser {
                 }
                 "div" => {
                     self.check_attributes(child, &[]);
-                    ComponentKind::Div(self.grammar_content(child, &child_scope, in_include))
+                    if !self.descend(child) {
+                        continue;
+                    }
+                    let inner = self.grammar_content(child, &child_scope, in_include);
+                    self.depth -= 1;
+                    ComponentKind::Div(inner)
                 }
                 "include" if !in_include => {
                     self.check_attributes(child, &["href"]);
