@@ -9,3 +9,6 @@ mod cli;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
+/// Hostile and broken input (entity bombs, huge and deep documents, bad
+/// encodings, unreadable files, schema cycles) and fuzz-found regressions.
+mod hardening;
