@@ -340,13 +340,13 @@ fn vanished_file_is_reported_and_the_others_still_checked() {
 fn unreadable_paths_are_reported() {
     let dir = Dir::new();
     let schema = dir.doc_schema();
-    // A directory given as a document: unreadable for root too.
-    let sub = dir.path("subdir.xml");
-    std::fs::create_dir(&sub).expect("cannot create a directory");
     let good = dir.write("good.xml", "<doc/>");
-    let out = rngcheck(&[&schema, &sub, &good]);
-    assert_outcome(&out, 1, &["subdir.xml:0:0: error: cannot read"]);
-    assert!(!text(&out).contains("good.xml"), "{}", text(&out));
+    // A path through a file (as if a directory were replaced by a file):
+    // unreadable for root too. (A directory is not used: the CLI walks those.)
+    let through = good.join("inner.xml");
+    let out = rngcheck(&[&schema, &through, &good]);
+    assert_outcome(&out, 1, &["inner.xml:0:0: error: cannot read"]);
+    assert_eq!(text(&out).matches(": error: ").count(), 1, "{}", text(&out));
 
     #[cfg(unix)]
     {
@@ -355,7 +355,7 @@ fn unreadable_paths_are_reported() {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000))
             .expect("cannot chmod");
         if std::fs::read(&locked).is_ok() {
-            eprintln!("running as root: chmod 000 does not stop reads; the mode-000 case is skipped (the directory case above covers unreadable paths)");
+            eprintln!("running as root: chmod 000 does not stop reads; the mode-000 case is skipped (the path through a file above covers unreadable paths)");
         } else {
             let out = rngcheck(&[&schema, &locked, &good]);
             assert_outcome(&out, 1, &["locked.xml", "permission denied"]);
@@ -543,7 +543,7 @@ fn one_run_over_good_and_bad_files_reports_each_bad_one_once() {
         assert_eq!(lines, 1, "{name} reported {lines} times in:\n{all}");
     }
     assert!(!all.contains("good"), "{all}");
-    assert_eq!(all.lines().count(), bad.len(), "{all}");
+    assert_eq!(all.matches(": error: ").count(), bad.len(), "{all}");
     // Every good file alone is valid: the run above checked them, not skipped.
     let good = args[1];
     assert_outcome(&rngcheck(&[args[0], good]), 0, &[]);
