@@ -46,11 +46,16 @@ impl Dir {
     }
 }
 
+/// Runs the binary with `--format short` and `args`, capped at 8 GiB of
+/// address space and 120 seconds: a regression makes the test fail (killed,
+/// no exit code) instead of exhausting the shared machine.
 fn rngcheck(args: &[&Path]) -> Output {
-    assert_cmd::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
-        .arg("--format")
-        .arg("short")
+    assert_cmd::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 8388608 && exec \"$0\" --format short \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_rngcheck"))
         .args(args)
+        .timeout(std::time::Duration::from_secs(120))
         .output()
         .expect("cannot run rngcheck")
 }
