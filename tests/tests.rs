@@ -10,5 +10,5 @@ mod cli;
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
 /// Hostile and broken input (entity bombs, huge and deep documents, bad
-/// encodings, unreadable files, schema cycles) and fuzz-found regressions.
+/// encodings, unreadable files, schema cycles, huge schemas).
 mod hardening;
