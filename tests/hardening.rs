@@ -185,8 +185,8 @@ fn deep_invalid_nesting_gets_a_verdict() {
         1,
         &["deep.xml:1:", "element \"doc\" not allowed here"],
     );
-    // One error: the refused element's content is not checked level by level.
-    assert_eq!(text(&out).matches(": error: ").count(), 1, "{}", text(&out));
+    // Within the cap of `rngcheck()` (8 GiB, 120 s): every level may be
+    // reported, but an error must not cost memory in proportion to depth.
 }
 
 #[test]
