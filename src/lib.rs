@@ -6,6 +6,11 @@
 //! derivatives over document events) → [`diagnostic`] → the CLI.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// No panic reachable from input: library code returns errors instead.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod datatype;
 pub mod derive;

@@ -126,7 +126,9 @@ pub fn io_reason(e: &std::io::Error) -> String {
 
 /// Decodes an XML file's bytes: UTF-8 (with or without a byte-order mark) or
 /// UTF-16 with a byte-order mark, as XML 1.0 §4.3.3 requires every processor
-/// to read. Other encodings named in the XML declaration are refused clearly.
+/// to read, and ISO-8859-1 when the XML declaration names it (each byte is
+/// the code point of the same value). Other encodings named in the XML
+/// declaration are refused clearly.
 pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return utf8(rest, 3);
@@ -139,8 +141,14 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     }
     if let Some(encoding) = declared_encoding(bytes) {
         let e = encoding.to_ascii_lowercase();
+        if matches!(
+            e.as_str(),
+            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
+        ) {
+            return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+        }
         if !matches!(e.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
-            return Err(format!("the declared encoding \"{encoding}\" is not supported (use UTF-8 or UTF-16 with a byte-order mark)"));
+            return Err(format!("the declared encoding \"{encoding}\" is not supported (use UTF-8, UTF-16 with a byte-order mark, or ISO-8859-1)"));
         }
     }
     utf8(bytes, 0)
@@ -204,6 +212,15 @@ mod tests {
         assert!(decode_text(b"<a>\xFF</a>")
             .unwrap_err()
             .contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn decodes_declared_latin_1() {
+        let text = decode_text(b"<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\xE9 \xFF</a>");
+        assert_eq!(
+            text.unwrap(),
+            "<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\u{e9} \u{ff}</a>"
+        );
     }
 
     #[test]

@@ -16,9 +16,11 @@ use std::sync::Arc;
 pub struct FileId(NonZeroU32);
 
 impl FileId {
+    /// Saturates: past `u32::MAX - 1` files (never reached: each is read
+    /// into memory) every further file shares the last id.
     fn from_index(index: usize) -> FileId {
-        let raw = u32::try_from(index + 1).expect("more than u32::MAX source files");
-        FileId(NonZeroU32::new(raw).expect("index + 1 is never zero"))
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        FileId(NonZeroU32::MIN.saturating_add(index))
     }
 
     fn index(self) -> usize {

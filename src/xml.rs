@@ -43,3 +43,128 @@ pub fn qualified_name(node: Node) -> String {
         _ => tag.name().to_string(),
     }
 }
+
+/// Text that expanding internal entities may add to a file, at least: past
+/// `max(4 × the file's size, this)` bytes the file is refused before parsing.
+const ENTITY_EXPANSION_FLOOR: usize = 16 << 20;
+
+/// Refuses entity-expansion bombs that roxmltree's loop detector lets
+/// through: one large internal entity referenced many times at the top level
+/// (a 60 kB file that expands to 100 MB). Returns the byte offset of the
+/// reference that crosses the limit and why. The size is an upper bound
+/// (references inside comments count too), computed without expanding.
+pub fn entity_bomb(text: &str) -> Option<(usize, String)> {
+    let first = text.find("<!ENTITY")?;
+    let mut values: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let mut rest = &text[first..];
+    while let Some(i) = rest.find("<!ENTITY") {
+        rest = &rest[i + "<!ENTITY".len()..];
+        let decl = rest.trim_start();
+        let name_end = decl.find(|c: char| c.is_whitespace()).unwrap_or(decl.len());
+        let (name, decl) = decl.split_at(name_end);
+        let decl = decl.trim_start();
+        let Some(quote) = decl.chars().next().filter(|&c| c == '"' || c == '\'') else {
+            continue; // a parameter entity or an external one (never read)
+        };
+        let Some(end) = decl[1..].find(quote) else {
+            break;
+        };
+        // The first declaration of a name binds (XML 1.0 §4.2).
+        values.entry(name).or_insert(&decl[1..1 + end]);
+    }
+    if values.is_empty() {
+        return None;
+    }
+    let limit = text.len().saturating_mul(4).max(ENTITY_EXPANSION_FLOOR);
+    let mut sizes = std::collections::HashMap::new();
+    let mut total = text.len();
+    for (at, name) in entity_references(text) {
+        if values.contains_key(name) {
+            total = total.saturating_add(expanded_size(name, &values, &mut sizes));
+            if total > limit {
+                return Some((
+                    at,
+                    format!("entity references would expand the file to more than {limit} bytes (an entity-expansion bomb); refused"),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// The size of entity `name` once expanded; each entity is sized once (a
+/// reference loop counts as empty: the parser refuses loops anyway).
+fn expanded_size<'a>(
+    name: &'a str,
+    values: &std::collections::HashMap<&'a str, &'a str>,
+    sizes: &mut std::collections::HashMap<&'a str, usize>,
+) -> usize {
+    if let Some(&size) = sizes.get(name) {
+        return size;
+    }
+    sizes.insert(name, 0);
+    let value = values.get(name).copied().unwrap_or("");
+    let mut size = value.len();
+    for (_, inner) in entity_references(value) {
+        if values.contains_key(inner) {
+            size = size.saturating_add(expanded_size(inner, values, sizes));
+        }
+    }
+    sizes.insert(name, size);
+    size
+}
+
+/// `(offset, name)` of each `&name;` in `text` (not character references).
+fn entity_references(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.match_indices('&').filter_map(move |(at, _)| {
+        let rest = &text[at + 1..];
+        let end = rest.bytes().take(256).position(|b| b == b';')?;
+        let name = &rest[..end];
+        let plain = !name.is_empty()
+            && !name.starts_with('#')
+            && !name.contains(|c: char| c.is_whitespace() || c == '&' || c == '<');
+        plain.then_some((at, name))
+    })
+}
+
+#[cfg(test)]
+mod entity_tests {
+    use super::entity_bomb;
+
+    #[test]
+    fn ordinary_entities_pass() {
+        assert!(entity_bomb("<a>&amp;&#33;</a>").is_none());
+        let doc = "<!DOCTYPE a [<!ENTITY e \"text\"> <!ENTITY % p \"x\">]><a>&e;&e;</a>";
+        assert!(entity_bomb(doc).is_none());
+    }
+
+    #[test]
+    fn quadratic_and_exponential_expansions_are_refused() {
+        let big = "x".repeat(10_000);
+        let doc = format!(
+            "<!DOCTYPE a [<!ENTITY b \"{big}\">]><a>{}</a>",
+            "&b;".repeat(10_000)
+        );
+        assert!(entity_bomb(&doc)
+            .unwrap()
+            .1
+            .contains("entity-expansion bomb"));
+        let mut doc = String::from("<!DOCTYPE a [<!ENTITY l0 \"lol\">");
+        for i in 1..10 {
+            doc.push_str(&format!(
+                "<!ENTITY l{i} '{}'>",
+                format!("&l{};", i - 1).repeat(10)
+            ));
+        }
+        doc.push_str("]><a>&l9;</a>");
+        assert!(entity_bomb(&doc).is_some());
+    }
+
+    #[test]
+    fn reference_loops_terminate() {
+        let refs = "&a;&b;".repeat(1000);
+        let doc = format!("<!DOCTYPE a [<!ENTITY a \"{refs}\"><!ENTITY b \"{refs}\">]><a>&a;</a>");
+        // Each entity is sized once: this returns at once (refused: 6 GB).
+        assert!(entity_bomb(&doc).is_some());
+    }
+}

@@ -14,5 +14,8 @@ mod diagnostics;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
+/// Hostile and broken input (entity bombs, huge and deep documents, bad
+/// encodings, unreadable files, schema cycles, huge schemas).
+mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;

@@ -23,6 +23,14 @@ const CODE_TOO_DEEP: &str = "rngcheck::schema::too_deep";
 
 /// Parses one XML-syntax schema file.
 pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Vec<SchemaError>> {
+    if let Some((at, reason)) = crate::xml::entity_bomb(text) {
+        let span = Some(Span::new(file, at..at));
+        return Err(vec![SchemaError::new(
+            CODE_NOT_WELL_FORMED,
+            format!("schema is not well-formed XML: {reason}"),
+            span,
+        )]);
+    }
     let options = ParsingOptions {
         allow_dtd: true,
         ..ParsingOptions::default()

@@ -25,6 +25,9 @@ impl Context for NodeContext<'_, '_> {
 /// Parses `text` as XML. A document that is not well-formed gets one error
 /// at the place the parser stopped.
 pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
+    if let Some((at, reason)) = crate::xml::entity_bomb(text) {
+        return Err(DocError::not_well_formed(&reason, at..at));
+    }
     let options = ParsingOptions {
         allow_dtd: true,
         ..ParsingOptions::default()

@@ -46,6 +46,8 @@ struct Frame {
 /// it across documents so its memo keeps paying off.
 pub struct Validator<'s> {
     deriver: Deriver<'s>,
+    /// Open misplaced elements being checked against their own definitions.
+    recovering: usize,
     ids: ids::IdTracker,
     pattern: PatternId,
     frames: Vec<Frame>,
@@ -63,6 +65,7 @@ impl<'s> Validator<'s> {
     pub fn new(grammar: &'s CompiledGrammar) -> Validator<'s> {
         Validator {
             deriver: Deriver::new(grammar),
+            recovering: 0,
             ids: ids::IdTracker::default(),
             pattern: grammar.start,
             frames: Vec::new(),
@@ -83,6 +86,7 @@ impl<'s> Validator<'s> {
         self.deriver.trim();
         self.pattern = self.deriver.grammar.start;
         self.frames.clear();
+        self.recovering = 0;
         self.names.clear();
         self.pending_space.clear();
         self.errors.clear();
@@ -134,8 +138,13 @@ impl<'s> Validator<'s> {
         // Like jing, check the misplaced element against the schema's
         // definitions of that name, so errors inside it are found too; the
         // parent then resumes as if it had not been there.
-        match self.definitions_named(key) {
+        // One level of it is enough: inside a misplaced element, a further
+        // misplaced element is skipped, so a deep run of them gives one
+        // error, not one per level.
+        let nested = self.recovering > 0;
+        match self.definitions_named(key).filter(|_| !nested) {
             Some(content) => {
+                self.recovering += 1;
                 self.pattern = self.deriver.arena.after(content, before);
                 self.push_frame(qname, span, before, key, false);
                 if let Some(frame) = self.frames.last_mut() {
@@ -354,6 +363,9 @@ impl<'s> Validator<'s> {
         let Some(frame) = self.frames.pop() else {
             return;
         };
+        if frame.resume.is_some() {
+            self.recovering -= 1;
+        }
         if let Some(error) = frame.content_error.and_then(|i| self.errors.get_mut(i)) {
             error.at = span.end;
         }
