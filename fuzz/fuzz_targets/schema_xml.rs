@@ -1,55 +1,9 @@
-//! Schema loading from the XML syntax: the input is `schema.rng`, served by a
-//! `MemLoader` beside small grammars it may include or reference
-//! (`other.rng`, `other.rnc`); a schema that loads then validates a few documents.
+//! Schema loading from the XML syntax (see `schema_common.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use std::path::{Path, PathBuf};
 
-use rngcheck::loader::{decode_text, MemLoader};
+#[path = "schema_common.rs"]
+mod schema_common;
 
-/// Served as `other.rng`.
-const OTHER: &str = r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
-  <start><element name="doc"><ref name="d"/></element></start>
-  <define name="d"><zeroOrMore><element name="item"><attribute name="n"><data type="integer"/></attribute></element></zeroOrMore></define>
-</grammar>"#;
-
-/// Served as `other.rnc`.
-const OTHER_RNC: &str = r#"datatypes xsd = "http://www.w3.org/2001/XMLSchema-datatypes"
-start = element doc { d }
-d = element item { attribute n { xsd:integer } }*
-"#;
-
-const DOCS: &[&str] = &[
-    "<doc/>",
-    "<doc><item n=\"1\"/><item n=\"x\">text</item></doc>",
-    "<a xmlns=\"urn:x\" b=\"c\"><d/>t</a>",
-];
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = decode_text(data) else {
-        return;
-    };
-    // Like the CLI: the schema compiler runs on a thread with a big stack.
-    let worker = std::thread::Builder::new()
-        .stack_size(512 * 1024 * 1024)
-        .spawn(move || {
-            let mut loader = MemLoader::new([
-                (PathBuf::from("/s/schema.rng"), text),
-                (PathBuf::from("/s/other.rng"), OTHER.to_string()),
-                (PathBuf::from("/s/other.rnc"), OTHER_RNC.to_string()),
-            ]);
-            if let Ok(schema) =
-                rngcheck::Schema::load_with(Path::new("/s/schema.rng"), &mut loader, None)
-            {
-                let mut validator = schema.validator();
-                for doc in DOCS {
-                    let _ = rngcheck::validate_text(&mut validator, doc);
-                }
-            }
-        })
-        .expect("spawn");
-    if let Err(panic) = worker.join() {
-        std::panic::resume_unwind(panic);
-    }
-});
+fuzz_target!(|data: &[u8]| schema_common::load_and_validate("schema.rng", data));

@@ -303,54 +303,48 @@ impl PatternArena {
 
     /// `group`: `empty` is its unit, `notAllowed` absorbs.
     pub fn group(&mut self, a: PatternId, b: PatternId) -> PatternId {
-        if a == Self::NOT_ALLOWED || b == Self::NOT_ALLOWED {
-            Self::NOT_ALLOWED
-        } else if a == Self::EMPTY {
-            b
-        } else if b == Self::EMPTY {
-            a
-        } else {
-            self.intern(Pattern::Group(a, b))
-        }
+        self.sequence_like(&[a, b], Pattern::Group)
     }
 
     /// `interleave`: `empty` is its unit, `notAllowed` absorbs.
     pub fn interleave(&mut self, a: PatternId, b: PatternId) -> PatternId {
-        if a == Self::NOT_ALLOWED || b == Self::NOT_ALLOWED {
-            Self::NOT_ALLOWED
-        } else if a == Self::EMPTY {
-            b
-        } else if b == Self::EMPTY {
-            a
-        } else {
-            self.intern(Pattern::Interleave(a, b))
-        }
+        self.sequence_like(&[a, b], Pattern::Interleave)
     }
 
     /// A sequence of patterns as a balanced `group` (group is associative).
     pub fn group_all(&mut self, items: &[PatternId]) -> PatternId {
-        if items.contains(&Self::NOT_ALLOWED) {
-            return Self::NOT_ALLOWED;
-        }
-        let items: Vec<_> = items
-            .iter()
-            .copied()
-            .filter(|&p| p != Self::EMPTY)
-            .collect();
-        self.balanced(&items, Pattern::Group, Self::EMPTY)
+        self.sequence_like(items, Pattern::Group)
     }
 
     /// Patterns interleaved, as a balanced `interleave`.
     pub fn interleave_all(&mut self, items: &[PatternId]) -> PatternId {
+        self.sequence_like(items, Pattern::Interleave)
+    }
+
+    /// `group` or `interleave` of `items`: `notAllowed` absorbs, `empty` is
+    /// dropped, and what is left becomes a balanced tree (both operators
+    /// are associative). Two items, the common case, allocate nothing.
+    fn sequence_like(
+        &mut self,
+        items: &[PatternId],
+        op: fn(PatternId, PatternId) -> Pattern,
+    ) -> PatternId {
         if items.contains(&Self::NOT_ALLOWED) {
             return Self::NOT_ALLOWED;
         }
-        let items: Vec<_> = items
-            .iter()
-            .copied()
-            .filter(|&p| p != Self::EMPTY)
-            .collect();
-        self.balanced(&items, Pattern::Interleave, Self::EMPTY)
+        match items {
+            [a, b] if *a == Self::EMPTY => *b,
+            [a, b] if *b == Self::EMPTY => *a,
+            [a, b] => self.intern(op(*a, *b)),
+            _ => {
+                let items: Vec<_> = items
+                    .iter()
+                    .copied()
+                    .filter(|&p| p != Self::EMPTY)
+                    .collect();
+                self.balanced(&items, op, Self::EMPTY)
+            }
+        }
     }
 
     /// `oneOrMore`: idempotent; `empty` and `notAllowed` are fixed points.
