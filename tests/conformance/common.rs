@@ -76,8 +76,12 @@ pub fn first_schema_error(errors: &SchemaErrors) -> String {
 pub enum Verdict {
     /// Valid.
     Valid,
-    /// Invalid or not well-formed: the first error's line and message.
-    Rejected { line: u32, message: String },
+    /// Invalid or not well-formed: the first error's line, column and message.
+    Rejected {
+        line: u32,
+        column: u32,
+        message: String,
+    },
     /// The engine panicked.
     Panicked(String),
 }
@@ -91,7 +95,7 @@ impl Verdict {
     pub fn detail(&self) -> String {
         match self {
             Verdict::Valid => String::new(),
-            Verdict::Rejected { line, message } => format!("line {line}: {message}"),
+            Verdict::Rejected { line, message, .. } => format!("line {line}: {message}"),
             Verdict::Panicked(p) => p.clone(),
         }
     }
@@ -113,14 +117,17 @@ pub fn validate(validator: &mut Validator, text: &str) -> Verdict {
     match first {
         None => Verdict::Rejected {
             line: 0,
+            column: 0,
             message: "(invalid with no error)".to_string(),
         },
-        Some(e) => Verdict::Rejected {
-            line: rngcheck::source::SourceFile::detached(text)
-                .line_col(e.at)
-                .line,
-            message: e.message,
-        },
+        Some(e) => {
+            let at = rngcheck::source::SourceFile::detached(text).line_col(e.at);
+            Verdict::Rejected {
+                line: at.line,
+                column: at.column,
+                message: e.message,
+            }
+        }
     }
 }
 

@@ -194,23 +194,32 @@ fn first_errors(root: &Path, verdicts: &Verdicts, tally: &mut Tally) {
     };
     let mut total = 0;
     let mut on_line = 0;
+    let mut on_column = 0;
     let mut same_item = 0;
     let mut list = Lister::new();
     let label = if strict { "FAIL" } else { "INFO" };
     for line in text.lines().skip(1) {
         let fields: Vec<&str> = line.splitn(4, '\t').collect();
-        let [document, jing_line, _column, jing_message] = fields.as_slice() else {
+        let [document, jing_line, jing_column, jing_message] = fields.as_slice() else {
             continue;
         };
         total += 1;
         let jing_line: u32 = jing_line.parse().unwrap_or(0);
+        let jing_column: u32 = jing_column.parse().unwrap_or(0);
         let item = first_quoted(jing_message);
         let (ok_line, ok_item, ours) = match verdicts.get(*document) {
-            Some(Verdict::Rejected { line, message }) => (
-                *line == jing_line,
-                item.is_some_and(|i| message.contains(&format!("\"{i}\""))),
-                format!("line {line}: {message}"),
-            ),
+            Some(Verdict::Rejected {
+                line,
+                column,
+                message,
+            }) => {
+                on_column += usize::from(*line == jing_line && *column == jing_column);
+                (
+                    *line == jing_line,
+                    item.is_some_and(|i| message.contains(&format!("\"{i}\""))),
+                    format!("line {line}: {message}"),
+                )
+            }
             Some(Verdict::Valid) => (false, false, "accepted as valid".to_string()),
             Some(Verdict::Panicked(p)) => (false, false, p.clone()),
             None => (
@@ -236,7 +245,7 @@ fn first_errors(root: &Path, verdicts: &Verdicts, tally: &mut Tally) {
     }
     list.finish("first-error differences");
     println!(
-        "libvirt first errors: {on_line}/{total} on jing's line, {same_item}/{total} naming the same item{}",
+        "libvirt first errors: {on_line}/{total} on jing's line ({on_column}/{total} at jing's column too), {same_item}/{total} naming the same item{}",
         if strict { "" } else { " (informational: RNGCHECK_LENIENT_FIRST_ERRORS is set)" }
     );
 }
