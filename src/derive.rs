@@ -263,13 +263,15 @@ impl<'s> Deriver<'s> {
         }
     }
 
-    /// Recovery for a bad attribute value: continue as if it had matched.
-    pub fn att_end_any(&mut self, p: PatternId) -> PatternId {
+    /// Recovery: continue with each `After`'s continuation whether or not
+    /// its first part was satisfied — past an attribute whose value did not
+    /// match, or an element that ended incomplete.
+    pub fn skip_to_continuation(&mut self, p: PatternId) -> PatternId {
         match self.arena.get(p) {
             Pattern::After(_, b) => b,
             Pattern::Choice(a, b) => {
-                let a = self.att_end_any(a);
-                let b = self.att_end_any(b);
+                let a = self.skip_to_continuation(a);
+                let b = self.skip_to_continuation(b);
                 self.arena.choice(a, b)
             }
             _ => PatternArena::NOT_ALLOWED,
@@ -456,19 +458,6 @@ impl<'s> Deriver<'s> {
         };
         self.end_tag.insert(p, r);
         r
-    }
-
-    /// Recovery for an incomplete element: end it anyway.
-    pub fn end_tag_recover(&mut self, p: PatternId) -> PatternId {
-        match self.arena.get(p) {
-            Pattern::After(_, b) => b,
-            Pattern::Choice(a, b) => {
-                let a = self.end_tag_recover(a);
-                let b = self.end_tag_recover(b);
-                self.arena.choice(a, b)
-            }
-            _ => PatternArena::NOT_ALLOWED,
-        }
     }
 }
 

@@ -119,7 +119,7 @@ fn attribute_key(d: &Deriver, display: &str) -> Option<crate::pattern::NameKey> 
 /// tag close.
 fn closes_with(d: &mut Deriver, p: PatternId, key: crate::pattern::NameKey) -> bool {
     let with = d.att_start(p, key);
-    let with = d.att_end_any(with);
+    let with = d.skip_to_continuation(with);
     d.start_tag_close(with) != PatternArena::NOT_ALLOWED
 }
 

@@ -261,7 +261,7 @@ impl<'s> Validator<'s> {
         self.report(
             DocError::invalid_attribute_value(qname, &reason, expected, span).reported_at(tag_end),
         );
-        self.pattern = self.deriver.att_end_any(started);
+        self.pattern = self.deriver.skip_to_continuation(started);
     }
 
     /// DTD compatibility: remembers IDs and references of a valid attribute.
@@ -414,7 +414,7 @@ impl<'s> Validator<'s> {
         let error = DocError::incomplete_element(name, required, expected, wants_text, at)
             .reported_at(reported);
         self.report(error);
-        let recovered = self.deriver.end_tag_recover(self.pattern);
+        let recovered = self.deriver.skip_to_continuation(self.pattern);
         self.pattern = if recovered == PatternArena::NOT_ALLOWED {
             self.recover_past(&frame)
         } else {
@@ -429,7 +429,7 @@ impl<'s> Validator<'s> {
         }
         let opened = self.deriver.start_tag_open(frame.before, frame.key);
         let closed = self.deriver.start_tag_close_recover(opened);
-        self.deriver.end_tag_recover(closed)
+        self.deriver.skip_to_continuation(closed)
     }
 
     /// The errors recorded so far in this document (the streaming feeder
