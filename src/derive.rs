@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::datatype::Context;
 use crate::pattern::{CompiledGrammar, IdMap, NameKey, Pattern, PatternArena, PatternId};
+use crate::xml::{is_whitespace, is_xml_space};
 
 /// How a pattern is wrapped around each `After`'s continuation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -459,14 +460,4 @@ impl<'s> Deriver<'s> {
         self.end_tag.insert(p, r);
         r
     }
-}
-
-/// XML whitespace.
-pub fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r')
-}
-
-/// Whether `s` is empty or only XML whitespace.
-pub fn is_whitespace(s: &str) -> bool {
-    s.chars().all(is_xml_space)
 }

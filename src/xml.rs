@@ -1,6 +1,22 @@
-//! Small helpers over roxmltree shared by the schema and document readers.
+//! Small XML helpers shared by the schema and document readers: XML's
+//! whitespace, tag ranges over roxmltree, entity-expansion bounds.
 
 use roxmltree::Node;
+
+/// XML whitespace (XML 1.0 production 3): space, tab, newline, carriage return.
+pub fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// Whether `s` is empty or only XML whitespace.
+pub fn is_whitespace(s: &str) -> bool {
+    s.chars().all(is_xml_space)
+}
+
+/// `s` without leading and trailing XML whitespace.
+pub fn trim_xml(s: &str) -> &str {
+    s.trim_matches(is_xml_space)
+}
 
 /// The byte range of `node`'s start tag, up to and including its `>`.
 pub fn start_tag_range(node: Node) -> std::ops::Range<usize> {

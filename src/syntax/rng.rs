@@ -13,6 +13,7 @@ use roxmltree::{Document, Node, ParsingOptions};
 use super::ast::*;
 use crate::diagnostic::SchemaError;
 use crate::source::{FileId, Span};
+use crate::xml::{is_whitespace, trim_xml};
 
 /// The RELAX NG structure namespace.
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
@@ -95,15 +96,6 @@ pub const MAX_SCHEMA_DEPTH: usize = 5_000;
 
 fn is_rng(node: Node) -> bool {
     node.is_element() && node.tag_name().namespace() == Some(RNG_NS)
-}
-
-/// §4.2: whitespace as XML defines it.
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r')
-}
-
-fn trim_xml(s: &str) -> &str {
-    s.trim_matches(is_xml_space)
 }
 
 use crate::datatype::xsd::is_ncname;
@@ -229,7 +221,7 @@ impl Parser {
         let mut out = Vec::new();
         for child in node.children() {
             if child.is_text() {
-                if !child.text().unwrap_or("").chars().all(is_xml_space) {
+                if !is_whitespace(child.text().unwrap_or("")) {
                     let span = Span::new(self.file, child.range());
                     self.error_at(
                         span,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::datatype::IdKind;
-use crate::derive::is_xml_space;
 use crate::diagnostic::DocError;
+use crate::xml::is_xml_space;
 
 /// The IDs and references seen so far in one document.
 #[derive(Debug, Default)]

@@ -15,9 +15,10 @@ pub mod stream;
 use std::ops::Range;
 
 use crate::datatype::{Context, NoContext};
-use crate::derive::{is_whitespace, Deriver};
+use crate::derive::Deriver;
 use crate::diagnostic::DocError;
 use crate::pattern::{CompiledGrammar, NameKey, PatternArena, PatternId};
+use crate::xml::{is_whitespace, is_xml_space};
 
 /// An open element.
 struct Frame {
@@ -334,8 +335,8 @@ impl<'s> Validator<'s> {
         // Report text where its first non-space character is, as jing does.
         // Point at the text itself, not the whitespace around it (the
         // offsets are exact when the text has no entity references).
-        let leading = text.len() - text.trim_start_matches(crate::derive::is_xml_space).len();
-        let trailing = text.len() - text.trim_end_matches(crate::derive::is_xml_space).len();
+        let leading = text.len() - text.trim_start_matches(is_xml_space).len();
+        let trailing = text.len() - text.trim_end_matches(is_xml_space).len();
         let first_char = (span.start + leading).min(span.end);
         let span = first_char..span.end.saturating_sub(trailing).max(first_char);
         if expect::expects_text(&self.deriver, self.pattern) {

@@ -342,7 +342,7 @@ impl Feeder<'_, '_> {
                 Event::Text(t) => {
                     let text = t.xml10_content();
                     if self.depth == 0 {
-                        if !crate::derive::is_whitespace(&text) {
+                        if !crate::xml::is_whitespace(&text) {
                             return Err(self.fatal("text outside the root element", before));
                         }
                     } else {
