@@ -9,23 +9,16 @@ use std::path::{Path, PathBuf};
 use crate::source::{FileId, SourceMap};
 
 /// Resolves and reads referenced schema files into a [`SourceMap`].
+/// Implementors say only how to read a path; resolving an href against its
+/// base and registering each file once is the same for all of them.
 pub trait Loader {
+    /// The text of the file at `path`, or why it cannot be had (a short
+    /// reason such as "no such file").
+    fn read(&mut self, path: &Path) -> Result<String, String>;
+
     /// Loads the file `href` names, relative to the file `base` (or to the
     /// current directory when `base` is `None`). Returns its id, registering
     /// it once per path. The error is a sentence saying what went wrong.
-    fn load(
-        &mut self,
-        sources: &mut SourceMap,
-        base: Option<FileId>,
-        href: &str,
-    ) -> Result<FileId, String>;
-}
-
-/// Loads schema files from the file system.
-#[derive(Debug, Default)]
-pub struct FsLoader;
-
-impl Loader for FsLoader {
     fn load(
         &mut self,
         sources: &mut SourceMap,
@@ -36,11 +29,21 @@ impl Loader for FsLoader {
         if let Some(id) = sources.find(&path) {
             return Ok(id);
         }
-        let bytes = std::fs::read(&path)
-            .map_err(|e| format!("cannot read \"{}\": {}", path.display(), io_reason(&e)))?;
-        let text = decode_text(&bytes)
+        let text = self
+            .read(&path)
             .map_err(|reason| format!("cannot read \"{}\": {reason}", path.display()))?;
         Ok(sources.add(path, text))
+    }
+}
+
+/// Loads schema files from the file system.
+#[derive(Debug, Default)]
+pub struct FsLoader;
+
+impl Loader for FsLoader {
+    fn read(&mut self, path: &Path) -> Result<String, String> {
+        let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+        decode_text(&bytes)
     }
 }
 
@@ -254,22 +257,11 @@ impl MemLoader {
 }
 
 impl Loader for MemLoader {
-    fn load(
-        &mut self,
-        sources: &mut SourceMap,
-        base: Option<FileId>,
-        href: &str,
-    ) -> Result<FileId, String> {
-        let path = resolve_href(sources, base, href)?;
-        if let Some(id) = sources.find(&path) {
-            return Ok(id);
-        }
-        let text = self
-            .files
+    fn read(&mut self, path: &Path) -> Result<String, String> {
+        self.files
             .iter()
-            .find(|(p, _)| *p == path)
+            .find(|(p, _)| p == path)
             .map(|(_, t)| t.clone())
-            .ok_or_else(|| format!("cannot read \"{}\": no such file", path.display()))?;
-        Ok(sources.add(path, text))
+            .ok_or_else(|| "no such file".to_string())
     }
 }
