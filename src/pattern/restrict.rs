@@ -28,6 +28,13 @@ struct Ctx {
     except: bool,
 }
 
+/// Which named leaves §7.3 and §7.4 collect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Leaf {
+    Attribute,
+    Element,
+}
+
 /// The content types of §7.2, ordered empty < complex < simple.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum ContentType {
@@ -50,8 +57,7 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
         visited: IdSet::default(),
         checked_pairs: IdSet::default(),
         content_types: IdMap::default(),
-        attr_names: IdMap::default(),
-        elem_names: IdMap::default(),
+        leaf_names: IdMap::default(),
         has_text: IdMap::default(),
         elements_seen: IdSet::default(),
         element_queue: Vec::new(),
@@ -70,8 +76,7 @@ struct Checker<'g> {
     content_types: IdMap<PatternId, Option<ContentType>>,
     /// Name classes of the attributes (elements) a pattern can hold, sorted
     /// and deduplicated, shared rather than copied between memo entries.
-    attr_names: IdMap<PatternId, Rc<[NameClassId]>>,
-    elem_names: IdMap<PatternId, Rc<[NameClassId]>>,
+    leaf_names: IdMap<(PatternId, Leaf), Rc<[NameClassId]>>,
     has_text: IdMap<PatternId, bool>,
     elements_seen: IdSet<ElementId>,
     element_queue: Vec<ElementId>,
@@ -258,8 +263,8 @@ impl Checker<'_> {
 
     /// §7.3 (and §7.4 for interleave) for the two halves of `p`.
     fn check_pair(&mut self, p: PatternId, a: PatternId, b: PatternId, is_interleave: bool) {
-        let attrs_a = self.attribute_names(a);
-        let attrs_b = self.attribute_names(b);
+        let attrs_a = self.names_in(a, Leaf::Attribute);
+        let attrs_b = self.names_in(b, Leaf::Attribute);
         if attrs_a
             .iter()
             .any(|&x| attrs_b.iter().any(|&y| self.g.names.overlap(x, y)))
@@ -274,8 +279,8 @@ impl Checker<'_> {
         if !is_interleave {
             return;
         }
-        let elems_a = self.element_names(a);
-        let elems_b = self.element_names(b);
+        let elems_a = self.names_in(a, Leaf::Element);
+        let elems_b = self.names_in(b, Leaf::Element);
         if elems_a
             .iter()
             .any(|&x| elems_b.iter().any(|&y| self.g.names.overlap(x, y)))
@@ -324,39 +329,25 @@ impl Checker<'_> {
         ct
     }
 
-    fn attribute_names(&mut self, p: PatternId) -> Rc<[NameClassId]> {
-        if let Some(v) = self.attr_names.get(&p) {
+    /// Name classes of the attributes (or elements) that `p` can contain
+    /// without entering an element or an attribute's value (§7.3, §7.4),
+    /// memoized per pattern and kind.
+    fn names_in(&mut self, p: PatternId, kind: Leaf) -> Rc<[NameClassId]> {
+        if let Some(v) = self.leaf_names.get(&(p, kind)) {
             return Rc::clone(v);
         }
-        let v: Rc<[NameClassId]> = match self.g.arena.get(p) {
-            Pattern::Attribute(nc, _) => Rc::from([nc]),
-            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
-                let a = self.attribute_names(a);
-                let b = self.attribute_names(b);
+        let v: Rc<[NameClassId]> = match (self.g.arena.get(p), kind) {
+            (Pattern::Attribute(nc, _), Leaf::Attribute) => Rc::from([nc]),
+            (Pattern::Element(e), Leaf::Element) => Rc::from([self.g.element(e).name]),
+            (Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b), _) => {
+                let a = self.names_in(a, kind);
+                let b = self.names_in(b, kind);
                 union(&a, &b)
             }
-            Pattern::OneOrMore(a) => self.attribute_names(a),
+            (Pattern::OneOrMore(a), _) => self.names_in(a, kind),
             _ => Rc::from([]),
         };
-        self.attr_names.insert(p, Rc::clone(&v));
-        v
-    }
-
-    fn element_names(&mut self, p: PatternId) -> Rc<[NameClassId]> {
-        if let Some(v) = self.elem_names.get(&p) {
-            return Rc::clone(v);
-        }
-        let v: Rc<[NameClassId]> = match self.g.arena.get(p) {
-            Pattern::Element(e) => Rc::from([self.g.element(e).name]),
-            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
-                let a = self.element_names(a);
-                let b = self.element_names(b);
-                union(&a, &b)
-            }
-            Pattern::OneOrMore(a) => self.element_names(a),
-            _ => Rc::from([]),
-        };
-        self.elem_names.insert(p, Rc::clone(&v));
+        self.leaf_names.insert((p, kind), Rc::clone(&v));
         v
     }
 
