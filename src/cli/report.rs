@@ -47,6 +47,25 @@ pub struct Record {
     pub text: Option<String>,
 }
 
+impl Record {
+    /// An error about a whole file, with no position (yet).
+    fn about_file(file: &str, code: &'static str, message: String) -> Record {
+        Record {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            code,
+            severity: "error",
+            message,
+            span: None,
+            path: String::new(),
+            expected: Vec::new(),
+            help: None,
+            text: None,
+        }
+    }
+}
+
 /// How `human` output looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HumanStyle {
@@ -274,20 +293,7 @@ pub fn file_error(
     code: &'static str,
     message: String,
 ) {
-    let record = Record {
-        file: file.to_string(),
-        line: 0,
-        column: 0,
-        code,
-        severity: "error",
-        message,
-        span: None,
-        path: String::new(),
-        expected: Vec::new(),
-        help: None,
-        text: None,
-    };
-    print(out, format, &record);
+    print(out, format, &Record::about_file(file, code, message));
 }
 
 /// Introduces the errors of a document that broke an expectation ("expected
@@ -306,19 +312,7 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
         .errors
         .iter()
         .map(|e| {
-            let mut record = Record {
-                file: String::from("<schema>"),
-                line: 0,
-                column: 0,
-                code: e.code,
-                severity: "error",
-                message: e.message.clone(),
-                span: None,
-                path: String::new(),
-                expected: Vec::new(),
-                help: None,
-                text: None,
-            };
+            let mut record = Record::about_file("<schema>", e.code, e.message.clone());
             if let Some(span) = e.span {
                 let f = errors.sources.file(span.file);
                 let lc = f.line_col(span.start as usize);
