@@ -2,6 +2,7 @@
 //! well-formed (other files still checked), 2 usage, 3 schema error. Each
 //! test writes its schema and documents into a temporary directory.
 
+use crate::util::text;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -42,15 +43,6 @@ fn rngcheck(args: &[&Path]) -> Output {
         .args(args)
         .output()
         .expect("cannot run rngcheck")
-}
-
-/// stdout and stderr together.
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[track_caller]

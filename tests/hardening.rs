@@ -3,6 +3,7 @@
 //! Inputs that crash a fuzz target (fuzz/) belong here too, as regression
 //! tests; the runs so far found none (see docs/hardening.md).
 
+use crate::util::text;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -58,14 +59,6 @@ fn rngcheck(args: &[&Path]) -> Output {
         .timeout(std::time::Duration::from_secs(120))
         .output()
         .expect("cannot run rngcheck")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Asserts the exit code and that the output contains every fragment.

@@ -19,3 +19,5 @@ mod fixtures;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// Helpers shared by the modules below.
+mod util;

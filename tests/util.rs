@@ -1,0 +1,12 @@
+//! Helpers shared by the modules of the integration-test binary.
+
+use std::process::Output;
+
+/// A run's stdout and stderr together, for messages and assertions.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
