@@ -18,6 +18,19 @@ pub struct Schema {
     sources: SourceMap,
 }
 
+/// The files of the embedded default schema, by name.
+const EMBEDDED_SCHEMA: &[(&str, &str)] = &[
+    (
+        "domaincommon.rng",
+        include_str!("../schemas/domaincommon.rng"),
+    ),
+    ("basictypes.rng", include_str!("../schemas/basictypes.rng")),
+    (
+        "storagecommon.rng",
+        include_str!("../schemas/storagecommon.rng"),
+    ),
+];
+
 /// How to load a schema.
 #[derive(Clone, Copy, Debug)]
 pub struct LoadOptions {
@@ -108,6 +121,19 @@ impl Schema {
         } else {
             Err(SchemaErrors { errors, sources })
         }
+    }
+
+    /// The embedded default schema: the project's libvirt domain schema
+    /// (`schemas/domaincommon.rng` and the files it includes), compiled into
+    /// the binary and read from memory.
+    pub fn embedded(options: LoadOptions) -> Result<Schema, SchemaErrors> {
+        let base = std::path::PathBuf::from("<embedded>");
+        let mut loader = crate::loader::MemLoader::new(
+            EMBEDDED_SCHEMA
+                .iter()
+                .map(|(name, text)| (base.join(name), text.to_string())),
+        );
+        Schema::load_with_options(&base.join("domaincommon.rng"), &mut loader, options)
     }
 
     /// The schema files read.

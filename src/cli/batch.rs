@@ -13,7 +13,6 @@ and counted; they never stop the run.
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, OnceLock};
 
@@ -227,34 +226,10 @@ struct Batch<'p> {
     cancelled: AtomicBool,
 }
 
-/// The embedded default schema: `schemas/*.rng`, compiled into the binary.
-const EMBEDDED: &[(&str, &str)] = &[
-    (
-        "domaincommon.rng",
-        include_str!("../../schemas/domaincommon.rng"),
-    ),
-    (
-        "basictypes.rng",
-        include_str!("../../schemas/basictypes.rng"),
-    ),
-    (
-        "storagecommon.rng",
-        include_str!("../../schemas/storagecommon.rng"),
-    ),
-];
-
 fn load_schema(source: &SchemaSource, id_checks: bool) -> Result<Schema, SchemaErrors> {
     let options = |syntax| crate::LoadOptions { syntax, id_checks };
     match source {
-        SchemaSource::Embedded => {
-            let base = PathBuf::from("<embedded>");
-            let mut loader = crate::loader::MemLoader::new(
-                EMBEDDED
-                    .iter()
-                    .map(|(name, text)| (base.join(name), text.to_string())),
-            );
-            Schema::load_with_options(&base.join("domaincommon.rng"), &mut loader, options(None))
-        }
+        SchemaSource::Embedded => Schema::embedded(options(None)),
         SchemaSource::File(path, syntax) => {
             Schema::load_with_options(path, &mut FsLoader, options(*syntax))
         }
