@@ -8,11 +8,17 @@
 
 /// Whether `c` lies in one of the sorted, disjoint `ranges`.
 pub fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    in_sorted_ranges(ranges, c)
+}
+
+/// Whether `x` lies in one of the sorted, disjoint inclusive `ranges`
+/// (binary search; used for characters and for code points).
+pub fn in_sorted_ranges<T: Ord + Copy>(ranges: &[(T, T)], x: T) -> bool {
     ranges
         .binary_search_by(|&(lo, hi)| {
-            if hi < c {
+            if hi < x {
                 std::cmp::Ordering::Less
-            } else if lo > c {
+            } else if lo > x {
                 std::cmp::Ordering::Greater
             } else {
                 std::cmp::Ordering::Equal

@@ -223,18 +223,7 @@ impl CharSet {
     }
 
     fn contains(&self, c: char) -> bool {
-        let c = c as u32;
-        self.0
-            .binary_search_by(|&(lo, hi)| {
-                if hi < c {
-                    std::cmp::Ordering::Less
-                } else if lo > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
+        super::chars::in_sorted_ranges(&self.0, c as u32)
     }
 
     /// A `regex` crate class; an empty set becomes a class that matches
