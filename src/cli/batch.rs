@@ -1,10 +1,11 @@
 /*!
 Running a [`Plan`]: documents validated in parallel (rayon) against schemas
 compiled lazily, once each, and shared by all threads; one `Validator` per
-schema per worker (`map_init`).
+schema per worker thread, kept for the whole run.
 
-Each entry's report is rendered to a `String` on the worker and handed to
-the calling thread, which prints the reports whole and in plan order (a
+Workers take the entries a block at a time; each entry's report is
+rendered to a `String` on the worker, and each block is handed to the
+calling thread, which prints the reports whole and in plan order (a
 small reorder buffer), drives the progress bar, and adds up the [`Tally`].
 Per-document problems, including a panic inside the engine, are reported
 and counted; they never stop the run.
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, OnceLock};
+use std::sync::{mpsc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -324,87 +325,55 @@ impl<'p> Batch<'p> {
         }
     }
 
-    fn run_items(&self, pool: &rayon::ThreadPool) -> RunResult {
+    fn run_items(&'p self, pool: &rayon::ThreadPool) -> RunResult {
         let items = &self.plan.items;
         let progress = (!self.settings.quiet
             && !self.settings.list
             && items.len() >= PROGRESS_MIN
             && std::io::stderr().is_terminal())
         .then(|| progress_bar(items.len() as u64));
-        let (tx, rx) = mpsc::channel::<(usize, Done)>();
-        let mut tally = Tally::default();
-        let mut schema_reported = vec![false; self.schemas.len()];
-        let mut broken_pipe = false;
+        let (tx, rx) = mpsc::channel::<(usize, Vec<Done>)>();
+        let threads = pool.current_num_threads().max(1);
+        let block = block_size(items.len(), threads);
+        // One set of validators per worker thread, kept for the whole run so
+        // that each memo keeps paying off (rayon's `map_init` starts afresh
+        // for every piece of work it splits off).
+        let workers: Vec<Mutex<Validators<'p>>> =
+            (0..threads).map(|_| Mutex::new(HashMap::new())).collect();
+        let workers = &workers;
+        let mut printer = Printer::new(self, progress);
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 pool.install(|| {
                     items
-                        .par_iter()
+                        .par_chunks(block)
                         .enumerate()
-                        .map_init(HashMap::new, |validators, (i, item)| {
-                            (i, self.process_guarded(item, validators))
-                        })
-                        .for_each_with(tx, |tx, result| {
-                            let _ = tx.send(result);
+                        .for_each_with(tx, |tx, (b, chunk)| {
+                            let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                            let mut validators = match workers[slot].lock() {
+                                Ok(guard) => guard,
+                                Err(poisoned) => poisoned.into_inner(),
+                            };
+                            let done = chunk
+                                .iter()
+                                .map(|item| self.process_guarded(item, &mut validators))
+                                .collect();
+                            let _ = tx.send((b, done));
                         });
                 });
             });
-            let stdout = std::io::stdout();
-            let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+            // Blocks arrive in any order; reports are printed in plan order.
+            let mut pending: BTreeMap<usize, Vec<Done>> = BTreeMap::new();
             let mut next = 0;
-            for (i, done) in rx {
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-                pending.insert(i, done);
-                while let Some(done) = pending.remove(&next) {
+            for (b, dones) in rx {
+                pending.insert(b, dones);
+                while let Some(dones) = pending.remove(&next) {
                     next += 1;
-                    tally.add(&done.tally);
-                    if broken_pipe {
-                        continue;
-                    }
-                    let mut text = String::new();
-                    if let Some(s) = done.schema_failed {
-                        if !schema_reported[s] {
-                            schema_reported[s] = true;
-                            text.push_str(&self.render_schema_errors(s));
-                        }
-                    }
-                    text.push_str(&done.out);
-                    let write = || -> std::io::Result<()> {
-                        if !text.is_empty() {
-                            let mut out = stdout.lock();
-                            out.write_all(text.as_bytes())?;
-                            out.flush()?;
-                        }
-                        if !done.note.is_empty() && !self.settings.quiet {
-                            let _ = std::io::stderr().write_all(done.note.as_bytes());
-                        }
-                        Ok(())
-                    };
-                    let quiet_note = done.note.is_empty() || self.settings.quiet;
-                    let written = match &progress {
-                        _ if text.is_empty() && quiet_note => Ok(()),
-                        Some(bar) => bar.suspend(write),
-                        None => write(),
-                    };
-                    if let Err(e) = written {
-                        if e.kind() == std::io::ErrorKind::BrokenPipe {
-                            broken_pipe = true;
-                            self.cancelled.store(true, Ordering::Relaxed);
-                        }
-                    }
+                    dones.iter().for_each(|done| printer.print(done));
                 }
             }
         });
-        if let Some(bar) = progress {
-            bar.finish_and_clear();
-        }
-        RunResult {
-            tally,
-            schema_failures: schema_reported.iter().filter(|&&r| r).count(),
-            broken_pipe,
-        }
+        printer.finish()
     }
 
     fn render_schema_errors(&self, i: usize) -> String {
@@ -424,11 +393,7 @@ impl<'p> Batch<'p> {
 
     /// [`Batch::process`], with a panic in the engine turned into a
     /// per-document error (the validators of that worker are dropped).
-    fn process_guarded(
-        &'p self,
-        item: &Item,
-        validators: &mut HashMap<usize, Validator<'p>>,
-    ) -> Done {
+    fn process_guarded(&'p self, item: &Item, validators: &mut Validators<'p>) -> Done {
         if self.cancelled.load(Ordering::Relaxed) {
             return Done::default();
         }
@@ -458,7 +423,7 @@ impl<'p> Batch<'p> {
         }
     }
 
-    fn process(&'p self, item: &Item, validators: &mut HashMap<usize, Validator<'p>>) -> Done {
+    fn process(&'p self, item: &Item, validators: &mut Validators<'p>) -> Done {
         let format = self.settings.format;
         let mut done = Done::default();
         let mut buf: Vec<u8> = Vec::new();
@@ -497,7 +462,7 @@ impl<'p> Batch<'p> {
         source: &DocSource,
         choice: Choice,
         expect: Expect,
-        validators: &mut HashMap<usize, Validator<'p>>,
+        validators: &mut Validators<'p>,
         buf: &mut Vec<u8>,
         done: &mut Done,
     ) {
@@ -588,7 +553,7 @@ impl<'p> Batch<'p> {
         &self,
         i: usize,
         schema: &'p Schema,
-        validators: &'v mut HashMap<usize, Validator<'p>>,
+        validators: &'v mut Validators<'p>,
     ) -> &'v mut Validator<'p> {
         validators.entry(i).or_insert_with(|| {
             let mut v = schema.validator();
@@ -608,7 +573,7 @@ impl<'p> Batch<'p> {
         path: &std::path::Path,
         i: usize,
         expect: Expect,
-        validators: &mut HashMap<usize, Validator<'p>>,
+        validators: &mut Validators<'p>,
         buf: &mut Vec<u8>,
         done: &mut Done,
     ) {
@@ -714,6 +679,93 @@ impl<'p> Batch<'p> {
 enum RootProblem {
     NotWellFormed(Outcome),
     NoSchema(String),
+}
+
+/// A worker's validators, one per schema, made on first use.
+type Validators<'p> = HashMap<usize, Validator<'p>>;
+
+/// How many entries a worker takes at a time: big enough that handing
+/// results to the printing thread costs little (one message, one wake-up per
+/// block), small enough that every core gets several blocks and the progress
+/// bar moves.
+fn block_size(entries: usize, threads: usize) -> usize {
+    (entries / (threads * 8)).clamp(1, 32)
+}
+
+/// The calling thread's side of a run: prints each entry's report in plan
+/// order, adds up the tally, drives the progress bar and notices a closed
+/// standard output.
+struct Printer<'b, 'p> {
+    batch: &'b Batch<'p>,
+    progress: Option<indicatif::ProgressBar>,
+    tally: Tally,
+    schema_reported: Vec<bool>,
+    broken_pipe: bool,
+}
+
+impl<'b, 'p> Printer<'b, 'p> {
+    fn new(batch: &'b Batch<'p>, progress: Option<indicatif::ProgressBar>) -> Self {
+        Printer {
+            batch,
+            progress,
+            tally: Tally::default(),
+            schema_reported: vec![false; batch.schemas.len()],
+            broken_pipe: false,
+        }
+    }
+
+    fn print(&mut self, done: &Done) {
+        if let Some(bar) = &self.progress {
+            bar.inc(1);
+        }
+        self.tally.add(&done.tally);
+        if self.broken_pipe {
+            return;
+        }
+        let mut text = String::new();
+        if let Some(s) = done.schema_failed {
+            if !self.schema_reported[s] {
+                self.schema_reported[s] = true;
+                text.push_str(&self.batch.render_schema_errors(s));
+            }
+        }
+        text.push_str(&done.out);
+        let quiet = self.batch.settings.quiet;
+        let write = || -> std::io::Result<()> {
+            if !text.is_empty() {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())?;
+                out.flush()?;
+            }
+            if !done.note.is_empty() && !quiet {
+                let _ = std::io::stderr().write_all(done.note.as_bytes());
+            }
+            Ok(())
+        };
+        let quiet_note = done.note.is_empty() || quiet;
+        let written = match &self.progress {
+            _ if text.is_empty() && quiet_note => Ok(()),
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        };
+        if let Err(e) = written {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.broken_pipe = true;
+                self.batch.cancelled.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn finish(self) -> RunResult {
+        if let Some(bar) = self.progress {
+            bar.finish_and_clear();
+        }
+        RunResult {
+            tally: self.tally,
+            schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
+            broken_pipe: self.broken_pipe,
+        }
+    }
 }
 
 fn plural_errors(n: usize) -> String {
