@@ -25,7 +25,7 @@ command line.
 
 use std::path::{Component, Path, PathBuf};
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde::Deserialize;
 
 /// The name looked for in the current directory and its parents.

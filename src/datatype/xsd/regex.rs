@@ -45,7 +45,7 @@ struct LazyCrate {
 
 #[derive(Clone, Debug)]
 enum Compiled {
-    Crate(regex::Regex),
+    Crate(regex_lite::Regex),
     Nfa(Nfa),
     /// Neither engine took the pattern. Cannot happen: below
     /// `CRATE_COST_LIMIT` class atoms our NFA stays far under its state
@@ -56,7 +56,12 @@ enum Compiled {
 impl LazyCrate {
     fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
-            match regex::RegexBuilder::new(&self.text)
+            // regex-lite, not regex: it matches code points against range
+            // lists instead of compiling classes into UTF-8 automata, so a
+            // class like XSD's `.` costs microseconds to build, not hundreds
+            // of them; matching speed matters less, as derivatives memoize
+            // each distinct value.
+            match regex_lite::RegexBuilder::new(&self.text)
                 .size_limit(64 << 20)
                 .nest_limit(1000)
                 .build()
