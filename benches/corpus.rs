@@ -155,6 +155,21 @@ fn main() {
             t.as_secs_f64() * 1e3
         );
     }
+    if args.mode == "warm" {
+        let mut vs: Vec<_> = schemas.iter().map(|(s, _)| s.validator()).collect();
+        for r in 0..std::env::var("WARM_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(4) {
+            let start = Instant::now();
+            let mut valid = 0;
+            for ((_, docs), v) in schemas.iter().zip(vs.iter_mut()) {
+                for text in docs.iter() {
+                    if validate_text(v, text).is_valid() {
+                        valid += 1;
+                    }
+                }
+            }
+            println!("warm round {r}: {:8.2} ms ({valid})", start.elapsed().as_secs_f64() * 1e3);
+        }
+    }
     if args.mode == "validate" || args.mode == "both" || args.mode == "all" {
         let (t, valid) = best(&mut || {
             let mut valid = 0;

@@ -13,10 +13,10 @@
 //! [`Deriver::att_end`].
 
 use std::cell::Cell;
-use std::collections::HashMap;
 
 use crate::datatype::Context;
 use crate::pattern::{CompiledGrammar, IdMap, NameKey, Pattern, PatternArena, PatternId};
+use crate::strtab::TaggedStrMap;
 use crate::xml::{is_whitespace, is_xml_space};
 
 /// How a pattern is wrapped around each `After`'s continuation.
@@ -50,11 +50,8 @@ pub struct Deriver<'s> {
     end_tag: IdMap<PatternId, PatternId>,
     att_end: IdMap<PatternId, PatternId>,
     /// Text derivatives by (pattern, string), for results that did not
-    /// consult the namespace context; strings are document-controlled, so
-    /// the inner maps keep SipHash.
-    text: IdMap<PatternId, HashMap<Box<str>, PatternId>>,
-    /// Entries in `text`, bounded by [`TEXT_MEMO_CAP`].
-    text_entries: usize,
+    /// consult the namespace context (bounded by [`TEXT_MEMO_CAP`]).
+    text: TaggedStrMap<PatternId>,
     cap: usize,
 }
 
@@ -93,8 +90,7 @@ impl<'s> Deriver<'s> {
             start_tag_close: IdMap::default(),
             end_tag: IdMap::default(),
             att_end: IdMap::default(),
-            text: IdMap::default(),
-            text_entries: 0,
+            text: TaggedStrMap::default(),
             cap: DEFAULT_CAP,
         }
     }
@@ -339,7 +335,7 @@ impl<'s> Deriver<'s> {
         if s.len() > TEXT_MEMO_MAX_LEN || p == PatternArena::NOT_ALLOWED {
             return self.text_step(p, s, ctx);
         }
-        if let Some(&r) = self.text.get(&p).and_then(|m| m.get(s)) {
+        if let Some(&r) = self.text.get(p.index(), s) {
             return r;
         }
         let tracking = Tracking {
@@ -348,12 +344,10 @@ impl<'s> Deriver<'s> {
         };
         let r = self.text_step(p, s, &tracking);
         if !tracking.used.get() {
-            if self.text_entries >= TEXT_MEMO_CAP {
+            if self.text.len() >= TEXT_MEMO_CAP {
                 self.text.clear();
-                self.text_entries = 0;
             }
-            self.text.entry(p).or_default().insert(s.into(), r);
-            self.text_entries += 1;
+            self.text.insert(p.index(), s, r);
         }
         r
     }

@@ -79,6 +79,13 @@ pub type IdSet<K> = std::collections::HashSet<K, BuildHasherDefault<IdHasher>>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PatternId(u32);
 
+impl PatternId {
+    /// The id as a number, for tables keyed by pattern (the text memo).
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
 /// An element pattern: its name class and content live in [`ElementDef`].
 /// Element content is cyclic (an element may contain itself), so elements
 /// are referred to by id and their content is filled in after interning.

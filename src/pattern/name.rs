@@ -7,6 +7,8 @@
 //! two names with the same key apart, so keys are exact memo keys for
 //! derivatives.
 
+use crate::strtab::TaggedStrMap;
+
 /// An interned expanded name (namespace URI, local name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NameId(pub u32);
@@ -47,13 +49,11 @@ pub enum NameClass {
 #[derive(Clone, Debug, Default)]
 pub struct NameTable {
     names: Vec<(NsId, String)>,
-    /// Local name → name, per namespace (indexed by `NsId`), so that a
-    /// document's `&str` can be looked up without allocating.
-    /// The tables are fixed once the schema is compiled, so a fast hash is
-    /// safe here: a crafted document name can only probe, never grow them.
-    name_index: Vec<super::IdMap<Box<str>, NameId>>,
+    /// (namespace, local name) → name, so that a document's `&str` can be
+    /// looked up without allocating.
+    name_index: TaggedStrMap<NameId>,
     namespaces: Vec<String>,
-    ns_index: super::IdMap<String, NsId>,
+    ns_index: TaggedStrMap<NsId>,
     classes: Vec<NameClass>,
     class_index: super::IdMap<NameClass, NameClassId>,
 }
@@ -61,25 +61,24 @@ pub struct NameTable {
 impl NameTable {
     /// Interns a namespace URI.
     pub fn namespace(&mut self, uri: &str) -> NsId {
-        if let Some(&id) = self.ns_index.get(uri) {
+        if let Some(&id) = self.ns_index.get(0, uri) {
             return id;
         }
         let id = NsId(self.namespaces.len() as u32);
         self.namespaces.push(uri.to_string());
-        self.name_index.push(super::IdMap::default());
-        self.ns_index.insert(uri.to_string(), id);
+        self.ns_index.insert(0, uri, id);
         id
     }
 
     /// Interns an expanded name.
     pub fn name(&mut self, ns: &str, local: &str) -> NameId {
         let ns = self.namespace(ns);
-        if let Some(&id) = self.name_index[ns.0 as usize].get(local) {
+        if let Some(&id) = self.name_index.get(ns.0, local) {
             return id;
         }
         let id = NameId(self.names.len() as u32);
         self.names.push((ns, local.to_string()));
-        self.name_index[ns.0 as usize].insert(local.into(), id);
+        self.name_index.insert(ns.0, local, id);
         id
     }
 
@@ -112,14 +111,10 @@ impl NameTable {
 
     /// The key of a document name.
     pub fn key(&self, ns: &str, local: &str) -> NameKey {
-        let Some(&ns_id) = self.ns_index.get(ns) else {
+        let Some(&ns_id) = self.ns_index.get(0, ns) else {
             return NameKey::Other;
         };
-        match self
-            .name_index
-            .get(ns_id.0 as usize)
-            .and_then(|locals| locals.get(local))
-        {
+        match self.name_index.get(ns_id.0, local) {
             Some(&id) => NameKey::Known(id),
             None => NameKey::OtherInNs(ns_id),
         }
