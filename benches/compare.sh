@@ -24,46 +24,32 @@ HAS_JING=false
 HAS_XMLLINT=false
 command -v xmllint >/dev/null && HAS_XMLLINT=true
 
-now() { date +%s.%N; }
-
-# best_of_3 CMD...: the best wall-clock time of three runs.
-best_of_3() {
-  local best=""
-  for _ in 1 2 3; do
-    local start end t
-    start=$(now)
-    "$@" >/dev/null 2>&1 || true
-    end=$(now)
-    t=$(echo "$end - $start" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-  done
-  echo "$best"
-}
-
-# run_groups TOOL FILTER: best-of-3 of running TOOL once per schema over its
-# documents (FILTER: a schema path, or "" for all), times added up.
-run_tool() {
-  local tool=$1 schema=$2
-  shift 2
-  case $tool in
-    rngcheck) "$BIN" "$schema" "$@" ;;
-    rngcheck-j1) "$BIN" --jobs 1 "$schema" "$@" ;;
-    xmllint) xmllint --noout --relaxng "$schema" "$@" ;;
-    jing) java -jar /usr/share/java/jing.jar "$schema" "$@" ;;
+# tool_command TOOL SCHEMA: the command line that validates against SCHEMA
+# (the documents are appended by timeit.py).
+tool_command() {
+  case $1 in
+    rngcheck) echo "$BIN" "$2" ;;
+    rngcheck-j1) echo "$BIN" --jobs 1 "$2" ;;
+    xmllint) echo xmllint --noout --relaxng "$2" ;;
+    jing) echo java -jar /usr/share/java/jing.jar "$2" ;;
   esac
 }
-export -f run_tool
-export BIN
 
+# corpus_time TOOL FILTER: best of 3 runs of TOOL, once per schema over its
+# documents (FILTER: a schema path, or "" for all), times added up. Each run
+# is started by benches/timeit.py directly, not through a shell.
 corpus_time() {
-  local tool=$1 filter=$2 total=0
+  local tool=$1 filter=$2 total=0 list
+  list=$(mktemp)
   mapfile -t SCHEMAS < <(awk -F'\t' -v f="$filter" 'f == "" || $1 == f { print $1 }' "$L/manifest.tsv" | sort -u)
   for s in "${SCHEMAS[@]}"; do
-    mapfile -t DOCS < <(awk -F'\t' -v L="$L" -v s="$s" '$1 == s { print L "/" $2 }' "$L/manifest.tsv")
+    awk -F'\t' -v L="$L" -v s="$s" '$1 == s { print L "/" $2 }' "$L/manifest.tsv" > "$list"
     local t
-    t=$(best_of_3 bash -c 'run_tool "$@"' _ "$tool" "$L/$s" "${DOCS[@]}")
+    # shellcheck disable=SC2046 # the command's words are meant to split
+    t=$(python3 benches/timeit.py 3 "$list" -- $(tool_command "$tool" "$L/$s"))
     total=$(echo "$total + $t" | bc -l)
   done
+  rm -f "$list"
   echo "$total"
 }
 

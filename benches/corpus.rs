@@ -157,7 +157,11 @@ fn main() {
     }
     if args.mode == "warm" {
         let mut vs: Vec<_> = schemas.iter().map(|(s, _)| s.validator()).collect();
-        for r in 0..std::env::var("WARM_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(4) {
+        for r in 0..std::env::var("WARM_ROUNDS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(4)
+        {
             let start = Instant::now();
             let mut valid = 0;
             for ((_, docs), v) in schemas.iter().zip(vs.iter_mut()) {
@@ -167,7 +171,10 @@ fn main() {
                     }
                 }
             }
-            println!("warm round {r}: {:8.2} ms ({valid})", start.elapsed().as_secs_f64() * 1e3);
+            println!(
+                "warm round {r}: {:8.2} ms ({valid})",
+                start.elapsed().as_secs_f64() * 1e3
+            );
         }
     }
     if args.mode == "validate" || args.mode == "both" || args.mode == "all" {

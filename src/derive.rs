@@ -52,7 +52,42 @@ pub struct Deriver<'s> {
     /// Text derivatives by (pattern, string), for results that did not
     /// consult the namespace context (bounded by [`TEXT_MEMO_CAP`]).
     text: TaggedStrMap<PatternId>,
+    /// Whole transitions by the bytes of an event, so that the common case
+    /// costs one lookup: a start tag by (pattern, name) → (pattern, key),
+    /// an attribute by (pattern, name and value) → pattern. Only successful
+    /// transitions that did not consult the namespace context are kept.
+    element_steps: TaggedStrMap<(PatternId, NameKey)>,
+    attribute_steps: TaggedStrMap<PatternId>,
+    /// Where an event's key for those memos is assembled.
+    scratch: String,
     cap: usize,
+}
+
+/// Stores a transition, emptying the memo first when it is full (its keys
+/// come from documents, so it must not grow without bound).
+fn remember<V>(memo: &mut TaggedStrMap<V>, p: PatternId, key: &str, value: V) {
+    if memo.len() >= TEXT_MEMO_CAP {
+        memo.clear();
+    }
+    memo.insert(p.index(), key, value);
+}
+
+/// The key of an event in the transition memos: its parts joined by NUL,
+/// so different events never share a key. XML allows no NUL in names,
+/// namespace URIs or values; should a part contain one anyway, there is no
+/// key (`false`) and the event is not memoized.
+fn event_key(buf: &mut String, parts: &[&str]) -> bool {
+    buf.clear();
+    for (i, part) in parts.iter().enumerate() {
+        if part.bytes().any(|b| b == 0) {
+            return false;
+        }
+        if i > 0 {
+            buf.push('\0');
+        }
+        buf.push_str(part);
+    }
+    true
 }
 
 /// Strings longer than this are not memoized (long text rarely repeats).
@@ -91,6 +126,9 @@ impl<'s> Deriver<'s> {
             end_tag: IdMap::default(),
             att_end: IdMap::default(),
             text: TaggedStrMap::default(),
+            element_steps: TaggedStrMap::default(),
+            attribute_steps: TaggedStrMap::default(),
+            scratch: String::new(),
             cap: DEFAULT_CAP,
         }
     }
@@ -127,6 +165,79 @@ impl<'s> Deriver<'s> {
             }
             _ => PatternArena::NOT_ALLOWED,
         }
+    }
+
+    /// A start tag's transition from `p`, if an earlier one with this name
+    /// was allowed: the next pattern and the name's key.
+    pub fn cached_start_tag(
+        &mut self,
+        p: PatternId,
+        ns: &str,
+        local: &str,
+    ) -> Option<(PatternId, NameKey)> {
+        if !event_key(&mut self.scratch, &[ns, local]) {
+            return None;
+        }
+        self.element_steps.get(p.index(), &self.scratch).copied()
+    }
+
+    /// [`Deriver::start_tag_open`] by the key of `ns`/`local`, remembered
+    /// for [`Deriver::cached_start_tag`] when allowed.
+    pub fn start_tag(&mut self, p: PatternId, ns: &str, local: &str, key: NameKey) -> PatternId {
+        let next = self.start_tag_open(p, key);
+        if next != PatternArena::NOT_ALLOWED && event_key(&mut self.scratch, &[ns, local]) {
+            remember(&mut self.element_steps, p, &self.scratch, (next, key));
+        }
+        next
+    }
+
+    /// An attribute's whole transition from `p` (start, value, end), if an
+    /// earlier attribute with this name and value was allowed there.
+    pub fn cached_attribute(
+        &mut self,
+        p: PatternId,
+        ns: &str,
+        local: &str,
+        value: &str,
+    ) -> Option<PatternId> {
+        if value.len() > TEXT_MEMO_MAX_LEN {
+            return None;
+        }
+        if !event_key(&mut self.scratch, &[ns, local, value]) {
+            return None;
+        }
+        self.attribute_steps.get(p.index(), &self.scratch).copied()
+    }
+
+    /// An attribute's whole transition from `p`, by its name's `key`:
+    /// returns the pattern after [`Deriver::att_start`] (for messages) and
+    /// the pattern after the attribute (`notAllowed` if it does not fit).
+    /// Remembered for [`Deriver::cached_attribute`] when allowed and
+    /// independent of the namespace context.
+    pub fn attribute(
+        &mut self,
+        p: PatternId,
+        (ns, local, key): (&str, &str, NameKey),
+        value: &str,
+        ctx: &dyn Context,
+    ) -> (PatternId, PatternId) {
+        let started = self.att_start(p, key);
+        if started == PatternArena::NOT_ALLOWED {
+            return (started, started);
+        }
+        let tracking = Tracking {
+            inner: ctx,
+            used: Cell::new(false),
+        };
+        let valued = self.att_value(started, value, &tracking);
+        let ended = self.att_end(valued);
+        let memoizable = ended != PatternArena::NOT_ALLOWED
+            && !tracking.used.get()
+            && value.len() <= TEXT_MEMO_MAX_LEN;
+        if memoizable && event_key(&mut self.scratch, &[ns, local, value]) {
+            remember(&mut self.attribute_steps, p, &self.scratch, ended);
+        }
+        (started, ended)
     }
 
     /// The derivative of `p` by the start of an element named `key`.

@@ -50,7 +50,9 @@ impl<V> TaggedStrMap<V> {
     pub fn get(&self, tag: u32, key: &str) -> Option<&V> {
         let hash = self.hash(tag, key);
         self.table
-            .find(hash, |(t, k, _)| *t == tag && bytes_eq(k.as_bytes(), key.as_bytes()))
+            .find(hash, |(t, k, _)| {
+                *t == tag && bytes_eq(k.as_bytes(), key.as_bytes())
+            })
             .map(|(_, _, v)| v)
     }
 
@@ -69,7 +71,8 @@ impl<V> TaggedStrMap<V> {
         }) {
             Some(entry) => entry.2 = value,
             None => {
-                self.table.insert_unique(hash, (tag, key.into(), value), rehash);
+                self.table
+                    .insert_unique(hash, (tag, key.into(), value), rehash);
             }
         }
     }

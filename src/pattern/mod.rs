@@ -159,6 +159,12 @@ pub struct PatternArena {
     patterns: Vec<Pattern>,
     nullable: Vec<bool>,
     index: IdMap<Pattern, PatternId>,
+    /// `choice(a, b)` by its (ordered) operands: derivatives build the same
+    /// choices over and over, and each is a flatten, sort and rebuild.
+    choices: IdMap<(PatternId, PatternId), PatternId>,
+    /// Reused buffers for the leaves of a choice (no allocation per call).
+    leaves: Vec<PatternId>,
+    stack: Vec<PatternId>,
 }
 
 impl Default for PatternArena {
@@ -174,6 +180,9 @@ impl PatternArena {
             patterns: Vec::new(),
             nullable: Vec::new(),
             index: IdMap::default(),
+            choices: IdMap::default(),
+            leaves: Vec::new(),
+            stack: Vec::new(),
         };
         // The constants get fixed ids so they can be compared cheaply.
         arena.intern(Pattern::NotAllowed);
@@ -246,10 +255,18 @@ impl PatternArena {
         if a == Self::NOT_ALLOWED {
             return b;
         }
-        let mut leaves = Vec::new();
+        let operands = (a.min(b), a.max(b));
+        if let Some(&r) = self.choices.get(&operands) {
+            return r;
+        }
+        let mut leaves = std::mem::take(&mut self.leaves);
+        leaves.clear();
         self.choice_leaves(a, &mut leaves);
         self.choice_leaves(b, &mut leaves);
-        self.choice_of(leaves)
+        let r = self.choice_of(&mut leaves);
+        self.leaves = leaves;
+        self.choices.insert(operands, r);
+        r
     }
 
     /// The choice of many alternatives at once.
@@ -258,12 +275,14 @@ impl PatternArena {
         for p in alternatives {
             self.choice_leaves(p, &mut leaves);
         }
-        self.choice_of(leaves)
+        self.choice_of(&mut leaves)
     }
 
-    fn choice_leaves(&self, p: PatternId, out: &mut Vec<PatternId>) {
+    fn choice_leaves(&mut self, p: PatternId, out: &mut Vec<PatternId>) {
         // Iterative: choices can be wide.
-        let mut stack = vec![p];
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        stack.push(p);
         while let Some(p) = stack.pop() {
             match self.get(p) {
                 Pattern::Choice(a, b) => {
@@ -274,9 +293,10 @@ impl PatternArena {
                 _ => out.push(p),
             }
         }
+        self.stack = stack;
     }
 
-    fn choice_of(&mut self, mut leaves: Vec<PatternId>) -> PatternId {
+    fn choice_of(&mut self, leaves: &mut Vec<PatternId>) -> PatternId {
         leaves.sort_unstable();
         leaves.dedup();
         if leaves.len() > 1 && leaves.contains(&Self::EMPTY) {
@@ -285,7 +305,7 @@ impl PatternArena {
                 leaves.retain(|&p| p != Self::EMPTY);
             }
         }
-        self.balanced(&leaves, Pattern::Choice, Self::NOT_ALLOWED)
+        self.balanced(leaves, Pattern::Choice, Self::NOT_ALLOWED)
     }
 
     /// Builds a balanced binary tree of `op` over `items` (depth log n, so

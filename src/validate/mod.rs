@@ -113,17 +113,24 @@ impl<'s> Validator<'s> {
     /// A start tag's name. `ns`/`local` are the expanded name, `qname` as
     /// written; `span` is the start tag.
     pub fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
-        let key = self.deriver.grammar.names.key(ns, local);
-        if self.in_skipped() {
-            self.push_frame(qname, span, self.pattern, key, true);
-            return;
-        }
         if let Some(parent) = self.frames.last_mut() {
             parent.has_child_element = true;
             self.pending_space.clear();
         }
         let before = self.pattern;
-        let next = self.deriver.start_tag_open(before, key);
+        if !self.in_skipped() {
+            if let Some((next, key)) = self.deriver.cached_start_tag(before, ns, local) {
+                self.pattern = next;
+                self.push_frame(qname, span, before, key, false);
+                return;
+            }
+        }
+        let key = self.deriver.grammar.names.key(ns, local);
+        if self.in_skipped() {
+            self.push_frame(qname, span, self.pattern, key, true);
+            return;
+        }
+        let next = self.deriver.start_tag(before, ns, local, key);
         if next != PatternArena::NOT_ALLOWED {
             self.pattern = next;
             self.push_frame(qname, span, before, key, false);
@@ -235,13 +242,22 @@ impl<'s> Validator<'s> {
         if self.in_skipped() || self.silenced() {
             return;
         }
+        let cached = self
+            .deriver
+            .cached_attribute(self.pattern, ns, local, value);
+        if let (Some(ended), true) = (cached, self.deriver.grammar.id_types.is_empty()) {
+            self.pattern = ended;
+            return;
+        }
         let key = self.deriver.grammar.names.key(ns, local);
-        let started = self.deriver.att_start(self.pattern, key);
         let tag_end = self
             .frames
             .last()
             .map(|f| tag_end(&f.span))
             .unwrap_or(span.start);
+        let (started, ended) = self
+            .deriver
+            .attribute(self.pattern, (ns, local, key), value, ctx);
         if started == PatternArena::NOT_ALLOWED {
             let possible = expect::possible_attributes(&self.deriver, self.pattern);
             let mut error = DocError::unexpected_attribute(qname, span).reported_at(tag_end);
@@ -251,8 +267,6 @@ impl<'s> Validator<'s> {
             self.report(error);
             return;
         }
-        let valued = self.deriver.att_value(started, value, ctx);
-        let ended = self.deriver.att_end(valued);
         if ended != PatternArena::NOT_ALLOWED {
             self.pattern = ended;
             self.track_id(key, value, &span, tag_end);
