@@ -17,7 +17,7 @@ use std::ops::Range;
 use crate::datatype::{Context, NoContext};
 use crate::derive::Deriver;
 use crate::diagnostic::DocError;
-use crate::pattern::{CompiledGrammar, NameKey, PatternArena, PatternId};
+use crate::pattern::{CompiledGrammar, NameKey, Pattern, PatternArena, PatternId};
 use crate::xml::{is_whitespace, is_xml_space};
 
 /// An open element.
@@ -41,6 +41,12 @@ struct Frame {
     /// For a misplaced element checked against its own definitions: the
     /// parent's pattern to resume with after it.
     resume: Option<PatternId>,
+    /// When the start tag matched one element pattern only, the parent's
+    /// continuation, set aside: the element is then validated against
+    /// `After(content, empty)`, the same for every context it appears in,
+    /// so its derivatives are shared by all those contexts (and documents)
+    /// instead of being derived again under each parent's continuation.
+    rest: Option<PatternId>,
 }
 
 /// Validates documents against one compiled grammar. One per thread; reuse
@@ -120,8 +126,7 @@ impl<'s> Validator<'s> {
         let before = self.pattern;
         if !self.in_skipped() {
             if let Some((next, key)) = self.deriver.cached_start_tag(before, ns, local) {
-                self.pattern = next;
-                self.push_frame(qname, span, before, key, false);
+                self.enter(next, qname, span, before, key);
                 return;
             }
         }
@@ -132,8 +137,7 @@ impl<'s> Validator<'s> {
         }
         let next = self.deriver.start_tag(before, ns, local, key);
         if next != PatternArena::NOT_ALLOWED {
-            self.pattern = next;
-            self.push_frame(qname, span, before, key, false);
+            self.enter(next, qname, span, before, key);
             return;
         }
         if !self.silenced() {
@@ -160,6 +164,40 @@ impl<'s> Validator<'s> {
                 }
             }
             None => self.push_frame(qname, span, before, key, true),
+        }
+    }
+
+    /// Starts an allowed element: `next` is the derivative by its start tag.
+    fn enter(
+        &mut self,
+        next: PatternId,
+        qname: &str,
+        span: Range<usize>,
+        before: PatternId,
+        key: NameKey,
+    ) {
+        let rest = match self.deriver.arena.get(next) {
+            Pattern::After(content, rest) if rest != PatternArena::EMPTY => {
+                self.pattern = self.deriver.arena.after(content, PatternArena::EMPTY);
+                Some(rest)
+            }
+            _ => {
+                self.pattern = next;
+                None
+            }
+        };
+        self.push_frame(qname, span, before, key, false);
+        if let Some(frame) = self.frames.last_mut() {
+            frame.rest = rest;
+        }
+    }
+
+    /// The pattern after `frame`'s element once its own pattern has reached
+    /// `ended` (the continuation of an `After`).
+    fn continue_after(frame: &Frame, ended: PatternId) -> PatternId {
+        match frame.rest {
+            Some(rest) if ended != PatternArena::NOT_ALLOWED => rest,
+            _ => ended,
         }
     }
 
@@ -226,6 +264,7 @@ impl<'s> Validator<'s> {
             skipped,
             content_error: None,
             resume: None,
+            rest: None,
         });
     }
 
@@ -413,7 +452,7 @@ impl<'s> Validator<'s> {
             return;
         }
         if ended != PatternArena::NOT_ALLOWED {
-            self.pattern = ended;
+            self.pattern = Self::continue_after(&frame, ended);
             return;
         }
         let expected = expect::startable_elements(&self.deriver, self.pattern);
@@ -433,7 +472,7 @@ impl<'s> Validator<'s> {
         self.pattern = if recovered == PatternArena::NOT_ALLOWED {
             self.recover_past(&frame)
         } else {
-            recovered
+            Self::continue_after(&frame, recovered)
         };
     }
 
