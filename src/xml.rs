@@ -28,9 +28,11 @@ pub fn start_tag_range(node: Node) -> std::ops::Range<usize> {
         .max()
         .unwrap_or(range.start + 1)
         .max(range.start);
+    // Only whitespace and `>` or `/>` follow the last attribute.
     let end = text
+        .as_bytes()
         .get(after_attrs..range.end)
-        .and_then(|rest| rest.find('>'))
+        .and_then(|rest| rest.iter().position(|&b| b == b'>'))
         .map(|i| after_attrs + i + 1)
         .unwrap_or(range.end);
     range.start..end
@@ -42,12 +44,14 @@ pub fn end_tag_range(node: Node) -> std::ops::Range<usize> {
     let range = node.range();
     let text = node.document().input_text();
     let whole = text.get(range.clone()).unwrap_or("");
-    if whole.ends_with("/>") && !node.has_children() && !whole.contains("</") {
-        return start_tag_range(node);
-    }
-    match whole.rfind("</") {
-        Some(i) => range.start + i..range.end,
-        None => range,
+    // An end tag holds no `<`, so the last `<` of the element starts it; if
+    // that `<` is not followed by `/`, the element is an empty-element tag
+    // (a byte search from the end: this runs for every element).
+    let bytes = whole.as_bytes();
+    match bytes.iter().rposition(|&b| b == b'<') {
+        Some(i) if bytes.get(i + 1) == Some(&b'/') => range.start + i..range.end,
+        _ if whole.ends_with("/>") => start_tag_range(node),
+        _ => range,
     }
 }
 

@@ -127,9 +127,10 @@ fn flush(pending: &mut Option<PendingText>, validator: &mut Validator) {
 fn written_tag_name(input: &str, start: usize) -> Option<&str> {
     let rest = input.get(start..)?.strip_prefix('<')?;
     let end = rest
-        .find([' ', '\t', '\n', '\r', '/', '>'])
+        .bytes()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
         .unwrap_or(rest.len());
-    (end > 0).then(|| &rest[..end])
+    rest.get(..end).filter(|name| !name.is_empty())
 }
 
 /// `prefix:local` of an attribute, rebuilt (only when its range is unknown).
