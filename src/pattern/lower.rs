@@ -13,7 +13,8 @@ use std::collections::HashMap;
 
 use super::name::{NameClass, NameClassId, NameTable};
 use super::{
-    CompiledGrammar, DatatypeId, ElementDef, ElementId, PatternArena, PatternId, ValueDef, ValueId,
+    CompiledGrammar, DatatypeId, ElementDef, ElementId, IdMap, PatternArena, PatternId, ValueDef,
+    ValueId,
 };
 use crate::datatype::{self, Datatype, DatatypeError};
 use crate::diagnostic::SchemaError;
@@ -30,8 +31,8 @@ const CODE_DATATYPE: &str = "rngcheck::schema::datatype";
 /// Where each interned pattern and element was first written.
 #[derive(Clone, Debug, Default)]
 pub struct SpanTable {
-    /// First span that produced each pattern.
-    pub patterns: HashMap<PatternId, Span>,
+    /// First span that produced each pattern (ids are ours: fast hash).
+    pub patterns: IdMap<PatternId, Span>,
     /// The `element` that wrote each element pattern.
     pub elements: Vec<Span>,
 }
@@ -89,7 +90,7 @@ struct Lowering<'a> {
     values: Vec<ValueDef>,
     scopes: Vec<Scope<'a>>,
     queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
-    pattern_spans: HashMap<PatternId, Span>,
+    pattern_spans: IdMap<PatternId, Span>,
     errors: Vec<SchemaError>,
     /// Lowering defines that the start does not reach (see `grammar`).
     unreachable: bool,

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use super::lower::SpanTable;
-use super::name::NameClassId;
+use super::name::{NameClass, NameClassId};
 use super::{CompiledGrammar, ElementId, IdMap, IdSet, Pattern, PatternId};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
@@ -18,7 +18,7 @@ const CODE_DUP_ATTR: &str = "rngcheck::schema::duplicate_attribute";
 const CODE_INTERLEAVE: &str = "rngcheck::schema::interleave_overlap";
 
 /// Where a pattern sits, for §7.1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Ctx {
     start: bool,
     attribute: bool,
@@ -26,6 +26,25 @@ struct Ctx {
     one_or_more_group: bool,
     list: bool,
     except: bool,
+}
+
+/// One word per context instead of six: `visited` hashes a (pattern,
+/// context) pair for every pattern visit.
+impl std::hash::Hash for Ctx {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let bits = [
+            self.start,
+            self.attribute,
+            self.one_or_more,
+            self.one_or_more_group,
+            self.list,
+            self.except,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u8, |acc, (i, &b)| acc | (u8::from(b) << i));
+        state.write_u8(bits);
+    }
 }
 
 /// Which named leaves §7.3 and §7.4 collect.
@@ -265,10 +284,7 @@ impl Checker<'_> {
     fn check_pair(&mut self, p: PatternId, a: PatternId, b: PatternId, is_interleave: bool) {
         let attrs_a = self.names_in(a, Leaf::Attribute);
         let attrs_b = self.names_in(b, Leaf::Attribute);
-        if attrs_a
-            .iter()
-            .any(|&x| attrs_b.iter().any(|&y| self.g.names.overlap(x, y)))
-        {
+        if self.any_overlap(&attrs_a, &attrs_b) {
             let span = self.span_of(p);
             self.report(
                 CODE_DUP_ATTR,
@@ -281,10 +297,7 @@ impl Checker<'_> {
         }
         let elems_a = self.names_in(a, Leaf::Element);
         let elems_b = self.names_in(b, Leaf::Element);
-        if elems_a
-            .iter()
-            .any(|&x| elems_b.iter().any(|&y| self.g.names.overlap(x, y)))
-        {
+        if self.any_overlap(&elems_a, &elems_b) {
             let span = self.span_of(p);
             self.report(
                 CODE_INTERLEAVE,
@@ -300,6 +313,33 @@ impl Checker<'_> {
                 span,
             );
         }
+    }
+
+    /// Whether some class of `a` overlaps some class of `b`. Both lists are
+    /// sorted; single names are interned, so two of them overlap exactly
+    /// when their ids are equal, which a merge finds in linear time. Only
+    /// the wildcards and choices need the general (pairwise) test.
+    fn any_overlap(&self, a: &[NameClassId], b: &[NameClassId]) -> bool {
+        let names = &self.g.names;
+        let is_name = |nc: &NameClassId| matches!(names.get(*nc), NameClass::Name(_));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if !is_name(&a[i]) {
+                i += 1;
+            } else if !is_name(&b[j]) {
+                j += 1;
+            } else {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => return true,
+                }
+            }
+        }
+        let mut wide_a = a.iter().filter(|nc| !is_name(nc));
+        let mut wide_b = b.iter().filter(|nc| !is_name(nc));
+        wide_a.any(|&x| b.iter().any(|&y| names.overlap(x, y)))
+            || wide_b.any(|&y| a.iter().any(|&x| names.overlap(x, y)))
     }
 
     /// §7.2 content type (None: the pattern has none).
