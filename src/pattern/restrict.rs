@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use super::lower::SpanTable;
 use super::name::{NameClass, NameClassId};
-use super::{CompiledGrammar, ElementId, IdMap, IdSet, Pattern, PatternId};
+use super::{CompiledGrammar, ElementId, Pattern, PatternId};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
 
@@ -28,11 +28,12 @@ struct Ctx {
     except: bool,
 }
 
-/// One word per context instead of six: `visited` hashes a (pattern,
-/// context) pair for every pattern visit.
-impl std::hash::Hash for Ctx {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let bits = [
+impl Ctx {
+    /// The context as a bit mask over `u64`'s 64 bits (six flags, so 64
+    /// contexts): `visited` keeps one word per pattern instead of hashing
+    /// (pattern, context) pairs.
+    fn bit(self) -> u64 {
+        let index = [
             self.start,
             self.attribute,
             self.one_or_more,
@@ -42,8 +43,8 @@ impl std::hash::Hash for Ctx {
         ]
         .iter()
         .enumerate()
-        .fold(0u8, |acc, (i, &b)| acc | (u8::from(b) << i));
-        state.write_u8(bits);
+        .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << i));
+        1 << index
     }
 }
 
@@ -70,15 +71,17 @@ fn groupable(a: ContentType, b: ContentType) -> bool {
 
 /// Checks every §7 restriction; returns the violations found.
 pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
+    // The memo tables are indexed by pattern id: the arena is frozen here.
+    let patterns = grammar.arena.len();
     let mut checker = Checker {
         g: grammar,
         spans,
-        visited: IdSet::default(),
-        checked_pairs: IdSet::default(),
-        content_types: IdMap::default(),
-        leaf_names: IdMap::default(),
-        has_text: IdMap::default(),
-        elements_seen: IdSet::default(),
+        visited: vec![0; patterns],
+        checked_pairs: vec![false; patterns],
+        content_types: vec![None; patterns],
+        leaf_names: [vec![None; patterns], vec![None; patterns]],
+        has_text: vec![None; patterns],
+        elements_seen: vec![false; grammar.elements.len()],
         element_queue: Vec::new(),
         errors: Vec::new(),
         current_element: None,
@@ -90,14 +93,16 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
 struct Checker<'g> {
     g: &'g CompiledGrammar,
     spans: &'g SpanTable,
-    visited: IdSet<(PatternId, Ctx)>,
-    checked_pairs: IdSet<PatternId>,
-    content_types: IdMap<PatternId, Option<ContentType>>,
+    /// Per pattern, the contexts (`Ctx::bit`) it was visited in.
+    visited: Vec<u64>,
+    checked_pairs: Vec<bool>,
+    content_types: Vec<Option<Option<ContentType>>>,
     /// Name classes of the attributes (elements) a pattern can hold, sorted
     /// and deduplicated, shared rather than copied between memo entries.
-    leaf_names: IdMap<(PatternId, Leaf), Rc<[NameClassId]>>,
-    has_text: IdMap<PatternId, bool>,
-    elements_seen: IdSet<ElementId>,
+    /// Indexed by `Leaf` as usize, then by pattern.
+    leaf_names: [Vec<Option<Rc<[NameClassId]>>>; 2],
+    has_text: Vec<Option<bool>>,
+    elements_seen: Vec<bool>,
     element_queue: Vec<ElementId>,
     errors: Vec<SchemaError>,
     current_element: Option<ElementId>,
@@ -150,9 +155,11 @@ impl Checker<'_> {
     fn visit(&mut self, root: PatternId, root_ctx: Ctx) {
         let mut stack = vec![(root, root_ctx)];
         while let Some((p, ctx)) = stack.pop() {
-            if !self.visited.insert((p, ctx)) {
+            let seen = &mut self.visited[p.0 as usize];
+            if *seen & ctx.bit() != 0 {
                 continue;
             }
+            *seen |= ctx.bit();
             match self.g.arena.get(p) {
                 Pattern::NotAllowed | Pattern::After(..) => {}
                 Pattern::Empty => {
@@ -234,7 +241,7 @@ impl Checker<'_> {
                     } else if ctx.except {
                         self.prohibit(p, "element", "inside data/except");
                     }
-                    if self.elements_seen.insert(e) {
+                    if !std::mem::replace(&mut self.elements_seen[e.0 as usize], true) {
                         self.element_queue.push(e);
                     }
                 }
@@ -266,7 +273,10 @@ impl Checker<'_> {
                     } else if is_interleave && ctx.list {
                         self.prohibit(p, name, "inside list");
                     }
-                    if !ctx.list && !ctx.except && self.checked_pairs.insert(p) {
+                    if !ctx.list
+                        && !ctx.except
+                        && !std::mem::replace(&mut self.checked_pairs[p.0 as usize], true)
+                    {
                         self.check_pair(p, a, b, is_interleave);
                     }
                     let inner = Ctx {
@@ -344,7 +354,7 @@ impl Checker<'_> {
 
     /// §7.2 content type (None: the pattern has none).
     fn content_type(&mut self, p: PatternId) -> Option<ContentType> {
-        if let Some(&ct) = self.content_types.get(&p) {
+        if let Some(ct) = self.content_types[p.0 as usize] {
             return ct;
         }
         let ct = match self.g.arena.get(p) {
@@ -365,7 +375,7 @@ impl Checker<'_> {
             }
             Pattern::OneOrMore(a) => self.content_type(a).filter(|&a| groupable(a, a)),
         };
-        self.content_types.insert(p, ct);
+        self.content_types[p.0 as usize] = Some(ct);
         ct
     }
 
@@ -373,7 +383,7 @@ impl Checker<'_> {
     /// without entering an element or an attribute's value (§7.3, §7.4),
     /// memoized per pattern and kind.
     fn names_in(&mut self, p: PatternId, kind: Leaf) -> Rc<[NameClassId]> {
-        if let Some(v) = self.leaf_names.get(&(p, kind)) {
+        if let Some(v) = &self.leaf_names[kind as usize][p.0 as usize] {
             return Rc::clone(v);
         }
         let v: Rc<[NameClassId]> = match (self.g.arena.get(p), kind) {
@@ -387,12 +397,12 @@ impl Checker<'_> {
             (Pattern::OneOrMore(a), _) => self.names_in(a, kind),
             _ => Rc::from([]),
         };
-        self.leaf_names.insert((p, kind), Rc::clone(&v));
+        self.leaf_names[kind as usize][p.0 as usize] = Some(Rc::clone(&v));
         v
     }
 
     fn contains_text(&mut self, p: PatternId) -> bool {
-        if let Some(&t) = self.has_text.get(&p) {
+        if let Some(t) = self.has_text[p.0 as usize] {
             return t;
         }
         let t = match self.g.arena.get(p) {
@@ -403,7 +413,7 @@ impl Checker<'_> {
             Pattern::OneOrMore(a) => self.contains_text(a),
             _ => false,
         };
-        self.has_text.insert(p, t);
+        self.has_text[p.0 as usize] = Some(t);
         t
     }
 }
