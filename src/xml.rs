@@ -8,9 +8,10 @@ pub fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-/// Whether `s` is empty or only XML whitespace.
+/// Whether `s` is empty or only XML whitespace. Bytewise: no byte of a
+/// multi-byte UTF-8 character is ASCII, so this agrees with a char test.
 pub fn is_whitespace(s: &str) -> bool {
-    s.chars().all(is_xml_space)
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// `s` without leading and trailing XML whitespace.

@@ -6,6 +6,7 @@
 //! become name classes), §4.9 (`ns` inheritance), §4.10 (QNames), and the
 //! check that the file follows the grammar of the full syntax.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use roxmltree::{Document, Node, ParsingOptions};
@@ -52,9 +53,9 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
     };
     let root = doc.root_element();
     let scope = Scope {
-        ns: inherited_ns.to_string(),
-        datatype_library: String::new(),
-        base: String::new(),
+        ns: Rc::from(inherited_ns),
+        datatype_library: Rc::from(""),
+        base: Rc::from(""),
     };
     let pattern = if is_rng(root) {
         parser.pattern(root, &scope)
@@ -71,15 +72,16 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
     }
 }
 
-/// What an element inherits from its ancestors.
+/// What an element inherits from its ancestors. Every element clones its
+/// parent's scope, so the strings are shared, not copied.
 #[derive(Clone)]
 struct Scope {
     /// §4.9: the `ns` in scope.
-    ns: String,
+    ns: Rc<str>,
     /// §4.3: the `datatypeLibrary` in scope.
-    datatype_library: String,
+    datatype_library: Rc<str>,
     /// `xml:base` of the ancestors, as a path relative to the file.
-    base: String,
+    base: Rc<str>,
 }
 
 struct Parser {
@@ -96,6 +98,11 @@ pub const MAX_SCHEMA_DEPTH: usize = 5_000;
 
 fn is_rng(node: Node) -> bool {
     node.is_element() && node.tag_name().namespace() == Some(RNG_NS)
+}
+
+/// The RELAX NG element children of `node` (text is `check_text`'s).
+fn rng_children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
+    node.children().filter(|c| is_rng(*c))
 }
 
 use crate::datatype::xsd::is_ncname;
@@ -131,7 +138,7 @@ impl Parser {
         let mut scope = outer.clone();
         for attr in node.attributes() {
             match (attr.namespace(), attr.name()) {
-                (None, "ns") => scope.ns = attr.value().to_string(),
+                (None, "ns") => scope.ns = Rc::from(attr.value()),
                 (None, "datatypeLibrary") => {
                     let value = trim_xml(attr.value());
                     if !is_valid_datatype_library(value) {
@@ -141,10 +148,10 @@ impl Parser {
                             format!("datatypeLibrary \"{value}\" must be empty or an absolute URI without a fragment identifier (RELAX NG §3)"),
                         );
                     }
-                    scope.datatype_library = value.to_string();
+                    scope.datatype_library = Rc::from(value);
                 }
                 (Some(crate::syntax::ast::XML_NAMESPACE), "base") => {
-                    scope.base = resolve_relative(&outer.base, attr.value());
+                    scope.base = Rc::from(resolve_relative(&outer.base, attr.value()));
                 }
                 _ => {}
             }
@@ -218,21 +225,23 @@ impl Parser {
     /// The RELAX NG children of `node`, reporting non-whitespace text
     /// (§4.2: only `value`, `param` and `name` have text).
     fn children<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
-        let mut out = Vec::new();
-        for child in node.children() {
-            if child.is_text() {
-                if !is_whitespace(child.text().unwrap_or("")) {
-                    let span = Span::new(self.file, child.range());
-                    self.error_at(
-                        span,
-                        format!("text is not allowed in \"{}\"", node.tag_name().name()),
-                    );
-                }
-            } else if is_rng(child) {
-                out.push(child);
+        self.check_text(node);
+        rng_children(node).collect()
+    }
+
+    /// Reports non-whitespace text among `node`'s children (what
+    /// `children` reports, for callers that walk `rng_children` instead
+    /// of collecting a `Vec`).
+    fn check_text(&mut self, node: Node) {
+        for child in node.children().filter(|c| c.is_text()) {
+            if !is_whitespace(child.text().unwrap_or("")) {
+                let span = Span::new(self.file, child.range());
+                self.error_at(
+                    span,
+                    format!("text is not allowed in \"{}\"", node.tag_name().name()),
+                );
             }
         }
-        out
     }
 
     /// `name`, `value` and `param` hold text only: not even foreign
@@ -268,9 +277,20 @@ impl Parser {
         }
     }
 
-    /// One or more patterns from `nodes`.
-    fn patterns(&mut self, parent: Node, nodes: &[Node], scope: &Scope) -> Vec<Pattern> {
-        if nodes.is_empty() {
+    /// One or more patterns from `nodes`. (With no nodes nothing else is
+    /// reported in between, so checking emptiness last keeps the order.)
+    fn patterns<'a, 'i: 'a>(
+        &mut self,
+        parent: Node,
+        nodes: impl Iterator<Item = Node<'a, 'i>>,
+        scope: &Scope,
+    ) -> Vec<Pattern> {
+        let mut count = 0;
+        let ps = nodes
+            .inspect(|_| count += 1)
+            .filter_map(|n| self.pattern(n, scope))
+            .collect();
+        if count == 0 {
             self.error(
                 parent,
                 format!(
@@ -279,16 +299,14 @@ impl Parser {
                 ),
             );
         }
-        nodes
-            .iter()
-            .filter_map(|n| self.pattern(*n, scope))
-            .collect()
+        ps
     }
 
     fn expect_no_children(&mut self, node: Node) {
-        if let Some(child) = self.children(node).first() {
+        self.check_text(node);
+        if let Some(child) = rng_children(node).next() {
             self.error(
-                *child,
+                child,
                 format!("\"{}\" must be empty", node.tag_name().name()),
             );
         }
@@ -331,8 +349,8 @@ impl Parser {
             "group" | "interleave" | "choice" | "optional" | "zeroOrMore" | "oneOrMore"
             | "list" | "mixed" => {
                 self.check_attributes(node, &[]);
-                let children = self.children(node);
-                let ps = self.patterns(node, &children, &scope);
+                self.check_text(node);
+                let ps = self.patterns(node, rng_children(node), &scope);
                 match local {
                     "group" => PatternKind::Group(ps),
                     "interleave" => PatternKind::Interleave(ps),
@@ -371,7 +389,7 @@ impl Parser {
                 let href = self.href(node, &scope)?;
                 PatternKind::ExternalRef {
                     href,
-                    ns: scope.ns.clone(),
+                    ns: scope.ns.to_string(),
                 }
             }
             "grammar" => {
@@ -390,8 +408,8 @@ impl Parser {
     /// `element`: `name=` or a leading name class, then patterns.
     fn element(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        let children = self.children(node);
-        let (name, rest) = self.name_and_rest(node, &children, scope, false)?;
+        self.check_text(node);
+        let (name, rest) = self.name_and_rest(node, scope, false)?;
         let content = self.patterns(node, rest, scope);
         Some(PatternKind::Element { name, content })
     }
@@ -399,42 +417,43 @@ impl Parser {
     /// `attribute`: `name=` or a leading name class, then at most one pattern.
     fn attribute(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        let children = self.children(node);
-        let (name, rest) = self.name_and_rest(node, &children, scope, true)?;
-        if rest.len() > 1 {
-            self.error(rest[1], "an attribute has at most one pattern");
+        self.check_text(node);
+        let (name, mut rest) = self.name_and_rest(node, scope, true)?;
+        let first = rest.next();
+        if let Some(second) = rest.next() {
+            self.error(second, "an attribute has at most one pattern");
         }
-        let value = match rest.first() {
-            Some(child) => Some(Box::new(self.pattern(*child, scope)?)),
+        let value = match first {
+            Some(child) => Some(Box::new(self.pattern(child, scope)?)),
             None => None,
         };
         Some(PatternKind::Attribute { name, value })
     }
 
     /// §4.8: the name class of an element or attribute, from its `name`
-    /// attribute or its first child.
-    fn name_and_rest<'a, 'b, 'i>(
+    /// attribute or its first child; and the children left after it.
+    fn name_and_rest<'a, 'i>(
         &mut self,
         node: Node<'a, 'i>,
-        children: &'b [Node<'a, 'i>],
         scope: &Scope,
         is_attribute: bool,
-    ) -> Option<(NameClass, &'b [Node<'a, 'i>])> {
+    ) -> Option<(NameClass, impl Iterator<Item = Node<'a, 'i>>)> {
+        let mut children = rng_children(node);
         if let Some(raw) = node.attribute("name") {
             // §4.8: an attribute's `name` gets ns="" unless it has its own ns.
             let ns = if is_attribute {
                 node.attribute("ns").unwrap_or("").to_string()
             } else {
-                scope.ns.clone()
+                scope.ns.to_string()
             };
             let span = self.span(node);
             let nc = self.qname_to_name(node, trim_xml(raw), &ns, span)?;
             return Some((nc, children));
         }
-        match children.split_first() {
-            Some((first, rest)) => {
-                let nc = self.name_class(*first, scope)?;
-                Some((nc, rest))
+        match children.next() {
+            Some(first) => {
+                let nc = self.name_class(first, scope)?;
+                Some((nc, children))
             }
             None => {
                 self.error(node, "a name class or a name attribute is required");
@@ -500,7 +519,7 @@ impl Parser {
                 self.check_attributes(node, &[]);
                 let except = self.name_class_except(node, &scope)?;
                 NameClassKind::NsName {
-                    ns: scope.ns.clone(),
+                    ns: scope.ns.to_string(),
                     except,
                 }
             }
@@ -568,7 +587,7 @@ impl Parser {
                     return None;
                 }
                 DatatypeName {
-                    library: scope.datatype_library.clone(),
+                    library: scope.datatype_library.to_string(),
                     name: t.to_string(),
                 }
             }
@@ -589,7 +608,7 @@ impl Parser {
         self.check_attributes(node, &["type"]);
         let name = self.ncname_attr(node, "type")?;
         let datatype = DatatypeName {
-            library: scope.datatype_library.clone(),
+            library: scope.datatype_library.to_string(),
             name,
         };
         let children = self.children(node);
@@ -617,7 +636,7 @@ impl Parser {
                     let except_scope = self.enter(*child, scope);
                     self.check_attributes(*child, &[]);
                     let inner = self.children(*child);
-                    except = Some(self.patterns(*child, &inner, &except_scope));
+                    except = Some(self.patterns(*child, inner.into_iter(), &except_scope));
                 }
                 other => {
                     self.error(*child, format!("\"{other}\" is not allowed here in data (params come first, then at most one except)"));
@@ -652,7 +671,8 @@ impl Parser {
     /// nested `include`).
     fn grammar_content(&mut self, node: Node, scope: &Scope, in_include: bool) -> Vec<Component> {
         let mut components = Vec::new();
-        for child in self.children(node) {
+        self.check_text(node);
+        for child in rng_children(node) {
             let child_scope = self.enter(child, scope);
             let span = self.span(child);
             let kind = match child.tag_name().name() {
@@ -675,8 +695,8 @@ impl Parser {
                     let Some(name) = self.ncname_attr(child, "name") else {
                         continue;
                     };
-                    let kids = self.children(child);
-                    let patterns = self.patterns(child, &kids, &child_scope);
+                    self.check_text(child);
+                    let patterns = self.patterns(child, rng_children(child), &child_scope);
                     ComponentKind::Define {
                         name,
                         combine,
@@ -699,7 +719,7 @@ impl Parser {
                     };
                     ComponentKind::Include {
                         href,
-                        ns: child_scope.ns.clone(),
+                        ns: child_scope.ns.to_string(),
                         components: self.grammar_content(child, &child_scope, true),
                     }
                 }
