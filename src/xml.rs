@@ -29,9 +29,10 @@ pub fn start_tag_range(node: Node) -> std::ops::Range<usize> {
         .max()
         .unwrap_or(range.start + 1)
         .max(range.start);
+    // A byte scan: the `>` is a few bytes on, too close for memchr to pay.
     let end = text
         .get(after_attrs..range.end)
-        .and_then(|rest| rest.find('>'))
+        .and_then(|rest| rest.bytes().position(|b| b == b'>'))
         .map(|i| after_attrs + i + 1)
         .unwrap_or(range.end);
     range.start..end

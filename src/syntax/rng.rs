@@ -50,6 +50,7 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
         file,
         errors: Vec::new(),
         depth: 0,
+        last_context: None,
     };
     let root = doc.root_element();
     let scope = Scope {
@@ -89,6 +90,9 @@ struct Parser {
     errors: Vec<SchemaError>,
     /// How many patterns, name classes and grammars enclose the current one.
     depth: usize,
+    /// The namespace context of the last `value`, shared with the next
+    /// one when it is the same.
+    last_context: Option<Arc<NsContext>>,
 }
 
 /// Schemas nest patterns at most this deep. Later stages recurse over the
@@ -109,9 +113,11 @@ use crate::datatype::xsd::is_ncname;
 
 /// Splits a QName into (prefix, local) if it is one.
 fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
-    match s.split_once(':') {
+    // A byte scan: names are short, too short for memchr to pay.
+    match s.bytes().position(|b| b == b':') {
         None => is_ncname(s).then_some((None, s)),
-        Some((prefix, local)) => {
+        Some(i) => {
+            let (prefix, local) = (&s[..i], &s[i + 1..]);
             (is_ncname(prefix) && is_ncname(local)).then_some((Some(prefix), local))
         }
     }
@@ -575,6 +581,27 @@ impl Parser {
         }
     }
 
+    /// The namespace bindings in scope at `node`, for a `value` (§4.10's
+    /// context) — the default namespace is the `ns` in scope. Neighbouring
+    /// values nearly always share one context, so the last one is reused.
+    fn namespace_context(&mut self, node: Node, ns: &str) -> Arc<NsContext> {
+        if let Some(last) = &self.last_context {
+            if same_context(last, node, ns) {
+                return Arc::clone(last);
+            }
+        }
+        let prefixes = node
+            .namespaces()
+            .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
+            .collect();
+        let context = Arc::new(NsContext {
+            default_ns: ns.to_string(),
+            prefixes,
+        });
+        self.last_context = Some(Arc::clone(&context));
+        context
+    }
+
     /// `value`: type (default `token` of the built-in library, §4.4) and text.
     fn value(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["type"]);
@@ -599,7 +626,7 @@ impl Parser {
         Some(PatternKind::Value {
             datatype,
             value: Self::text_content(node),
-            context: Arc::new(namespace_context(node, &scope.ns)),
+            context: self.namespace_context(node, &scope.ns),
         })
     }
 
@@ -734,17 +761,18 @@ impl Parser {
     }
 }
 
-/// The namespace bindings in scope at `node`, for a `value` (§4.10's
-/// context) — the default namespace is the `ns` in scope.
-fn namespace_context(node: Node, ns: &str) -> NsContext {
-    let prefixes = node
+/// Whether `context` holds exactly the bindings in scope at `node` with
+/// default namespace `ns`, compared without building a new context.
+fn same_context(context: &NsContext, node: Node, ns: &str) -> bool {
+    let mut prefixes = node
         .namespaces()
-        .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
-        .collect();
-    NsContext {
-        default_ns: ns.to_string(),
-        prefixes,
-    }
+        .filter_map(|n| n.name().map(|p| (p, n.uri())));
+    context.default_ns == ns
+        && context
+            .prefixes
+            .iter()
+            .all(|(p, uri)| prefixes.next() == Some((p.as_str(), uri.as_str())))
+        && prefixes.next().is_none()
 }
 
 /// §3: empty, or an absolute URI with a scheme and no fragment.

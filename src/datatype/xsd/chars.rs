@@ -55,7 +55,14 @@ fn is_name_char(c: char) -> bool {
 
 /// Namespaces in XML `NCName`: a `Name` without colons.
 pub fn is_ncname(s: &str) -> bool {
-    !s.contains(':') && is_name(s)
+    // One pass: a name, and none of its characters a colon.
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) if first != ':' && is_name_start_char(first) => {
+            chars.all(|c| c != ':' && is_name_char(c))
+        }
+        _ => false,
+    }
 }
 
 /// XML 1.0 `Nmtoken`: one or more name characters.
