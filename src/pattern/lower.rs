@@ -91,6 +91,8 @@ struct Lowering<'a> {
     scopes: Vec<Scope<'a>>,
     queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
     pattern_spans: IdMap<PatternId, Span>,
+    /// Ids of sibling patterns being lowered (see `lower_all`).
+    scratch: Vec<PatternId>,
     errors: Vec<SchemaError>,
     /// Lowering defines that the start does not reach (see `grammar`).
     unreachable: bool,
@@ -138,8 +140,30 @@ impl<'a> Lowering<'a> {
 
     /// Several patterns, implicitly grouped.
     fn group(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> PatternId {
-        let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-        self.arena.group_all(&ids)
+        let base = self.lower_all(ps, scope);
+        let id = self.arena.group_all(&self.scratch[base..]);
+        self.scratch.truncate(base);
+        id
+    }
+
+    /// Lowers `ps` onto the scratch stack and returns where their ids
+    /// start; the caller combines `scratch[base..]` and truncates it. One
+    /// stack for all nesting levels instead of a `Vec` per group.
+    fn lower_all(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> usize {
+        let base = self.scratch.len();
+        for p in ps {
+            let id = self.pattern(p, scope);
+            self.scratch.push(id);
+        }
+        base
+    }
+
+    /// The choice of `ps`, through the scratch stack (see `lower_all`).
+    fn choice(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> PatternId {
+        let base = self.lower_all(ps, scope);
+        let id = self.arena.choice_all(self.scratch[base..].iter().copied());
+        self.scratch.truncate(base);
+        id
     }
 
     fn pattern(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
@@ -170,13 +194,12 @@ impl<'a> Lowering<'a> {
             }
             PatternKind::Group(ps) => self.group(ps, scope),
             PatternKind::Interleave(ps) => {
-                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-                self.arena.interleave_all(&ids)
+                let base = self.lower_all(ps, scope);
+                let id = self.arena.interleave_all(&self.scratch[base..]);
+                self.scratch.truncate(base);
+                id
             }
-            PatternKind::Choice(ps) => {
-                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-                self.arena.choice_all(ids)
-            }
+            PatternKind::Choice(ps) => self.choice(ps, scope),
             PatternKind::Optional(ps) => {
                 let inner = self.group(ps, scope);
                 self.arena.choice(inner, PatternArena::EMPTY)
@@ -294,8 +317,7 @@ impl<'a> Lowering<'a> {
         match except {
             None => self.arena.data(dt),
             Some(ps) => {
-                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-                let except = self.arena.choice_all(ids);
+                let except = self.choice(ps, scope);
                 self.arena.data_except(dt, except)
             }
         }
@@ -489,10 +511,9 @@ impl<'a> Lowering<'a> {
             }
         }
         for (name, bodies) in &defines {
-            let combine = self.check_combine(
-                bodies.iter().map(|(c, _, s)| (*c, *s)),
-                &format!("\"{name}\""),
-            );
+            let combine = self.check_combine(bodies.iter().map(|(c, _, s)| (*c, *s)), || {
+                format!("\"{name}\"")
+            });
             let define = Define {
                 bodies: bodies.iter().map(|(_, ps, span)| (*ps, *span)).collect(),
                 combine: combine.flatten(),
@@ -501,7 +522,8 @@ impl<'a> Lowering<'a> {
             };
             self.scopes[scope].defines.insert(name, define);
         }
-        let start_combine = self.check_combine(starts.iter().map(|(_, c, s)| (*c, *s)), "start");
+        let start_combine =
+            self.check_combine(starts.iter().map(|(_, c, s)| (*c, *s)), || "start".into());
         if starts.is_empty() {
             self.error(
                 CODE_GRAMMAR,
@@ -518,10 +540,11 @@ impl<'a> Lowering<'a> {
 
     /// §4.17: at most one definition without `combine`, and every `combine`
     /// the same. Returns the combine method, or `None` after an error.
+    /// `what` names the definition, built only for a message.
     fn check_combine(
         &mut self,
         parts: impl Iterator<Item = (Option<Combine>, Span)>,
-        what: &str,
+        what: impl Fn() -> String,
     ) -> Option<Option<Combine>> {
         let mut without: Option<Span> = None;
         let mut method: Option<Combine> = None;
@@ -529,7 +552,7 @@ impl<'a> Lowering<'a> {
         for (combine, span) in parts {
             match combine {
                 None if without.is_some() => {
-                    self.error(CODE_COMBINE, format!("{what} is defined more than once without a combine attribute (RELAX NG §4.17)"), span);
+                    self.error(CODE_COMBINE, format!("{} is defined more than once without a combine attribute (RELAX NG §4.17)", what()), span);
                     ok = false;
                 }
                 None => without = Some(span),
@@ -537,7 +560,8 @@ impl<'a> Lowering<'a> {
                     self.error(
                         CODE_COMBINE,
                         format!(
-                            "{what} is combined both by choice and by interleave (RELAX NG §4.17)"
+                            "{} is combined both by choice and by interleave (RELAX NG §4.17)",
+                            what()
                         ),
                         span,
                     );
