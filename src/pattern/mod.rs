@@ -255,6 +255,13 @@ impl PatternArena {
     }
 
     fn choice_leaves(&self, p: PatternId, out: &mut Vec<PatternId>) {
+        // Most alternatives are no choice: no stack for them.
+        if !matches!(self.get(p), Pattern::Choice(..)) {
+            if p != Self::NOT_ALLOWED {
+                out.push(p);
+            }
+            return;
+        }
         // Iterative: choices can be wide.
         let mut stack = vec![p];
         while let Some(p) = stack.pop() {
