@@ -231,15 +231,23 @@ impl Parser {
     /// The RELAX NG children of `node`, reporting non-whitespace text
     /// (§4.2: only `value`, `param` and `name` have text).
     fn children<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
-        self.check_text(node);
-        rng_children(node).collect()
+        let count = self.check_text(node);
+        let mut out = Vec::with_capacity(count);
+        out.extend(rng_children(node));
+        out
     }
 
     /// Reports non-whitespace text among `node`'s children (what
     /// `children` reports, for callers that walk `rng_children` instead
-    /// of collecting a `Vec`).
-    fn check_text(&mut self, node: Node) {
-        for child in node.children().filter(|c| c.is_text()) {
+    /// of collecting a `Vec`); returns how many RELAX NG children there
+    /// are, to size the `Vec` of their patterns.
+    fn check_text(&mut self, node: Node) -> usize {
+        let mut rng = 0;
+        for child in node.children() {
+            if !child.is_text() {
+                rng += usize::from(is_rng(child));
+                continue;
+            }
             if !is_whitespace(child.text().unwrap_or("")) {
                 let span = Span::new(self.file, child.range());
                 self.error_at(
@@ -248,6 +256,7 @@ impl Parser {
                 );
             }
         }
+        rng
     }
 
     /// `name`, `value` and `param` hold text only: not even foreign
@@ -285,17 +294,21 @@ impl Parser {
 
     /// One or more patterns from `nodes`. (With no nodes nothing else is
     /// reported in between, so checking emptiness last keeps the order.)
+    /// `capacity` is how many there probably are (one allocation).
     fn patterns<'a, 'i: 'a>(
         &mut self,
         parent: Node,
         nodes: impl Iterator<Item = Node<'a, 'i>>,
+        capacity: usize,
         scope: &Scope,
     ) -> Vec<Pattern> {
         let mut count = 0;
-        let ps = nodes
-            .inspect(|_| count += 1)
-            .filter_map(|n| self.pattern(n, scope))
-            .collect();
+        let mut ps = Vec::with_capacity(capacity);
+        ps.extend(
+            nodes
+                .inspect(|_| count += 1)
+                .filter_map(|n| self.pattern(n, scope)),
+        );
         if count == 0 {
             self.error(
                 parent,
@@ -355,8 +368,8 @@ impl Parser {
             "group" | "interleave" | "choice" | "optional" | "zeroOrMore" | "oneOrMore"
             | "list" | "mixed" => {
                 self.check_attributes(node, &[]);
-                self.check_text(node);
-                let ps = self.patterns(node, rng_children(node), &scope);
+                let count = self.check_text(node);
+                let ps = self.patterns(node, rng_children(node), count, &scope);
                 match local {
                     "group" => PatternKind::Group(ps),
                     "interleave" => PatternKind::Interleave(ps),
@@ -414,9 +427,9 @@ impl Parser {
     /// `element`: `name=` or a leading name class, then patterns.
     fn element(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        self.check_text(node);
+        let count = self.check_text(node);
         let (name, rest) = self.name_and_rest(node, scope, false)?;
-        let content = self.patterns(node, rest, scope);
+        let content = self.patterns(node, rest, count, scope);
         Some(PatternKind::Element { name, content })
     }
 
@@ -663,7 +676,8 @@ impl Parser {
                     let except_scope = self.enter(*child, scope);
                     self.check_attributes(*child, &[]);
                     let inner = self.children(*child);
-                    except = Some(self.patterns(*child, inner.into_iter(), &except_scope));
+                    let count = inner.len();
+                    except = Some(self.patterns(*child, inner.into_iter(), count, &except_scope));
                 }
                 other => {
                     self.error(*child, format!("\"{other}\" is not allowed here in data (params come first, then at most one except)"));
@@ -722,8 +736,8 @@ impl Parser {
                     let Some(name) = self.ncname_attr(child, "name") else {
                         continue;
                     };
-                    self.check_text(child);
-                    let patterns = self.patterns(child, rng_children(child), &child_scope);
+                    let count = self.check_text(child);
+                    let patterns = self.patterns(child, rng_children(child), count, &child_scope);
                     ComponentKind::Define {
                         name,
                         combine,
