@@ -4,8 +4,6 @@
 //! and every reachable element's content; each pattern is visited once per
 //! context, so shared definitions cost nothing extra.
 
-use std::rc::Rc;
-
 use super::lower::SpanTable;
 use super::name::{NameClass, NameClassId};
 use super::{CompiledGrammar, ElementId, Pattern, PatternId};
@@ -80,6 +78,7 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
         checked_pairs: vec![false; patterns],
         content_types: vec![None; patterns],
         leaf_names: [vec![None; patterns], vec![None; patterns]],
+        name_pool: Vec::new(),
         has_text: vec![None; patterns],
         elements_seen: vec![false; grammar.elements.len()],
         element_queue: Vec::new(),
@@ -98,9 +97,12 @@ struct Checker<'g> {
     checked_pairs: Vec<bool>,
     content_types: Vec<Option<Option<ContentType>>>,
     /// Name classes of the attributes (elements) a pattern can hold, sorted
-    /// and deduplicated, shared rather than copied between memo entries.
-    /// Indexed by `Leaf` as usize, then by pattern.
-    leaf_names: [Vec<Option<Rc<[NameClassId]>>>; 2],
+    /// and deduplicated: a range of `name_pool`, shared rather than copied
+    /// between memo entries. Indexed by `Leaf` as usize, then by pattern.
+    leaf_names: [Vec<Option<NameRange>>; 2],
+    /// The lists `leaf_names` points into (one buffer, not one allocation
+    /// per list).
+    name_pool: Vec<NameClassId>,
     has_text: Vec<Option<bool>>,
     elements_seen: Vec<bool>,
     element_queue: Vec<ElementId>,
@@ -294,7 +296,7 @@ impl Checker<'_> {
     fn check_pair(&mut self, p: PatternId, a: PatternId, b: PatternId, is_interleave: bool) {
         let attrs_a = self.names_in(a, Leaf::Attribute);
         let attrs_b = self.names_in(b, Leaf::Attribute);
-        if self.any_overlap(&attrs_a, &attrs_b) {
+        if self.any_overlap(self.pooled(attrs_a), self.pooled(attrs_b)) {
             let span = self.span_of(p);
             self.report(
                 CODE_DUP_ATTR,
@@ -307,7 +309,7 @@ impl Checker<'_> {
         }
         let elems_a = self.names_in(a, Leaf::Element);
         let elems_b = self.names_in(b, Leaf::Element);
-        if self.any_overlap(&elems_a, &elems_b) {
+        if self.any_overlap(self.pooled(elems_a), self.pooled(elems_b)) {
             let span = self.span_of(p);
             self.report(
                 CODE_INTERLEAVE,
@@ -382,23 +384,64 @@ impl Checker<'_> {
     /// Name classes of the attributes (or elements) that `p` can contain
     /// without entering an element or an attribute's value (§7.3, §7.4),
     /// memoized per pattern and kind.
-    fn names_in(&mut self, p: PatternId, kind: Leaf) -> Rc<[NameClassId]> {
-        if let Some(v) = &self.leaf_names[kind as usize][p.0 as usize] {
-            return Rc::clone(v);
+    fn names_in(&mut self, p: PatternId, kind: Leaf) -> NameRange {
+        if let Some(v) = self.leaf_names[kind as usize][p.0 as usize] {
+            return v;
         }
-        let v: Rc<[NameClassId]> = match (self.g.arena.get(p), kind) {
-            (Pattern::Attribute(nc, _), Leaf::Attribute) => Rc::from([nc]),
-            (Pattern::Element(e), Leaf::Element) => Rc::from([self.g.element(e).name]),
+        let v = match (self.g.arena.get(p), kind) {
+            (Pattern::Attribute(nc, _), Leaf::Attribute) => self.single(nc),
+            (Pattern::Element(e), Leaf::Element) => self.single(self.g.element(e).name),
             (Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b), _) => {
                 let a = self.names_in(a, kind);
                 let b = self.names_in(b, kind);
-                union(&a, &b)
+                self.union(a, b)
             }
             (Pattern::OneOrMore(a), _) => self.names_in(a, kind),
-            _ => Rc::from([]),
+            _ => NameRange::EMPTY,
         };
-        self.leaf_names[kind as usize][p.0 as usize] = Some(Rc::clone(&v));
+        self.leaf_names[kind as usize][p.0 as usize] = Some(v);
         v
+    }
+
+    /// The list a `NameRange` denotes.
+    fn pooled(&self, r: NameRange) -> &[NameClassId] {
+        &self.name_pool[r.start as usize..r.end as usize]
+    }
+
+    /// A one-name list.
+    fn single(&mut self, nc: NameClassId) -> NameRange {
+        let start = self.name_pool.len() as u32;
+        self.name_pool.push(nc);
+        NameRange {
+            start,
+            end: start + 1,
+        }
+    }
+
+    /// The sorted, deduplicated union of two sorted lists (shares one when
+    /// the other is empty), merged onto the end of the pool.
+    fn union(&mut self, a: NameRange, b: NameRange) -> NameRange {
+        if b.is_empty() {
+            return a;
+        }
+        if a.is_empty() {
+            return b;
+        }
+        let start = self.name_pool.len() as u32;
+        let (mut i, mut j) = (a.start as usize, b.start as usize);
+        let (a_end, b_end) = (a.end as usize, b.end as usize);
+        while i < a_end && j < b_end {
+            let (x, y) = (self.name_pool[i], self.name_pool[j]);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+            self.name_pool.push(x.min(y));
+        }
+        self.name_pool.extend_from_within(i..a_end);
+        self.name_pool.extend_from_within(j..b_end);
+        NameRange {
+            start,
+            end: self.name_pool.len() as u32,
+        }
     }
 
     fn contains_text(&mut self, p: PatternId) -> bool {
@@ -418,17 +461,17 @@ impl Checker<'_> {
     }
 }
 
-/// The sorted, deduplicated union of two sorted lists (shares one when the
-/// other is empty).
-fn union(a: &Rc<[NameClassId]>, b: &Rc<[NameClassId]>) -> Rc<[NameClassId]> {
-    if b.is_empty() {
-        return Rc::clone(a);
+/// A list of name classes in `Checker::name_pool`.
+#[derive(Clone, Copy, Debug)]
+struct NameRange {
+    start: u32,
+    end: u32,
+}
+
+impl NameRange {
+    const EMPTY: NameRange = NameRange { start: 0, end: 0 };
+
+    fn is_empty(self) -> bool {
+        self.start == self.end
     }
-    if a.is_empty() {
-        return Rc::clone(b);
-    }
-    let mut v: Vec<NameClassId> = a.iter().chain(b.iter()).copied().collect();
-    v.sort_unstable();
-    v.dedup();
-    Rc::from(v)
 }
