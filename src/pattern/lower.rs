@@ -13,8 +13,7 @@ use std::collections::HashMap;
 
 use super::name::{NameClass, NameClassId, NameTable};
 use super::{
-    CompiledGrammar, DatatypeId, ElementDef, ElementId, IdMap, PatternArena, PatternId, ValueDef,
-    ValueId,
+    CompiledGrammar, DatatypeId, ElementDef, ElementId, PatternArena, PatternId, ValueDef, ValueId,
 };
 use crate::datatype::{self, Datatype, DatatypeError};
 use crate::diagnostic::SchemaError;
@@ -31,10 +30,31 @@ const CODE_DATATYPE: &str = "rngcheck::schema::datatype";
 /// Where each interned pattern and element was first written.
 #[derive(Clone, Debug, Default)]
 pub struct SpanTable {
-    /// First span that produced each pattern (ids are ours: fast hash).
-    pub patterns: IdMap<PatternId, Span>,
+    /// First span that produced each pattern.
+    pub patterns: PatternSpans,
     /// The `element` that wrote each element pattern.
     pub elements: Vec<Span>,
+}
+
+/// Where each pattern was first written, indexed by pattern id (ids are
+/// dense, so a vector beats a map).
+#[derive(Clone, Debug, Default)]
+pub struct PatternSpans(Vec<Option<Span>>);
+
+impl PatternSpans {
+    /// The first span that produced `p`, if any did.
+    pub fn get(&self, p: &PatternId) -> Option<&Span> {
+        self.0.get(p.0 as usize)?.as_ref()
+    }
+
+    /// Records `span` for `p` unless it already has one.
+    fn note(&mut self, p: PatternId, span: Span) {
+        let index = p.0 as usize;
+        if index >= self.0.len() {
+            self.0.resize(index + 1, None);
+        }
+        self.0[index].get_or_insert(span);
+    }
 }
 
 /// Lowers a resolved schema tree; returns the grammar, where things were
@@ -90,7 +110,7 @@ struct Lowering<'a> {
     values: Vec<ValueDef>,
     scopes: Vec<Scope<'a>>,
     queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
-    pattern_spans: IdMap<PatternId, Span>,
+    pattern_spans: PatternSpans,
     /// Ids of sibling patterns being lowered (see `lower_all`).
     scratch: Vec<PatternId>,
     errors: Vec<SchemaError>,
@@ -105,7 +125,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn note_span(&mut self, id: PatternId, span: Span) -> PatternId {
-        self.pattern_spans.entry(id).or_insert(span);
+        self.pattern_spans.note(id, span);
         id
     }
 
@@ -452,7 +472,8 @@ impl<'a> Lowering<'a> {
             }
             DefineState::Pending => define.state = DefineState::InProgress,
         }
-        let bodies = define.bodies.clone();
+        // Lowered once (the state says so from here on): take, not clone.
+        let bodies = std::mem::take(&mut define.bodies);
         let combine = define.combine;
         let define_span = define.span;
         let parts: Vec<PatternId> = bodies
@@ -491,7 +512,10 @@ impl<'a> Lowering<'a> {
             defines: HashMap::new(),
         });
         let mut starts = Vec::new();
+        // In order of first definition (the order errors come in), with an
+        // index by name: a linear search per define is quadratic.
         let mut defines: Vec<(&'a str, Vec<DefineBody<'a>>)> = Vec::new();
+        let mut define_index: HashMap<&'a str, usize> = HashMap::new();
         let mut flat = Vec::new();
         flatten_divs(components, &mut flat);
         for c in flat {
@@ -503,9 +527,12 @@ impl<'a> Lowering<'a> {
                     name,
                     combine,
                     patterns,
-                } => match defines.iter_mut().find(|(n, _)| n == name) {
-                    Some((_, bodies)) => bodies.push((*combine, patterns, c.span)),
-                    None => defines.push((name, vec![(*combine, patterns, c.span)])),
+                } => match define_index.get(name.as_str()) {
+                    Some(&i) => defines[i].1.push((*combine, patterns, c.span)),
+                    None => {
+                        define_index.insert(name, defines.len());
+                        defines.push((name, vec![(*combine, patterns, c.span)]));
+                    }
                 },
                 ComponentKind::Div(_) | ComponentKind::Include { .. } => {}
             }
