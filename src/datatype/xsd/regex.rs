@@ -36,9 +36,9 @@ enum Engine {
 
 #[derive(Clone, Debug)]
 struct LazyCrate {
-    /// The pattern in the crate's syntax.
-    text: String,
-    /// The tree, for our NFA if the crate refuses the pattern.
+    /// The tree: printed in the crate's syntax on first use (printing
+    /// every pattern up front cost a tenth of compiling libvirt's schema),
+    /// or run by our NFA if the crate refuses it.
     node: Node,
     compiled: std::sync::OnceLock<Compiled>,
 }
@@ -56,7 +56,10 @@ enum Compiled {
 impl LazyCrate {
     fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
-            match regex::RegexBuilder::new(&self.text)
+            let mut text = String::from(r"\A(?:");
+            self.node.print(&mut text);
+            text.push_str(r")\z");
+            match regex::RegexBuilder::new(&text)
                 .size_limit(64 << 20)
                 .nest_limit(1000)
                 .build()
@@ -103,11 +106,7 @@ impl XsdRegex {
     pub fn new(pattern: &str) -> Result<XsdRegex, RegexError> {
         let node = Parser::new(pattern).parse()?;
         let engine = if node.cost() <= CRATE_COST_LIMIT {
-            let mut text = String::from(r"\A(?:");
-            node.print(&mut text);
-            text.push_str(r")\z");
             Engine::Lazy(Box::new(LazyCrate {
-                text,
                 node,
                 compiled: std::sync::OnceLock::new(),
             }))
