@@ -8,7 +8,6 @@
 use std::num::NonZeroU32;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Identifies a file registered in a [`SourceMap`]. Stored as index + 1 so
 /// that `Option<FileId>` stays four bytes.
@@ -72,12 +71,13 @@ pub struct LineCol {
 #[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
-    text: Arc<str>,
+    /// Owned as read: an `Arc<str>` would copy every file once more.
+    text: String,
     line_starts: Vec<u32>,
 }
 
 impl SourceFile {
-    fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
+    fn new(path: PathBuf, text: String) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| clamp_u32(i + 1)));
         SourceFile {
@@ -89,7 +89,7 @@ impl SourceFile {
 
     /// A file not registered in any map (for one-off position lookups).
     pub fn detached(text: &str) -> SourceFile {
-        SourceFile::new(PathBuf::new(), Arc::from(text))
+        SourceFile::new(PathBuf::new(), text.to_string())
     }
 
     /// The path the file was loaded from (or the name it was given).
@@ -98,7 +98,7 @@ impl SourceFile {
     }
 
     /// The whole text.
-    pub fn text(&self) -> &Arc<str> {
+    pub fn text(&self) -> &str {
         &self.text
     }
 
@@ -152,7 +152,7 @@ impl SourceMap {
     }
 
     /// Registers a file and returns its id.
-    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
         self.files.push(SourceFile::new(path.into(), text.into()));
         self.included_from.push(None);
         FileId::from_index(self.files.len() - 1)
