@@ -330,7 +330,7 @@ impl PatternArena {
 
     /// `group` or `interleave` of `items`: `notAllowed` absorbs, `empty` is
     /// dropped, and what is left becomes a balanced tree (both operators
-    /// are associative). Two items, the common case, allocate nothing.
+    /// are associative). Up to two items, the common case, allocate nothing.
     fn sequence_like(
         &mut self,
         items: &[PatternId],
@@ -340,6 +340,8 @@ impl PatternArena {
             return Self::NOT_ALLOWED;
         }
         match items {
+            [] => Self::EMPTY,
+            [a] => *a,
             [a, b] if *a == Self::EMPTY => *b,
             [a, b] if *b == Self::EMPTY => *a,
             [a, b] => self.intern(op(*a, *b)),
