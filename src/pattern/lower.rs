@@ -9,11 +9,10 @@
 //! `optional`, `zeroOrMore` (§4.13–4.15) and the §4.16 constraints happen
 //! here too; the smart constructors do §4.20–4.21.
 
-use std::collections::HashMap;
-
 use super::name::{NameClass, NameClassId, NameTable};
 use super::{
-    CompiledGrammar, DatatypeId, ElementDef, ElementId, PatternArena, PatternId, ValueDef, ValueId,
+    CompiledGrammar, DatatypeId, ElementDef, ElementId, IdMap, PatternArena, PatternId, ValueDef,
+    ValueId,
 };
 use crate::datatype::{self, Datatype, DatatypeError};
 use crate::diagnostic::SchemaError;
@@ -83,7 +82,9 @@ pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaErro
 /// A grammar's definitions, and its parent for `parentRef`.
 struct Scope<'a> {
     parent: Option<usize>,
-    defines: HashMap<&'a str, Define<'a>>,
+    /// By name. The fast id hash, as for the name table's strings: the
+    /// schema's author picks these keys, and every `ref` looks one up.
+    defines: IdMap<&'a str, Define<'a>>,
 }
 
 struct Define<'a> {
@@ -509,13 +510,13 @@ impl<'a> Lowering<'a> {
         let scope = self.scopes.len();
         self.scopes.push(Scope {
             parent,
-            defines: HashMap::new(),
+            defines: IdMap::default(),
         });
         let mut starts = Vec::new();
         // In order of first definition (the order errors come in), with an
         // index by name: a linear search per define is quadratic.
         let mut defines: Vec<(&'a str, Vec<DefineBody<'a>>)> = Vec::new();
-        let mut define_index: HashMap<&'a str, usize> = HashMap::new();
+        let mut define_index: IdMap<&'a str, usize> = IdMap::default();
         let mut flat = Vec::new();
         flatten_divs(components, &mut flat);
         for c in flat {
