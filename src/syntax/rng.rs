@@ -628,12 +628,12 @@ impl Parser {
                 }
                 DatatypeName {
                     library: scope.datatype_library.to_string(),
-                    name: t.to_string(),
+                    name: t.to_string().into(),
                 }
             }
             None => DatatypeName {
                 library: String::new(),
-                name: "token".to_string(),
+                name: "token".into(),
             },
         };
         Some(PatternKind::Value {
@@ -649,7 +649,7 @@ impl Parser {
         let name = self.ncname_attr(node, "type")?;
         let datatype = DatatypeName {
             library: scope.datatype_library.to_string(),
-            name,
+            name: name.into(),
         };
         let children = self.children(node);
         let mut params = Vec::new();
