@@ -239,6 +239,10 @@ impl PatternArena {
         if a == Self::NOT_ALLOWED {
             return b;
         }
+        let is_choice = |p| matches!(self.get(p), Pattern::Choice(..));
+        if !is_choice(a) && !is_choice(b) {
+            return self.choice_of_two(a, b);
+        }
         let mut leaves = Vec::new();
         self.choice_leaves(a, &mut leaves);
         self.choice_leaves(b, &mut leaves);
@@ -274,6 +278,19 @@ impl PatternArena {
                 _ => out.push(p),
             }
         }
+    }
+
+    /// `choice_of([a, b])` for two distinct alternatives that are neither
+    /// choices nor `notAllowed` (an `optional`, mostly), without the `Vec`.
+    fn choice_of_two(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        let (lo, hi) = (a.min(b), a.max(b));
+        if lo == Self::EMPTY && self.nullable(hi) {
+            return hi;
+        }
+        if hi == Self::EMPTY && self.nullable(lo) {
+            return lo;
+        }
+        self.intern(Pattern::Choice(lo, hi))
     }
 
     fn choice_of(&mut self, mut leaves: Vec<PatternId>) -> PatternId {
