@@ -6,10 +6,11 @@
 //! become name classes), §4.9 (`ns` inheritance), §4.10 (QNames), and the
 //! check that the file follows the grammar of the full syntax.
 
+use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, Node, NodeId, ParsingOptions};
 
 use super::ast::*;
 use crate::diagnostic::SchemaError;
@@ -51,6 +52,7 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
         errors: Vec::new(),
         depth: 0,
         last_context: None,
+        kids: Vec::new(),
     };
     let root = doc.root_element();
     let scope = Scope {
@@ -93,6 +95,9 @@ struct Parser {
     /// The namespace context of the last `value`, shared with the next
     /// one when it is the same.
     last_context: Option<Arc<NsContext>>,
+    /// The RELAX NG children of the elements being read, innermost last
+    /// (see `kids`): one stack instead of a `Vec` per element.
+    kids: Vec<NodeId>,
 }
 
 /// Schemas nest patterns at most this deep. Later stages recurse over the
@@ -102,11 +107,6 @@ pub const MAX_SCHEMA_DEPTH: usize = 5_000;
 
 fn is_rng(node: Node) -> bool {
     node.is_element() && node.tag_name().namespace() == Some(RNG_NS)
-}
-
-/// The RELAX NG element children of `node` (text is `check_text`'s).
-fn rng_children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
-    node.children().filter(|c| is_rng(*c))
 }
 
 use crate::datatype::xsd::is_ncname;
@@ -231,21 +231,23 @@ impl Parser {
     /// The RELAX NG children of `node`, reporting non-whitespace text
     /// (§4.2: only `value`, `param` and `name` have text).
     fn children<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
-        let count = self.check_text(node);
-        let mut out = Vec::with_capacity(count);
-        out.extend(rng_children(node));
+        let kids = self.kids(node);
+        let out = kids.clone().map(|i| self.kid(node, i)).collect();
+        self.kids.truncate(kids.start);
         out
     }
 
-    /// Reports non-whitespace text among `node`'s children (what
-    /// `children` reports, for callers that walk `rng_children` instead
-    /// of collecting a `Vec`); returns how many RELAX NG children there
-    /// are, to size the `Vec` of their patterns.
-    fn check_text(&mut self, node: Node) -> usize {
-        let mut rng = 0;
+    /// `children` without a `Vec`: pushes the RELAX NG children of `node`
+    /// onto the `kids` stack and returns where they are, in one walk over
+    /// the children that also reports text. The caller reads them with
+    /// `kid` and truncates the stack back to the range's start.
+    fn kids(&mut self, node: Node) -> Range<usize> {
+        let start = self.kids.len();
         for child in node.children() {
             if !child.is_text() {
-                rng += usize::from(is_rng(child));
+                if is_rng(child) {
+                    self.kids.push(child.id());
+                }
                 continue;
             }
             if !is_whitespace(child.text().unwrap_or("")) {
@@ -256,7 +258,15 @@ impl Parser {
                 );
             }
         }
-        rng
+        start..self.kids.len()
+    }
+
+    /// The `i`th entry of the `kids` stack, a child of `parent`.
+    fn kid<'a, 'i>(&self, parent: Node<'a, 'i>, i: usize) -> Node<'a, 'i> {
+        parent
+            .document()
+            .get_node(self.kids[i])
+            .expect("kids holds nodes of this document")
     }
 
     /// `name`, `value` and `param` hold text only: not even foreign
@@ -292,24 +302,9 @@ impl Parser {
         }
     }
 
-    /// One or more patterns from `nodes`. (With no nodes nothing else is
-    /// reported in between, so checking emptiness last keeps the order.)
-    /// `capacity` is how many there probably are (one allocation).
-    fn patterns<'a, 'i: 'a>(
-        &mut self,
-        parent: Node,
-        nodes: impl Iterator<Item = Node<'a, 'i>>,
-        capacity: usize,
-        scope: &Scope,
-    ) -> Vec<Pattern> {
-        let mut count = 0;
-        let mut ps = Vec::with_capacity(capacity);
-        ps.extend(
-            nodes
-                .inspect(|_| count += 1)
-                .filter_map(|n| self.pattern(n, scope)),
-        );
-        if count == 0 {
+    /// One or more patterns from the `kids` in `range`.
+    fn patterns(&mut self, parent: Node, range: Range<usize>, scope: &Scope) -> Vec<Pattern> {
+        if range.is_empty() {
             self.error(
                 parent,
                 format!(
@@ -318,17 +313,26 @@ impl Parser {
                 ),
             );
         }
+        let mut ps = Vec::with_capacity(range.len());
+        for i in range {
+            let child = self.kid(parent, i);
+            if let Some(p) = self.pattern(child, scope) {
+                ps.push(p);
+            }
+        }
         ps
     }
 
     fn expect_no_children(&mut self, node: Node) {
-        self.check_text(node);
-        if let Some(child) = rng_children(node).next() {
+        let kids = self.kids(node);
+        if !kids.is_empty() {
+            let child = self.kid(node, kids.start);
             self.error(
                 child,
                 format!("\"{}\" must be empty", node.tag_name().name()),
             );
         }
+        self.kids.truncate(kids.start);
     }
 
     fn pattern(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
@@ -368,8 +372,9 @@ impl Parser {
             "group" | "interleave" | "choice" | "optional" | "zeroOrMore" | "oneOrMore"
             | "list" | "mixed" => {
                 self.check_attributes(node, &[]);
-                let count = self.check_text(node);
-                let ps = self.patterns(node, rng_children(node), count, &scope);
+                let kids = self.kids(node);
+                let ps = self.patterns(node, kids.clone(), &scope);
+                self.kids.truncate(kids.start);
                 match local {
                     "group" => PatternKind::Group(ps),
                     "interleave" => PatternKind::Interleave(ps),
@@ -427,37 +432,41 @@ impl Parser {
     /// `element`: `name=` or a leading name class, then patterns.
     fn element(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        let count = self.check_text(node);
-        let (name, rest) = self.name_and_rest(node, scope, false)?;
-        let content = self.patterns(node, rest, count, scope);
+        let kids = self.kids(node);
+        let (name, rest) = self.name_and_rest(node, kids.clone(), scope, false)?;
+        let content = self.patterns(node, rest, scope);
+        self.kids.truncate(kids.start);
         Some(PatternKind::Element { name, content })
     }
 
     /// `attribute`: `name=` or a leading name class, then at most one pattern.
     fn attribute(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        self.check_text(node);
-        let (name, mut rest) = self.name_and_rest(node, scope, true)?;
-        let first = rest.next();
-        if let Some(second) = rest.next() {
+        let kids = self.kids(node);
+        let (name, rest) = self.name_and_rest(node, kids.clone(), scope, true)?;
+        if rest.len() > 1 {
+            let second = self.kid(node, rest.start + 1);
             self.error(second, "an attribute has at most one pattern");
         }
-        let value = match first {
-            Some(child) => Some(Box::new(self.pattern(child, scope)?)),
-            None => None,
+        let value = if rest.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.pattern(self.kid(node, rest.start), scope)?))
         };
+        self.kids.truncate(kids.start);
         Some(PatternKind::Attribute { name, value })
     }
 
     /// §4.8: the name class of an element or attribute, from its `name`
-    /// attribute or its first child; and the children left after it.
-    fn name_and_rest<'a, 'i>(
+    /// attribute or its first child (of the `kids` in `children`); and the
+    /// children left after it.
+    fn name_and_rest(
         &mut self,
-        node: Node<'a, 'i>,
+        node: Node,
+        children: Range<usize>,
         scope: &Scope,
         is_attribute: bool,
-    ) -> Option<(NameClass, impl Iterator<Item = Node<'a, 'i>>)> {
-        let mut children = rng_children(node);
+    ) -> Option<(NameClass, Range<usize>)> {
         if let Some(raw) = node.attribute("name") {
             // §4.8: an attribute's `name` gets ns="" unless it has its own ns.
             let ns = if is_attribute {
@@ -469,16 +478,13 @@ impl Parser {
             let nc = self.qname_to_name(node, trim_xml(raw), &ns, span)?;
             return Some((nc, children));
         }
-        match children.next() {
-            Some(first) => {
-                let nc = self.name_class(first, scope)?;
-                Some((nc, children))
-            }
-            None => {
-                self.error(node, "a name class or a name attribute is required");
-                None
-            }
+        if children.is_empty() {
+            self.error(node, "a name class or a name attribute is required");
+            return None;
         }
+        let first = self.kid(node, children.start);
+        let nc = self.name_class(first, scope)?;
+        Some((nc, children.start + 1..children.end))
     }
 
     /// §4.10: expands a QName with the namespace declarations in scope.
@@ -675,9 +681,9 @@ impl Parser {
                 "except" if except.is_none() && i + 1 == children.len() => {
                     let except_scope = self.enter(*child, scope);
                     self.check_attributes(*child, &[]);
-                    let inner = self.children(*child);
-                    let count = inner.len();
-                    except = Some(self.patterns(*child, inner.into_iter(), count, &except_scope));
+                    let kids = self.kids(*child);
+                    except = Some(self.patterns(*child, kids.clone(), &except_scope));
+                    self.kids.truncate(kids.start);
                 }
                 other => {
                     self.error(*child, format!("\"{other}\" is not allowed here in data (params come first, then at most one except)"));
@@ -712,8 +718,9 @@ impl Parser {
     /// nested `include`).
     fn grammar_content(&mut self, node: Node, scope: &Scope, in_include: bool) -> Vec<Component> {
         let mut components = Vec::new();
-        self.check_text(node);
-        for child in rng_children(node) {
+        let kids = self.kids(node);
+        for i in kids.clone() {
+            let child = self.kid(node, i);
             let child_scope = self.enter(child, scope);
             let span = self.span(child);
             let kind = match child.tag_name().name() {
@@ -736,8 +743,9 @@ impl Parser {
                     let Some(name) = self.ncname_attr(child, "name") else {
                         continue;
                     };
-                    let count = self.check_text(child);
-                    let patterns = self.patterns(child, rng_children(child), count, &child_scope);
+                    let kids = self.kids(child);
+                    let patterns = self.patterns(child, kids.clone(), &child_scope);
+                    self.kids.truncate(kids.start);
                     ComponentKind::Define {
                         name,
                         combine,
@@ -771,6 +779,7 @@ impl Parser {
             };
             components.push(Component { kind, span });
         }
+        self.kids.truncate(kids.start);
         components
     }
 }
