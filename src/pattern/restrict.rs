@@ -79,6 +79,7 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
         content_types: vec![None; patterns],
         leaf_names: [vec![None; patterns], vec![None; patterns]],
         name_pool: Vec::new(),
+        stack: Vec::new(),
         has_text: vec![None; patterns],
         elements_seen: vec![false; grammar.elements.len()],
         element_queue: Vec::new(),
@@ -103,6 +104,8 @@ struct Checker<'g> {
     /// The lists `leaf_names` points into (one buffer, not one allocation
     /// per list).
     name_pool: Vec<NameClassId>,
+    /// `visit`'s work list, kept between visits.
+    stack: Vec<(PatternId, Ctx)>,
     has_text: Vec<Option<bool>>,
     elements_seen: Vec<bool>,
     element_queue: Vec<ElementId>,
@@ -155,7 +158,9 @@ impl Checker<'_> {
     /// §7.1 over the pattern tree (elements are leaves), plus the §7.3/7.4
     /// pairwise checks at each group and interleave.
     fn visit(&mut self, root: PatternId, root_ctx: Ctx) {
-        let mut stack = vec![(root, root_ctx)];
+        // One stack for every element's visit (it ends each one empty).
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.push((root, root_ctx));
         while let Some((p, ctx)) = stack.pop() {
             let seen = &mut self.visited[p.0 as usize];
             if *seen & ctx.bit() != 0 {
@@ -290,6 +295,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.stack = stack;
     }
 
     /// §7.3 (and §7.4 for interleave) for the two halves of `p`.
