@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use roxmltree::{Document, Node, NodeId, ParsingOptions};
+use roxmltree::{Document, Node, ParsingOptions};
 
 use super::ast::*;
 use crate::diagnostic::SchemaError;
@@ -87,7 +87,7 @@ struct Scope {
     base: Rc<str>,
 }
 
-struct Parser {
+struct Parser<'a, 'i> {
     file: FileId,
     errors: Vec<SchemaError>,
     /// How many patterns, name classes and grammars enclose the current one.
@@ -97,7 +97,7 @@ struct Parser {
     last_context: Option<Arc<NsContext>>,
     /// The RELAX NG children of the elements being read, innermost last
     /// (see `kids`): one stack instead of a `Vec` per element.
-    kids: Vec<NodeId>,
+    kids: Vec<Node<'a, 'i>>,
 }
 
 /// Schemas nest patterns at most this deep. Later stages recurse over the
@@ -123,12 +123,12 @@ fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
     }
 }
 
-impl Parser {
-    fn span(&self, node: Node) -> Span {
+impl<'a, 'i> Parser<'a, 'i> {
+    fn span(&self, node: Node<'a, 'i>) -> Span {
         Span::new(self.file, crate::xml::start_tag_range(node))
     }
 
-    fn error(&mut self, node: Node, message: impl Into<String>) {
+    fn error(&mut self, node: Node<'a, 'i>, message: impl Into<String>) {
         let span = self.span(node);
         self.errors
             .push(SchemaError::new(CODE_SYNTAX, message, Some(span)));
@@ -140,7 +140,7 @@ impl Parser {
     }
 
     /// The scope of `node`'s children, after checking its common attributes.
-    fn enter(&mut self, node: Node, outer: &Scope) -> Scope {
+    fn enter(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Scope {
         let mut scope = outer.clone();
         for attr in node.attributes() {
             match (attr.namespace(), attr.name()) {
@@ -167,7 +167,7 @@ impl Parser {
 
     /// Checks that `node` has only the attributes `allowed` (besides `ns`,
     /// `datatypeLibrary` and foreign ones).
-    fn check_attributes(&mut self, node: Node, allowed: &[&str]) {
+    fn check_attributes(&mut self, node: Node<'a, 'i>, allowed: &[&str]) {
         for attr in node.attributes() {
             if attr.namespace() == Some(RNG_NS) {
                 let span = Span::new(self.file, attr.range_qname());
@@ -199,7 +199,7 @@ impl Parser {
     }
 
     /// A required attribute, whitespace-trimmed (§4.2).
-    fn required_attr<'a>(&mut self, node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    fn required_attr(&mut self, node: Node<'a, 'i>, name: &str) -> Option<&'a str> {
         match node.attribute(name) {
             Some(v) => Some(trim_xml(v)),
             None => {
@@ -215,7 +215,7 @@ impl Parser {
         }
     }
 
-    fn ncname_attr(&mut self, node: Node, name: &str) -> Option<String> {
+    fn ncname_attr(&mut self, node: Node<'a, 'i>, name: &str) -> Option<String> {
         let value = self.required_attr(node, name)?;
         if is_ncname(value) {
             Some(value.to_string())
@@ -230,23 +230,23 @@ impl Parser {
 
     /// The RELAX NG children of `node`, reporting non-whitespace text
     /// (§4.2: only `value`, `param` and `name` have text).
-    fn children<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    fn children(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
         let kids = self.kids(node);
-        let out = kids.clone().map(|i| self.kid(node, i)).collect();
+        let out = self.kids[kids.clone()].to_vec();
         self.kids.truncate(kids.start);
         out
     }
 
     /// `children` without a `Vec`: pushes the RELAX NG children of `node`
     /// onto the `kids` stack and returns where they are, in one walk over
-    /// the children that also reports text. The caller reads them with
-    /// `kid` and truncates the stack back to the range's start.
-    fn kids(&mut self, node: Node) -> Range<usize> {
+    /// the children that also reports text. The caller reads them from
+    /// `self.kids[range]` and truncates the stack back to the range's start.
+    fn kids(&mut self, node: Node<'a, 'i>) -> Range<usize> {
         let start = self.kids.len();
         for child in node.children() {
             if !child.is_text() {
                 if is_rng(child) {
-                    self.kids.push(child.id());
+                    self.kids.push(child);
                 }
                 continue;
             }
@@ -261,17 +261,9 @@ impl Parser {
         start..self.kids.len()
     }
 
-    /// The `i`th entry of the `kids` stack, a child of `parent`.
-    fn kid<'a, 'i>(&self, parent: Node<'a, 'i>, i: usize) -> Node<'a, 'i> {
-        parent
-            .document()
-            .get_node(self.kids[i])
-            .expect("kids holds nodes of this document")
-    }
-
     /// `name`, `value` and `param` hold text only: not even foreign
     /// elements may appear in them (§3).
-    fn expect_text_only(&mut self, node: Node) {
+    fn expect_text_only(&mut self, node: Node<'a, 'i>) {
         for child in node.children().filter(|c| c.is_element()) {
             self.error(
                 child,
@@ -280,14 +272,14 @@ impl Parser {
         }
     }
 
-    fn text_content(node: Node) -> String {
+    fn text_content(node: Node<'a, 'i>) -> String {
         node.children()
             .filter(|c| c.is_text())
             .filter_map(|c| c.text())
             .collect()
     }
 
-    fn combine(&mut self, node: Node) -> Option<Combine> {
+    fn combine(&mut self, node: Node<'a, 'i>) -> Option<Combine> {
         let value = trim_xml(node.attribute("combine")?);
         match value {
             "choice" => Some(Combine::Choice),
@@ -303,7 +295,12 @@ impl Parser {
     }
 
     /// One or more patterns from the `kids` in `range`.
-    fn patterns(&mut self, parent: Node, range: Range<usize>, scope: &Scope) -> Vec<Pattern> {
+    fn patterns(
+        &mut self,
+        parent: Node<'a, 'i>,
+        range: Range<usize>,
+        scope: &Scope,
+    ) -> Vec<Pattern> {
         if range.is_empty() {
             self.error(
                 parent,
@@ -315,7 +312,7 @@ impl Parser {
         }
         let mut ps = Vec::with_capacity(range.len());
         for i in range {
-            let child = self.kid(parent, i);
+            let child = self.kids[i];
             if let Some(p) = self.pattern(child, scope) {
                 ps.push(p);
             }
@@ -323,10 +320,10 @@ impl Parser {
         ps
     }
 
-    fn expect_no_children(&mut self, node: Node) {
+    fn expect_no_children(&mut self, node: Node<'a, 'i>) {
         let kids = self.kids(node);
         if !kids.is_empty() {
-            let child = self.kid(node, kids.start);
+            let child = self.kids[kids.start];
             self.error(
                 child,
                 format!("\"{}\" must be empty", node.tag_name().name()),
@@ -335,7 +332,7 @@ impl Parser {
         self.kids.truncate(kids.start);
     }
 
-    fn pattern(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
+    fn pattern(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
         if !self.descend(node) {
             return None;
         }
@@ -346,7 +343,7 @@ impl Parser {
 
     /// Enters one more level of nesting, or reports that the schema is too
     /// deep (once) and refuses.
-    fn descend(&mut self, node: Node) -> bool {
+    fn descend(&mut self, node: Node<'a, 'i>) -> bool {
         if self.depth >= MAX_SCHEMA_DEPTH {
             if !self.errors.iter().any(|e| e.code == CODE_TOO_DEEP) {
                 let span = self.span(node);
@@ -362,7 +359,7 @@ impl Parser {
         true
     }
 
-    fn pattern_inner(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
+    fn pattern_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
         let local = node.tag_name().name();
@@ -430,7 +427,7 @@ impl Parser {
     }
 
     /// `element`: `name=` or a leading name class, then patterns.
-    fn element(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn element(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
         let kids = self.kids(node);
         let (name, rest) = self.name_and_rest(node, kids.clone(), scope, false)?;
@@ -440,18 +437,18 @@ impl Parser {
     }
 
     /// `attribute`: `name=` or a leading name class, then at most one pattern.
-    fn attribute(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn attribute(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
         let kids = self.kids(node);
         let (name, rest) = self.name_and_rest(node, kids.clone(), scope, true)?;
         if rest.len() > 1 {
-            let second = self.kid(node, rest.start + 1);
+            let second = self.kids[rest.start + 1];
             self.error(second, "an attribute has at most one pattern");
         }
         let value = if rest.is_empty() {
             None
         } else {
-            Some(Box::new(self.pattern(self.kid(node, rest.start), scope)?))
+            Some(Box::new(self.pattern(self.kids[rest.start], scope)?))
         };
         self.kids.truncate(kids.start);
         Some(PatternKind::Attribute { name, value })
@@ -462,7 +459,7 @@ impl Parser {
     /// children left after it.
     fn name_and_rest(
         &mut self,
-        node: Node,
+        node: Node<'a, 'i>,
         children: Range<usize>,
         scope: &Scope,
         is_attribute: bool,
@@ -482,13 +479,19 @@ impl Parser {
             self.error(node, "a name class or a name attribute is required");
             return None;
         }
-        let first = self.kid(node, children.start);
+        let first = self.kids[children.start];
         let nc = self.name_class(first, scope)?;
         Some((nc, children.start + 1..children.end))
     }
 
     /// §4.10: expands a QName with the namespace declarations in scope.
-    fn qname_to_name(&mut self, node: Node, raw: &str, ns: &str, span: Span) -> Option<NameClass> {
+    fn qname_to_name(
+        &mut self,
+        node: Node<'a, 'i>,
+        raw: &str,
+        ns: &str,
+        span: Span,
+    ) -> Option<NameClass> {
         let Some((prefix, local)) = split_qname(raw) else {
             self.error_at(span, format!("\"{raw}\" is not a valid QName"));
             return None;
@@ -516,7 +519,7 @@ impl Parser {
         })
     }
 
-    fn name_class(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
+    fn name_class(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
         if !self.descend(node) {
             return None;
         }
@@ -525,7 +528,7 @@ impl Parser {
         result
     }
 
-    fn name_class_inner(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
+    fn name_class_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
         let kind = match node.tag_name().name() {
@@ -569,7 +572,11 @@ impl Parser {
     }
 
     /// The optional `except` of `anyName`/`nsName` (implicitly a choice).
-    fn name_class_except(&mut self, node: Node, scope: &Scope) -> Option<Option<Box<NameClass>>> {
+    fn name_class_except(
+        &mut self,
+        node: Node<'a, 'i>,
+        scope: &Scope,
+    ) -> Option<Option<Box<NameClass>>> {
         let children = self.children(node);
         match children.as_slice() {
             [] => Some(None),
@@ -603,7 +610,7 @@ impl Parser {
     /// The namespace bindings in scope at `node`, for a `value` (§4.10's
     /// context) — the default namespace is the `ns` in scope. Neighbouring
     /// values nearly always share one context, so the last one is reused.
-    fn namespace_context(&mut self, node: Node, ns: &str) -> Arc<NsContext> {
+    fn namespace_context(&mut self, node: Node<'a, 'i>, ns: &str) -> Arc<NsContext> {
         if let Some(last) = &self.last_context {
             if same_context(last, node, ns) {
                 return Arc::clone(last);
@@ -622,7 +629,7 @@ impl Parser {
     }
 
     /// `value`: type (default `token` of the built-in library, §4.4) and text.
-    fn value(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn value(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["type"]);
         self.expect_text_only(node);
         let datatype = match node.attribute("type") {
@@ -650,7 +657,7 @@ impl Parser {
     }
 
     /// `data`: type, params, then an optional `except`.
-    fn data(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn data(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["type"]);
         let name = self.ncname_attr(node, "type")?;
         let datatype = DatatypeName {
@@ -698,7 +705,7 @@ impl Parser {
     }
 
     /// §4.5: `href`, with the `xml:base` of its ancestors applied.
-    fn href(&mut self, node: Node, scope: &Scope) -> Option<String> {
+    fn href(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<String> {
         let raw = self.required_attr(node, "href")?;
         if raw.contains('#') {
             self.error(
@@ -716,11 +723,16 @@ impl Parser {
 
     /// The components of a `grammar`, `div` or `include` (which allows no
     /// nested `include`).
-    fn grammar_content(&mut self, node: Node, scope: &Scope, in_include: bool) -> Vec<Component> {
+    fn grammar_content(
+        &mut self,
+        node: Node<'a, 'i>,
+        scope: &Scope,
+        in_include: bool,
+    ) -> Vec<Component> {
         let mut components = Vec::new();
         let kids = self.kids(node);
         for i in kids.clone() {
-            let child = self.kid(node, i);
+            let child = self.kids[i];
             let child_scope = self.enter(child, scope);
             let span = self.span(child);
             let kind = match child.tag_name().name() {
