@@ -43,7 +43,7 @@ pub struct FsLoader;
 impl Loader for FsLoader {
     fn read(&mut self, path: &Path) -> Result<String, String> {
         let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
-        decode_text(&bytes)
+        decode_owned(bytes)
     }
 }
 
@@ -125,6 +125,27 @@ pub fn io_reason(e: &std::io::Error) -> String {
             }
         }
     }
+}
+
+/// [`decode_text`] of a buffer the caller gives up: plain UTF-8 (no
+/// byte-order mark, no other encoding declared), nearly every schema,
+/// becomes the `String` without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, String> {
+    let marked = [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]]
+        .iter()
+        .any(|bom| bytes.starts_with(bom));
+    let plain = !marked
+        && declared_encoding(&bytes).is_none_or(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "utf-8" | "utf8" | "us-ascii" | "ascii"
+            )
+        });
+    if !plain {
+        return decode_text(&bytes);
+    }
+    // Invalid UTF-8: `decode_text` words the error.
+    String::from_utf8(bytes).or_else(|e| decode_text(e.as_bytes()))
 }
 
 /// Decodes an XML file's bytes: UTF-8 (with or without a byte-order mark) or

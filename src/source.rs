@@ -8,7 +8,7 @@
 use std::num::NonZeroU32;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 /// Identifies a file registered in a [`SourceMap`]. Stored as index + 1 so
 /// that `Option<FileId>` stays four bytes.
@@ -72,24 +72,25 @@ pub struct LineCol {
 #[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
-    text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Owned as read: an `Arc<str>` would copy every file once more.
+    text: String,
+    /// Where lines start, found on first use: only messages need lines,
+    /// and most files never get one.
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
-    fn new(path: PathBuf, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| clamp_u32(i + 1)));
+    fn new(path: PathBuf, text: String) -> SourceFile {
         SourceFile {
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
     }
 
     /// A file not registered in any map (for one-off position lookups).
     pub fn detached(text: &str) -> SourceFile {
-        SourceFile::new(PathBuf::new(), Arc::from(text))
+        SourceFile::new(PathBuf::new(), text.to_string())
     }
 
     /// The path the file was loaded from (or the name it was given).
@@ -98,18 +99,28 @@ impl SourceFile {
     }
 
     /// The whole text.
-    pub fn text(&self) -> &Arc<str> {
+    pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Byte offsets where lines start (the first is 0).
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr_newlines(self.text.as_bytes()).map(|i| clamp_u32(i + 1)));
+            starts
+        })
     }
 
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_index = match self.line_starts.binary_search(&clamp_u32(offset)) {
+        let line_starts = self.line_starts();
+        let line_index = match line_starts.binary_search(&clamp_u32(offset)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let line_start = self.line_starts[line_index] as usize;
+        let line_start = line_starts[line_index] as usize;
         let mut boundary = offset;
         while !self.text.is_char_boundary(boundary) {
             boundary -= 1;
@@ -123,8 +134,9 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and character column (clamped).
     pub fn offset_of(&self, pos: LineCol) -> usize {
-        let line_index = (pos.line.max(1) as usize - 1).min(self.line_starts.len() - 1);
-        let line_start = self.line_starts[line_index] as usize;
+        let line_starts = self.line_starts();
+        let line_index = (pos.line.max(1) as usize - 1).min(line_starts.len() - 1);
+        let line_start = line_starts[line_index] as usize;
         let rest = &self.text[line_start..];
         rest.char_indices()
             .nth(pos.column.max(1) as usize - 1)
@@ -134,11 +146,7 @@ impl SourceFile {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 /// All files loaded for one schema (or one document), addressed by [`FileId`].
@@ -156,7 +164,7 @@ impl SourceMap {
     }
 
     /// Registers a file and returns its id.
-    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> FileId {
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
         self.files.push(SourceFile::new(path.into(), text.into()));
         self.included_from.push(None);
         FileId::from_index(self.files.len() - 1)

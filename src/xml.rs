@@ -8,9 +8,10 @@ pub fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-/// Whether `s` is empty or only XML whitespace.
+/// Whether `s` is empty or only XML whitespace. Bytewise: no byte of a
+/// multi-byte UTF-8 character is ASCII, so this agrees with a char test.
 pub fn is_whitespace(s: &str) -> bool {
-    s.chars().all(is_xml_space)
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// `s` without leading and trailing XML whitespace.
@@ -28,7 +29,8 @@ pub fn start_tag_range(node: Node) -> std::ops::Range<usize> {
         .max()
         .unwrap_or(range.start + 1)
         .max(range.start);
-    // Only whitespace and `>` or `/>` follow the last attribute.
+    // Only whitespace and `>` or `/>` follow the last attribute: a byte
+    // scan, the `>` is a few bytes on, too close for memchr to pay.
     let end = text
         .as_bytes()
         .get(after_attrs..range.end)
@@ -74,7 +76,8 @@ const ENTITY_EXPANSION_FLOOR: usize = 16 << 20;
 /// reference that crosses the limit and why. The size is an upper bound
 /// (references inside comments count too), computed without expanding.
 pub fn entity_bomb(text: &str) -> Option<(usize, String)> {
-    let first = text.find("<!ENTITY")?;
+    // memmem: this scans every schema file whole, most of them in vain.
+    let first = memchr::memmem::find(text.as_bytes(), b"<!ENTITY")?;
     let mut values: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     let mut rest = &text[first..];
     while let Some(i) = rest.find("<!ENTITY") {

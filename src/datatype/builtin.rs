@@ -49,10 +49,18 @@ impl Builtin {
 /// XSD whitespace `collapse`: runs of #x20 #x9 #xA #xD become one space,
 /// leading and trailing ones are dropped.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split([' ', '\t', '\n', '\r'])
+    // One pass into one buffer (no intermediate Vec of parts).
+    let mut out = String::with_capacity(text.len());
+    for part in text
+        .split([' ', '\t', '\n', '\r'])
         .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::lower::SpanTable;
 use super::name::{NameClass, NameClassId, NameId};
-use super::{CompiledGrammar, ElementId, Pattern, PatternId};
+use super::{CompiledGrammar, ElementId, IdSet, Pattern, PatternId};
 use crate::datatype::IdKind;
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
@@ -33,6 +33,15 @@ struct AttributeUse {
 /// Checks the compatibility rules and builds the map (empty when the
 /// schema uses no ID-types).
 pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> (IdTypeMap, Vec<SchemaError>) {
+    // Without an ID-typed datatype no rule can fail and the map is empty:
+    // skip walking every element's content (most schemas, libvirt's too).
+    if grammar
+        .datatypes
+        .iter()
+        .all(|dt| dt.id_kind() == IdKind::None)
+    {
+        return (IdTypeMap::new(), Vec::new());
+    }
     let mut uses = Vec::new();
     let mut errors = Vec::new();
     for element in reachable_elements(grammar) {
@@ -88,9 +97,9 @@ fn dedup_errors(errors: &mut Vec<SchemaError>) {
 }
 
 fn reachable_elements(grammar: &CompiledGrammar) -> Vec<ElementId> {
-    let mut seen_elements = HashSet::new();
+    let mut seen_elements = IdSet::default();
     let mut order = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut stack = vec![grammar.start];
     while let Some(p) = stack.pop() {
         if !seen.insert(p) {
@@ -134,7 +143,7 @@ fn leaf_kind(grammar: &CompiledGrammar, p: PatternId) -> Option<IdKind> {
 
 /// Whether an ID-typed datatype occurs anywhere in `p` (not crossing elements).
 fn contains_id_type(grammar: &CompiledGrammar, p: PatternId) -> bool {
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut stack = vec![p];
     while let Some(p) = stack.pop() {
         if !seen.insert(p) {
@@ -164,7 +173,7 @@ fn scan_content(
     uses: &mut Vec<AttributeUse>,
     errors: &mut Vec<SchemaError>,
 ) {
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut stack = vec![grammar.element(element).content];
     let misplaced =
         "ID, IDREF and IDREFS may only be the whole value of an attribute (DTD compatibility §4)";

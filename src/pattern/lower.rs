@@ -9,8 +9,6 @@
 //! `optional`, `zeroOrMore` (§4.13–4.15) and the §4.16 constraints happen
 //! here too; the smart constructors do §4.20–4.21.
 
-use std::collections::HashMap;
-
 use super::name::{NameClass, NameClassId, NameTable};
 use super::{
     CompiledGrammar, DatatypeId, ElementDef, ElementId, PatternArena, PatternId, ValueDef, ValueId,
@@ -19,6 +17,9 @@ use crate::datatype::{self, Datatype, DatatypeError};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
 use crate::syntax::ast::{self, Combine, Component, ComponentKind, NameClassKind, PatternKind};
+
+/// A map keyed by schema strings, hashed by foldhash with a per-process seed.
+type StrKeyed<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 const CODE_GRAMMAR: &str = "rngcheck::schema::grammar";
 const CODE_UNDEFINED: &str = "rngcheck::schema::undefined_ref";
@@ -31,9 +32,30 @@ const CODE_DATATYPE: &str = "rngcheck::schema::datatype";
 #[derive(Clone, Debug, Default)]
 pub struct SpanTable {
     /// First span that produced each pattern.
-    pub patterns: HashMap<PatternId, Span>,
+    pub patterns: PatternSpans,
     /// The `element` that wrote each element pattern.
     pub elements: Vec<Span>,
+}
+
+/// Where each pattern was first written, indexed by pattern id (ids are
+/// dense, so a vector beats a map).
+#[derive(Clone, Debug, Default)]
+pub struct PatternSpans(Vec<Option<Span>>);
+
+impl PatternSpans {
+    /// The first span that produced `p`, if any did.
+    pub fn get(&self, p: &PatternId) -> Option<&Span> {
+        self.0.get(p.0 as usize)?.as_ref()
+    }
+
+    /// Records `span` for `p` unless it already has one.
+    fn note(&mut self, p: PatternId, span: Span) {
+        let index = p.0 as usize;
+        if index >= self.0.len() {
+            self.0.resize(index + 1, None);
+        }
+        self.0[index].get_or_insert(span);
+    }
 }
 
 /// Lowers a resolved schema tree; returns the grammar, where things were
@@ -62,7 +84,9 @@ pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaErro
 /// A grammar's definitions, and its parent for `parentRef`.
 struct Scope<'a> {
     parent: Option<usize>,
-    defines: HashMap<&'a str, Define<'a>>,
+    /// By name. foldhash, seeded per process: fast (every `ref` looks one
+    /// up) while a schema's author still cannot aim collisions at it.
+    defines: StrKeyed<&'a str, Define<'a>>,
 }
 
 struct Define<'a> {
@@ -89,7 +113,9 @@ struct Lowering<'a> {
     values: Vec<ValueDef>,
     scopes: Vec<Scope<'a>>,
     queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
-    pattern_spans: HashMap<PatternId, Span>,
+    pattern_spans: PatternSpans,
+    /// Ids of sibling patterns being lowered (see `lower_all`).
+    scratch: Vec<PatternId>,
     errors: Vec<SchemaError>,
     /// Lowering defines that the start does not reach (see `grammar`).
     unreachable: bool,
@@ -102,7 +128,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn note_span(&mut self, id: PatternId, span: Span) -> PatternId {
-        self.pattern_spans.entry(id).or_insert(span);
+        self.pattern_spans.note(id, span);
         id
     }
 
@@ -137,8 +163,30 @@ impl<'a> Lowering<'a> {
 
     /// Several patterns, implicitly grouped.
     fn group(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> PatternId {
-        let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-        self.arena.group_all(&ids)
+        let base = self.lower_all(ps, scope);
+        let id = self.arena.group_all(&self.scratch[base..]);
+        self.scratch.truncate(base);
+        id
+    }
+
+    /// Lowers `ps` onto the scratch stack and returns where their ids
+    /// start; the caller combines `scratch[base..]` and truncates it. One
+    /// stack for all nesting levels instead of a `Vec` per group.
+    fn lower_all(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> usize {
+        let base = self.scratch.len();
+        for p in ps {
+            let id = self.pattern(p, scope);
+            self.scratch.push(id);
+        }
+        base
+    }
+
+    /// The choice of `ps`, through the scratch stack (see `lower_all`).
+    fn choice(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> PatternId {
+        let base = self.lower_all(ps, scope);
+        let id = self.arena.choice_all(self.scratch[base..].iter().copied());
+        self.scratch.truncate(base);
+        id
     }
 
     fn pattern(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
@@ -169,13 +217,12 @@ impl<'a> Lowering<'a> {
             }
             PatternKind::Group(ps) => self.group(ps, scope),
             PatternKind::Interleave(ps) => {
-                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-                self.arena.interleave_all(&ids)
+                let base = self.lower_all(ps, scope);
+                let id = self.arena.interleave_all(&self.scratch[base..]);
+                self.scratch.truncate(base);
+                id
             }
-            PatternKind::Choice(ps) => {
-                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-                self.arena.choice_all(ids)
-            }
+            PatternKind::Choice(ps) => self.choice(ps, scope),
             PatternKind::Optional(ps) => {
                 let inner = self.group(ps, scope);
                 self.arena.choice(inner, PatternArena::EMPTY)
@@ -293,8 +340,7 @@ impl<'a> Lowering<'a> {
         match except {
             None => self.arena.data(dt),
             Some(ps) => {
-                let ids: Vec<_> = ps.iter().map(|p| self.pattern(p, scope)).collect();
-                let except = self.arena.choice_all(ids);
+                let except = self.choice(ps, scope);
                 self.arena.data_except(dt, except)
             }
         }
@@ -429,7 +475,8 @@ impl<'a> Lowering<'a> {
             }
             DefineState::Pending => define.state = DefineState::InProgress,
         }
-        let bodies = define.bodies.clone();
+        // Lowered once (the state says so from here on): take, not clone.
+        let bodies = std::mem::take(&mut define.bodies);
         let combine = define.combine;
         let define_span = define.span;
         let parts: Vec<PatternId> = bodies
@@ -465,10 +512,13 @@ impl<'a> Lowering<'a> {
         let scope = self.scopes.len();
         self.scopes.push(Scope {
             parent,
-            defines: HashMap::new(),
+            defines: StrKeyed::default(),
         });
         let mut starts = Vec::new();
+        // In order of first definition (the order errors come in), with an
+        // index by name: a linear search per define is quadratic.
         let mut defines: Vec<(&'a str, Vec<DefineBody<'a>>)> = Vec::new();
+        let mut define_index: StrKeyed<&'a str, usize> = StrKeyed::default();
         let mut flat = Vec::new();
         flatten_divs(components, &mut flat);
         for c in flat {
@@ -480,18 +530,20 @@ impl<'a> Lowering<'a> {
                     name,
                     combine,
                     patterns,
-                } => match defines.iter_mut().find(|(n, _)| n == name) {
-                    Some((_, bodies)) => bodies.push((*combine, patterns, c.span)),
-                    None => defines.push((name, vec![(*combine, patterns, c.span)])),
+                } => match define_index.get(name.as_str()) {
+                    Some(&i) => defines[i].1.push((*combine, patterns, c.span)),
+                    None => {
+                        define_index.insert(name, defines.len());
+                        defines.push((name, vec![(*combine, patterns, c.span)]));
+                    }
                 },
                 ComponentKind::Div(_) | ComponentKind::Include { .. } => {}
             }
         }
         for (name, bodies) in &defines {
-            let combine = self.check_combine(
-                bodies.iter().map(|(c, _, s)| (*c, *s)),
-                &format!("\"{name}\""),
-            );
+            let combine = self.check_combine(bodies.iter().map(|(c, _, s)| (*c, *s)), || {
+                format!("\"{name}\"")
+            });
             let define = Define {
                 bodies: bodies.iter().map(|(_, ps, span)| (*ps, *span)).collect(),
                 combine: combine.flatten(),
@@ -500,7 +552,8 @@ impl<'a> Lowering<'a> {
             };
             self.scopes[scope].defines.insert(name, define);
         }
-        let start_combine = self.check_combine(starts.iter().map(|(_, c, s)| (*c, *s)), "start");
+        let start_combine =
+            self.check_combine(starts.iter().map(|(_, c, s)| (*c, *s)), || "start".into());
         if starts.is_empty() {
             self.error(
                 CODE_GRAMMAR,
@@ -517,10 +570,11 @@ impl<'a> Lowering<'a> {
 
     /// §4.17: at most one definition without `combine`, and every `combine`
     /// the same. Returns the combine method, or `None` after an error.
+    /// `what` names the definition, built only for a message.
     fn check_combine(
         &mut self,
         parts: impl Iterator<Item = (Option<Combine>, Span)>,
-        what: &str,
+        what: impl Fn() -> String,
     ) -> Option<Option<Combine>> {
         let mut without: Option<Span> = None;
         let mut method: Option<Combine> = None;
@@ -528,7 +582,7 @@ impl<'a> Lowering<'a> {
         for (combine, span) in parts {
             match combine {
                 None if without.is_some() => {
-                    self.error(CODE_COMBINE, format!("{what} is defined more than once without a combine attribute (RELAX NG §4.17)"), span);
+                    self.error(CODE_COMBINE, format!("{} is defined more than once without a combine attribute (RELAX NG §4.17)", what()), span);
                     ok = false;
                 }
                 None => without = Some(span),
@@ -536,7 +590,8 @@ impl<'a> Lowering<'a> {
                     self.error(
                         CODE_COMBINE,
                         format!(
-                            "{what} is combined both by choice and by interleave (RELAX NG §4.17)"
+                            "{} is combined both by choice and by interleave (RELAX NG §4.17)",
+                            what()
                         ),
                         span,
                     );

@@ -255,6 +255,10 @@ impl PatternArena {
         if a == Self::NOT_ALLOWED {
             return b;
         }
+        let is_choice = |p| matches!(self.get(p), Pattern::Choice(..));
+        if !is_choice(a) && !is_choice(b) {
+            return self.choice_of_two(a, b);
+        }
         let operands = (a.min(b), a.max(b));
         if let Some(&r) = self.choices.get(&operands) {
             return r;
@@ -279,6 +283,13 @@ impl PatternArena {
     }
 
     fn choice_leaves(&mut self, p: PatternId, out: &mut Vec<PatternId>) {
+        // Most alternatives are no choice: no stack for them.
+        if !matches!(self.get(p), Pattern::Choice(..)) {
+            if p != Self::NOT_ALLOWED {
+                out.push(p);
+            }
+            return;
+        }
         // Iterative: choices can be wide.
         let mut stack = std::mem::take(&mut self.stack);
         stack.clear();
@@ -294,6 +305,19 @@ impl PatternArena {
             }
         }
         self.stack = stack;
+    }
+
+    /// `choice_of([a, b])` for two distinct alternatives that are neither
+    /// choices nor `notAllowed` (an `optional`, mostly), without the `Vec`.
+    fn choice_of_two(&mut self, a: PatternId, b: PatternId) -> PatternId {
+        let (lo, hi) = (a.min(b), a.max(b));
+        if lo == Self::EMPTY && self.nullable(hi) {
+            return hi;
+        }
+        if hi == Self::EMPTY && self.nullable(lo) {
+            return lo;
+        }
+        self.intern(Pattern::Choice(lo, hi))
     }
 
     fn choice_of(&mut self, leaves: &mut Vec<PatternId>) -> PatternId {
@@ -350,7 +374,7 @@ impl PatternArena {
 
     /// `group` or `interleave` of `items`: `notAllowed` absorbs, `empty` is
     /// dropped, and what is left becomes a balanced tree (both operators
-    /// are associative). Two items, the common case, allocate nothing.
+    /// are associative). Up to two items, the common case, allocate nothing.
     fn sequence_like(
         &mut self,
         items: &[PatternId],
@@ -360,6 +384,8 @@ impl PatternArena {
             return Self::NOT_ALLOWED;
         }
         match items {
+            [] => Self::EMPTY,
+            [a] => *a,
             [a, b] if *a == Self::EMPTY => *b,
             [a, b] if *b == Self::EMPTY => *a,
             [a, b] => self.intern(op(*a, *b)),

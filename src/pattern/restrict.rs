@@ -4,11 +4,9 @@
 //! and every reachable element's content; each pattern is visited once per
 //! context, so shared definitions cost nothing extra.
 
-use std::rc::Rc;
-
 use super::lower::SpanTable;
-use super::name::NameClassId;
-use super::{CompiledGrammar, ElementId, IdMap, IdSet, Pattern, PatternId};
+use super::name::{NameClass, NameClassId};
+use super::{CompiledGrammar, ElementId, Pattern, PatternId};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
 
@@ -18,7 +16,7 @@ const CODE_DUP_ATTR: &str = "rngcheck::schema::duplicate_attribute";
 const CODE_INTERLEAVE: &str = "rngcheck::schema::interleave_overlap";
 
 /// Where a pattern sits, for §7.1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Ctx {
     start: bool,
     attribute: bool,
@@ -26,6 +24,26 @@ struct Ctx {
     one_or_more_group: bool,
     list: bool,
     except: bool,
+}
+
+impl Ctx {
+    /// The context as a bit mask over `u64`'s 64 bits (six flags, so 64
+    /// contexts): `visited` keeps one word per pattern instead of hashing
+    /// (pattern, context) pairs.
+    fn bit(self) -> u64 {
+        let index = [
+            self.start,
+            self.attribute,
+            self.one_or_more,
+            self.one_or_more_group,
+            self.list,
+            self.except,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << i));
+        1 << index
+    }
 }
 
 /// Which named leaves §7.3 and §7.4 collect.
@@ -51,15 +69,19 @@ fn groupable(a: ContentType, b: ContentType) -> bool {
 
 /// Checks every §7 restriction; returns the violations found.
 pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
+    // The memo tables are indexed by pattern id: the arena is frozen here.
+    let patterns = grammar.arena.len();
     let mut checker = Checker {
         g: grammar,
         spans,
-        visited: IdSet::default(),
-        checked_pairs: IdSet::default(),
-        content_types: IdMap::default(),
-        leaf_names: IdMap::default(),
-        has_text: IdMap::default(),
-        elements_seen: IdSet::default(),
+        visited: vec![0; patterns],
+        checked_pairs: vec![false; patterns],
+        content_types: vec![None; patterns],
+        leaf_names: [vec![None; patterns], vec![None; patterns]],
+        name_pool: Vec::new(),
+        stack: Vec::new(),
+        has_text: vec![None; patterns],
+        elements_seen: vec![false; grammar.elements.len()],
         element_queue: Vec::new(),
         errors: Vec::new(),
         current_element: None,
@@ -71,14 +93,21 @@ pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
 struct Checker<'g> {
     g: &'g CompiledGrammar,
     spans: &'g SpanTable,
-    visited: IdSet<(PatternId, Ctx)>,
-    checked_pairs: IdSet<PatternId>,
-    content_types: IdMap<PatternId, Option<ContentType>>,
+    /// Per pattern, the contexts (`Ctx::bit`) it was visited in.
+    visited: Vec<u64>,
+    checked_pairs: Vec<bool>,
+    content_types: Vec<Option<Option<ContentType>>>,
     /// Name classes of the attributes (elements) a pattern can hold, sorted
-    /// and deduplicated, shared rather than copied between memo entries.
-    leaf_names: IdMap<(PatternId, Leaf), Rc<[NameClassId]>>,
-    has_text: IdMap<PatternId, bool>,
-    elements_seen: IdSet<ElementId>,
+    /// and deduplicated: a range of `name_pool`, shared rather than copied
+    /// between memo entries. Indexed by `Leaf` as usize, then by pattern.
+    leaf_names: [Vec<Option<NameRange>>; 2],
+    /// The lists `leaf_names` points into (one buffer, not one allocation
+    /// per list).
+    name_pool: Vec<NameClassId>,
+    /// `visit`'s work list, kept between visits.
+    stack: Vec<(PatternId, Ctx)>,
+    has_text: Vec<Option<bool>>,
+    elements_seen: Vec<bool>,
     element_queue: Vec<ElementId>,
     errors: Vec<SchemaError>,
     current_element: Option<ElementId>,
@@ -129,11 +158,15 @@ impl Checker<'_> {
     /// §7.1 over the pattern tree (elements are leaves), plus the §7.3/7.4
     /// pairwise checks at each group and interleave.
     fn visit(&mut self, root: PatternId, root_ctx: Ctx) {
-        let mut stack = vec![(root, root_ctx)];
+        // One stack for every element's visit (it ends each one empty).
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.push((root, root_ctx));
         while let Some((p, ctx)) = stack.pop() {
-            if !self.visited.insert((p, ctx)) {
+            let seen = &mut self.visited[p.0 as usize];
+            if *seen & ctx.bit() != 0 {
                 continue;
             }
+            *seen |= ctx.bit();
             match self.g.arena.get(p) {
                 Pattern::NotAllowed | Pattern::After(..) => {}
                 Pattern::Empty => {
@@ -215,7 +248,7 @@ impl Checker<'_> {
                     } else if ctx.except {
                         self.prohibit(p, "element", "inside data/except");
                     }
-                    if self.elements_seen.insert(e) {
+                    if !std::mem::replace(&mut self.elements_seen[e.0 as usize], true) {
                         self.element_queue.push(e);
                     }
                 }
@@ -247,7 +280,10 @@ impl Checker<'_> {
                     } else if is_interleave && ctx.list {
                         self.prohibit(p, name, "inside list");
                     }
-                    if !ctx.list && !ctx.except && self.checked_pairs.insert(p) {
+                    if !ctx.list
+                        && !ctx.except
+                        && !std::mem::replace(&mut self.checked_pairs[p.0 as usize], true)
+                    {
                         self.check_pair(p, a, b, is_interleave);
                     }
                     let inner = Ctx {
@@ -259,16 +295,14 @@ impl Checker<'_> {
                 }
             }
         }
+        self.stack = stack;
     }
 
     /// §7.3 (and §7.4 for interleave) for the two halves of `p`.
     fn check_pair(&mut self, p: PatternId, a: PatternId, b: PatternId, is_interleave: bool) {
         let attrs_a = self.names_in(a, Leaf::Attribute);
         let attrs_b = self.names_in(b, Leaf::Attribute);
-        if attrs_a
-            .iter()
-            .any(|&x| attrs_b.iter().any(|&y| self.g.names.overlap(x, y)))
-        {
+        if self.any_overlap(self.pooled(attrs_a), self.pooled(attrs_b)) {
             let span = self.span_of(p);
             self.report(
                 CODE_DUP_ATTR,
@@ -281,10 +315,7 @@ impl Checker<'_> {
         }
         let elems_a = self.names_in(a, Leaf::Element);
         let elems_b = self.names_in(b, Leaf::Element);
-        if elems_a
-            .iter()
-            .any(|&x| elems_b.iter().any(|&y| self.g.names.overlap(x, y)))
-        {
+        if self.any_overlap(self.pooled(elems_a), self.pooled(elems_b)) {
             let span = self.span_of(p);
             self.report(
                 CODE_INTERLEAVE,
@@ -302,9 +333,36 @@ impl Checker<'_> {
         }
     }
 
+    /// Whether some class of `a` overlaps some class of `b`. Both lists are
+    /// sorted; single names are interned, so two of them overlap exactly
+    /// when their ids are equal, which a merge finds in linear time. Only
+    /// the wildcards and choices need the general (pairwise) test.
+    fn any_overlap(&self, a: &[NameClassId], b: &[NameClassId]) -> bool {
+        let names = &self.g.names;
+        let is_name = |nc: &NameClassId| matches!(names.get(*nc), NameClass::Name(_));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if !is_name(&a[i]) {
+                i += 1;
+            } else if !is_name(&b[j]) {
+                j += 1;
+            } else {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => return true,
+                }
+            }
+        }
+        let mut wide_a = a.iter().filter(|nc| !is_name(nc));
+        let mut wide_b = b.iter().filter(|nc| !is_name(nc));
+        wide_a.any(|&x| b.iter().any(|&y| names.overlap(x, y)))
+            || wide_b.any(|&y| a.iter().any(|&x| names.overlap(x, y)))
+    }
+
     /// §7.2 content type (None: the pattern has none).
     fn content_type(&mut self, p: PatternId) -> Option<ContentType> {
-        if let Some(&ct) = self.content_types.get(&p) {
+        if let Some(ct) = self.content_types[p.0 as usize] {
             return ct;
         }
         let ct = match self.g.arena.get(p) {
@@ -325,34 +383,75 @@ impl Checker<'_> {
             }
             Pattern::OneOrMore(a) => self.content_type(a).filter(|&a| groupable(a, a)),
         };
-        self.content_types.insert(p, ct);
+        self.content_types[p.0 as usize] = Some(ct);
         ct
     }
 
     /// Name classes of the attributes (or elements) that `p` can contain
     /// without entering an element or an attribute's value (§7.3, §7.4),
     /// memoized per pattern and kind.
-    fn names_in(&mut self, p: PatternId, kind: Leaf) -> Rc<[NameClassId]> {
-        if let Some(v) = self.leaf_names.get(&(p, kind)) {
-            return Rc::clone(v);
+    fn names_in(&mut self, p: PatternId, kind: Leaf) -> NameRange {
+        if let Some(v) = self.leaf_names[kind as usize][p.0 as usize] {
+            return v;
         }
-        let v: Rc<[NameClassId]> = match (self.g.arena.get(p), kind) {
-            (Pattern::Attribute(nc, _), Leaf::Attribute) => Rc::from([nc]),
-            (Pattern::Element(e), Leaf::Element) => Rc::from([self.g.element(e).name]),
+        let v = match (self.g.arena.get(p), kind) {
+            (Pattern::Attribute(nc, _), Leaf::Attribute) => self.single(nc),
+            (Pattern::Element(e), Leaf::Element) => self.single(self.g.element(e).name),
             (Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b), _) => {
                 let a = self.names_in(a, kind);
                 let b = self.names_in(b, kind);
-                union(&a, &b)
+                self.union(a, b)
             }
             (Pattern::OneOrMore(a), _) => self.names_in(a, kind),
-            _ => Rc::from([]),
+            _ => NameRange::EMPTY,
         };
-        self.leaf_names.insert((p, kind), Rc::clone(&v));
+        self.leaf_names[kind as usize][p.0 as usize] = Some(v);
         v
     }
 
+    /// The list a `NameRange` denotes.
+    fn pooled(&self, r: NameRange) -> &[NameClassId] {
+        &self.name_pool[r.start as usize..r.end as usize]
+    }
+
+    /// A one-name list.
+    fn single(&mut self, nc: NameClassId) -> NameRange {
+        let start = self.name_pool.len() as u32;
+        self.name_pool.push(nc);
+        NameRange {
+            start,
+            end: start + 1,
+        }
+    }
+
+    /// The sorted, deduplicated union of two sorted lists (shares one when
+    /// the other is empty), merged onto the end of the pool.
+    fn union(&mut self, a: NameRange, b: NameRange) -> NameRange {
+        if b.is_empty() {
+            return a;
+        }
+        if a.is_empty() {
+            return b;
+        }
+        let start = self.name_pool.len() as u32;
+        let (mut i, mut j) = (a.start as usize, b.start as usize);
+        let (a_end, b_end) = (a.end as usize, b.end as usize);
+        while i < a_end && j < b_end {
+            let (x, y) = (self.name_pool[i], self.name_pool[j]);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+            self.name_pool.push(x.min(y));
+        }
+        self.name_pool.extend_from_within(i..a_end);
+        self.name_pool.extend_from_within(j..b_end);
+        NameRange {
+            start,
+            end: self.name_pool.len() as u32,
+        }
+    }
+
     fn contains_text(&mut self, p: PatternId) -> bool {
-        if let Some(&t) = self.has_text.get(&p) {
+        if let Some(t) = self.has_text[p.0 as usize] {
             return t;
         }
         let t = match self.g.arena.get(p) {
@@ -363,22 +462,22 @@ impl Checker<'_> {
             Pattern::OneOrMore(a) => self.contains_text(a),
             _ => false,
         };
-        self.has_text.insert(p, t);
+        self.has_text[p.0 as usize] = Some(t);
         t
     }
 }
 
-/// The sorted, deduplicated union of two sorted lists (shares one when the
-/// other is empty).
-fn union(a: &Rc<[NameClassId]>, b: &Rc<[NameClassId]>) -> Rc<[NameClassId]> {
-    if b.is_empty() {
-        return Rc::clone(a);
+/// A list of name classes in `Checker::name_pool`.
+#[derive(Clone, Copy, Debug)]
+struct NameRange {
+    start: u32,
+    end: u32,
+}
+
+impl NameRange {
+    const EMPTY: NameRange = NameRange { start: 0, end: 0 };
+
+    fn is_empty(self) -> bool {
+        self.start == self.end
     }
-    if a.is_empty() {
-        return Rc::clone(b);
-    }
-    let mut v: Vec<NameClassId> = a.iter().chain(b.iter()).copied().collect();
-    v.sort_unstable();
-    v.dedup();
-    Rc::from(v)
 }

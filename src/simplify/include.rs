@@ -42,7 +42,7 @@ impl<'a> Resolver<'a> {
         let syntax = self
             .forced_syntax
             .unwrap_or_else(|| SyntaxKind::from_path(self.sources.file(file).path()));
-        let pattern = match syntax::parse_file(self.sources, file, syntax, inherited_ns) {
+        let mut pattern = match syntax::parse_file(self.sources, file, syntax, inherited_ns) {
             Ok(p) => p,
             Err(errors) => {
                 self.errors.extend(errors);
@@ -50,9 +50,9 @@ impl<'a> Resolver<'a> {
             }
         };
         self.stack.push(file);
-        let resolved = self.pattern(pattern);
+        self.pattern(&mut pattern);
         self.stack.pop();
-        Some(resolved)
+        Some(pattern)
     }
 
     /// Loads `href` (relative to the file of `span`), refusing cycles.
@@ -82,88 +82,81 @@ impl<'a> Resolver<'a> {
         Some(file)
     }
 
-    fn patterns(&mut self, ps: Vec<Pattern>) -> Vec<Pattern> {
-        ps.into_iter().map(|p| self.pattern(p)).collect()
+    /// Resolves the references inside `ps`, in place: only the nodes that
+    /// name other files change, so the rest of the tree is not rebuilt.
+    fn patterns(&mut self, ps: &mut [Pattern]) {
+        for p in ps {
+            self.pattern(p);
+        }
     }
 
-    fn pattern(&mut self, p: Pattern) -> Pattern {
+    fn pattern(&mut self, p: &mut Pattern) {
         let span = p.span;
-        let kind = match p.kind {
+        match &mut p.kind {
             PatternKind::ExternalRef { href, ns } => {
+                let (href, ns) = (std::mem::take(href), std::mem::take(ns));
                 let resolved = self
                     .load(span, &href)
                     .and_then(|file| self.resolve_file(file, &ns));
-                return resolved.unwrap_or(Pattern {
+                *p = resolved.unwrap_or(Pattern {
                     kind: PatternKind::NotAllowed,
                     span,
                 });
             }
-            PatternKind::Element { name, content } => PatternKind::Element {
-                name,
-                content: self.patterns(content),
-            },
-            PatternKind::Attribute { name, value } => PatternKind::Attribute {
-                name,
-                value: value.map(|v| Box::new(self.pattern(*v))),
-            },
-            PatternKind::Group(ps) => PatternKind::Group(self.patterns(ps)),
-            PatternKind::Interleave(ps) => PatternKind::Interleave(self.patterns(ps)),
-            PatternKind::Choice(ps) => PatternKind::Choice(self.patterns(ps)),
-            PatternKind::Optional(ps) => PatternKind::Optional(self.patterns(ps)),
-            PatternKind::ZeroOrMore(ps) => PatternKind::ZeroOrMore(self.patterns(ps)),
-            PatternKind::OneOrMore(ps) => PatternKind::OneOrMore(self.patterns(ps)),
-            PatternKind::List(ps) => PatternKind::List(self.patterns(ps)),
-            PatternKind::Mixed(ps) => PatternKind::Mixed(self.patterns(ps)),
-            PatternKind::Data {
-                datatype,
-                params,
-                except,
-            } => PatternKind::Data {
-                datatype,
-                params,
-                except: except.map(|ps| self.patterns(ps)),
-            },
-            PatternKind::Grammar(mut g) => {
-                g.components = self.components(g.components);
-                PatternKind::Grammar(g)
+            PatternKind::Element { content: ps, .. }
+            | PatternKind::Group(ps)
+            | PatternKind::Interleave(ps)
+            | PatternKind::Choice(ps)
+            | PatternKind::Optional(ps)
+            | PatternKind::ZeroOrMore(ps)
+            | PatternKind::OneOrMore(ps)
+            | PatternKind::List(ps)
+            | PatternKind::Mixed(ps)
+            | PatternKind::Data {
+                except: Some(ps), ..
+            } => self.patterns(ps),
+            PatternKind::Attribute { value: Some(v), .. } => self.pattern(v),
+            PatternKind::Grammar(g) => self.components(&mut g.components),
+            _ => {}
+        }
+    }
+
+    /// Resolves `cs` in place; an `include` becomes a `div` of the included
+    /// components and its overrides, and one that fails is dropped.
+    fn components(&mut self, cs: &mut Vec<Component>) {
+        let mut i = 0;
+        while i < cs.len() {
+            if self.component(&mut cs[i]) {
+                i += 1;
+            } else {
+                cs.remove(i);
             }
-            other => other,
-        };
-        Pattern { kind, span }
+        }
     }
 
-    fn components(&mut self, cs: Vec<Component>) -> Vec<Component> {
-        cs.into_iter().filter_map(|c| self.component(c)).collect()
-    }
-
-    fn component(&mut self, c: Component) -> Option<Component> {
+    /// Resolves one component in place; false if it must be dropped.
+    fn component(&mut self, c: &mut Component) -> bool {
         let span = c.span;
-        let kind = match c.kind {
-            ComponentKind::Start { combine, pattern } => ComponentKind::Start {
-                combine,
-                pattern: self.pattern(pattern),
-            },
-            ComponentKind::Define {
-                name,
-                combine,
-                patterns,
-            } => ComponentKind::Define {
-                name,
-                combine,
-                patterns: self.patterns(patterns),
-            },
-            ComponentKind::Div(cs) => ComponentKind::Div(self.components(cs)),
+        match &mut c.kind {
+            ComponentKind::Start { pattern, .. } => self.pattern(pattern),
+            ComponentKind::Define { patterns, .. } => self.patterns(patterns),
+            ComponentKind::Div(cs) => self.components(cs),
             ComponentKind::Include {
                 href,
                 ns,
                 components,
             } => {
-                let overrides = self.components(components);
-                let included = self.include(span, &href, &ns, &overrides)?;
-                ComponentKind::Div(included.into_iter().chain(overrides).collect())
+                let mut overrides = std::mem::take(components);
+                self.components(&mut overrides);
+                let (href, ns) = (std::mem::take(href), std::mem::take(ns));
+                let Some(mut included) = self.include(span, &href, &ns, &overrides) else {
+                    return false;
+                };
+                included.append(&mut overrides);
+                c.kind = ComponentKind::Div(included);
             }
-        };
-        Some(Component { kind, span })
+        }
+        true
     }
 
     /// §4.7: the included grammar's components, less those the include

@@ -10,6 +10,7 @@
 //! (`include`, `externalRef`) and to other definitions (`ref`) is left for
 //! `simplify`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::source::Span;
@@ -102,8 +103,9 @@ pub enum PatternKind {
 pub struct DatatypeName {
     /// The library URI; empty for RELAX NG's built-in library.
     pub library: String,
-    /// The type name, e.g. `token`, `int`.
-    pub name: String,
+    /// The type name, e.g. `token`, `int` (borrowed for the defaults the
+    /// syntax implies, which most `value`s use).
+    pub name: Cow<'static, str>,
 }
 
 /// A `param` of a `data` pattern.

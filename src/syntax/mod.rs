@@ -37,9 +37,9 @@ pub fn parse_file(
     syntax: SyntaxKind,
     inherited_ns: &str,
 ) -> Result<ast::Pattern, Vec<SchemaError>> {
-    let text = sources.file(file).text().clone();
+    let text = sources.file(file).text();
     match syntax {
-        SyntaxKind::Xml => rng::parse(&text, file, inherited_ns),
-        SyntaxKind::Compact => rnc::parse(&text, file, inherited_ns),
+        SyntaxKind::Xml => rng::parse(text, file, inherited_ns),
+        SyntaxKind::Compact => rnc::parse(text, file, inherited_ns),
     }
 }

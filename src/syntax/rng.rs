@@ -6,6 +6,8 @@
 //! become name classes), §4.9 (`ns` inheritance), §4.10 (QNames), and the
 //! check that the file follows the grammar of the full syntax.
 
+use std::ops::Range;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use roxmltree::{Document, Node, ParsingOptions};
@@ -49,12 +51,14 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
         file,
         errors: Vec::new(),
         depth: 0,
+        last_context: None,
+        kids: Vec::new(),
     };
     let root = doc.root_element();
     let scope = Scope {
-        ns: inherited_ns.to_string(),
-        datatype_library: String::new(),
-        base: String::new(),
+        ns: Rc::from(inherited_ns),
+        datatype_library: Rc::from(""),
+        base: Rc::from(""),
     };
     let pattern = if is_rng(root) {
         parser.pattern(root, &scope)
@@ -71,22 +75,29 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
     }
 }
 
-/// What an element inherits from its ancestors.
+/// What an element inherits from its ancestors. Every element clones its
+/// parent's scope, so the strings are shared, not copied.
 #[derive(Clone)]
 struct Scope {
     /// §4.9: the `ns` in scope.
-    ns: String,
+    ns: Rc<str>,
     /// §4.3: the `datatypeLibrary` in scope.
-    datatype_library: String,
+    datatype_library: Rc<str>,
     /// `xml:base` of the ancestors, as a path relative to the file.
-    base: String,
+    base: Rc<str>,
 }
 
-struct Parser {
+struct Parser<'a, 'i> {
     file: FileId,
     errors: Vec<SchemaError>,
     /// How many patterns, name classes and grammars enclose the current one.
     depth: usize,
+    /// The namespace context of the last `value`, shared with the next
+    /// one when it is the same.
+    last_context: Option<Arc<NsContext>>,
+    /// The RELAX NG children of the elements being read, innermost last
+    /// (see `kids`): one stack instead of a `Vec` per element.
+    kids: Vec<Node<'a, 'i>>,
 }
 
 /// Schemas nest patterns at most this deep. Later stages recurse over the
@@ -102,20 +113,22 @@ use crate::datatype::xsd::is_ncname;
 
 /// Splits a QName into (prefix, local) if it is one.
 fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
-    match s.split_once(':') {
+    // A byte scan: names are short, too short for memchr to pay.
+    match s.bytes().position(|b| b == b':') {
         None => is_ncname(s).then_some((None, s)),
-        Some((prefix, local)) => {
+        Some(i) => {
+            let (prefix, local) = (&s[..i], &s[i + 1..]);
             (is_ncname(prefix) && is_ncname(local)).then_some((Some(prefix), local))
         }
     }
 }
 
-impl Parser {
-    fn span(&self, node: Node) -> Span {
+impl<'a, 'i> Parser<'a, 'i> {
+    fn span(&self, node: Node<'a, 'i>) -> Span {
         Span::new(self.file, crate::xml::start_tag_range(node))
     }
 
-    fn error(&mut self, node: Node, message: impl Into<String>) {
+    fn error(&mut self, node: Node<'a, 'i>, message: impl Into<String>) {
         let span = self.span(node);
         self.errors
             .push(SchemaError::new(CODE_SYNTAX, message, Some(span)));
@@ -127,11 +140,11 @@ impl Parser {
     }
 
     /// The scope of `node`'s children, after checking its common attributes.
-    fn enter(&mut self, node: Node, outer: &Scope) -> Scope {
+    fn enter(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Scope {
         let mut scope = outer.clone();
         for attr in node.attributes() {
             match (attr.namespace(), attr.name()) {
-                (None, "ns") => scope.ns = attr.value().to_string(),
+                (None, "ns") => scope.ns = Rc::from(attr.value()),
                 (None, "datatypeLibrary") => {
                     let value = trim_xml(attr.value());
                     if !is_valid_datatype_library(value) {
@@ -141,10 +154,10 @@ impl Parser {
                             format!("datatypeLibrary \"{value}\" must be empty or an absolute URI without a fragment identifier (RELAX NG §3)"),
                         );
                     }
-                    scope.datatype_library = value.to_string();
+                    scope.datatype_library = Rc::from(value);
                 }
                 (Some(crate::syntax::ast::XML_NAMESPACE), "base") => {
-                    scope.base = resolve_relative(&outer.base, attr.value());
+                    scope.base = Rc::from(resolve_relative(&outer.base, attr.value()));
                 }
                 _ => {}
             }
@@ -154,7 +167,7 @@ impl Parser {
 
     /// Checks that `node` has only the attributes `allowed` (besides `ns`,
     /// `datatypeLibrary` and foreign ones).
-    fn check_attributes(&mut self, node: Node, allowed: &[&str]) {
+    fn check_attributes(&mut self, node: Node<'a, 'i>, allowed: &[&str]) {
         for attr in node.attributes() {
             if attr.namespace() == Some(RNG_NS) {
                 let span = Span::new(self.file, attr.range_qname());
@@ -186,7 +199,7 @@ impl Parser {
     }
 
     /// A required attribute, whitespace-trimmed (§4.2).
-    fn required_attr<'a>(&mut self, node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    fn required_attr(&mut self, node: Node<'a, 'i>, name: &str) -> Option<&'a str> {
         match node.attribute(name) {
             Some(v) => Some(trim_xml(v)),
             None => {
@@ -202,7 +215,7 @@ impl Parser {
         }
     }
 
-    fn ncname_attr(&mut self, node: Node, name: &str) -> Option<String> {
+    fn ncname_attr(&mut self, node: Node<'a, 'i>, name: &str) -> Option<String> {
         let value = self.required_attr(node, name)?;
         if is_ncname(value) {
             Some(value.to_string())
@@ -217,27 +230,40 @@ impl Parser {
 
     /// The RELAX NG children of `node`, reporting non-whitespace text
     /// (§4.2: only `value`, `param` and `name` have text).
-    fn children<'a, 'i>(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
-        let mut out = Vec::new();
+    fn children(&mut self, node: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+        let kids = self.kids(node);
+        let out = self.kids[kids.clone()].to_vec();
+        self.kids.truncate(kids.start);
+        out
+    }
+
+    /// `children` without a `Vec`: pushes the RELAX NG children of `node`
+    /// onto the `kids` stack and returns where they are, in one walk over
+    /// the children that also reports text. The caller reads them from
+    /// `self.kids[range]` and truncates the stack back to the range's start.
+    fn kids(&mut self, node: Node<'a, 'i>) -> Range<usize> {
+        let start = self.kids.len();
         for child in node.children() {
-            if child.is_text() {
-                if !is_whitespace(child.text().unwrap_or("")) {
-                    let span = Span::new(self.file, child.range());
-                    self.error_at(
-                        span,
-                        format!("text is not allowed in \"{}\"", node.tag_name().name()),
-                    );
+            if !child.is_text() {
+                if is_rng(child) {
+                    self.kids.push(child);
                 }
-            } else if is_rng(child) {
-                out.push(child);
+                continue;
+            }
+            if !is_whitespace(child.text().unwrap_or("")) {
+                let span = Span::new(self.file, child.range());
+                self.error_at(
+                    span,
+                    format!("text is not allowed in \"{}\"", node.tag_name().name()),
+                );
             }
         }
-        out
+        start..self.kids.len()
     }
 
     /// `name`, `value` and `param` hold text only: not even foreign
     /// elements may appear in them (§3).
-    fn expect_text_only(&mut self, node: Node) {
+    fn expect_text_only(&mut self, node: Node<'a, 'i>) {
         for child in node.children().filter(|c| c.is_element()) {
             self.error(
                 child,
@@ -246,14 +272,14 @@ impl Parser {
         }
     }
 
-    fn text_content(node: Node) -> String {
+    fn text_content(node: Node<'a, 'i>) -> String {
         node.children()
             .filter(|c| c.is_text())
             .filter_map(|c| c.text())
             .collect()
     }
 
-    fn combine(&mut self, node: Node) -> Option<Combine> {
+    fn combine(&mut self, node: Node<'a, 'i>) -> Option<Combine> {
         let value = trim_xml(node.attribute("combine")?);
         match value {
             "choice" => Some(Combine::Choice),
@@ -268,9 +294,14 @@ impl Parser {
         }
     }
 
-    /// One or more patterns from `nodes`.
-    fn patterns(&mut self, parent: Node, nodes: &[Node], scope: &Scope) -> Vec<Pattern> {
-        if nodes.is_empty() {
+    /// One or more patterns from the `kids` in `range`.
+    fn patterns(
+        &mut self,
+        parent: Node<'a, 'i>,
+        range: Range<usize>,
+        scope: &Scope,
+    ) -> Vec<Pattern> {
+        if range.is_empty() {
             self.error(
                 parent,
                 format!(
@@ -279,22 +310,29 @@ impl Parser {
                 ),
             );
         }
-        nodes
-            .iter()
-            .filter_map(|n| self.pattern(*n, scope))
-            .collect()
+        let mut ps = Vec::with_capacity(range.len());
+        for i in range {
+            let child = self.kids[i];
+            if let Some(p) = self.pattern(child, scope) {
+                ps.push(p);
+            }
+        }
+        ps
     }
 
-    fn expect_no_children(&mut self, node: Node) {
-        if let Some(child) = self.children(node).first() {
+    fn expect_no_children(&mut self, node: Node<'a, 'i>) {
+        let kids = self.kids(node);
+        if !kids.is_empty() {
+            let child = self.kids[kids.start];
             self.error(
-                *child,
+                child,
                 format!("\"{}\" must be empty", node.tag_name().name()),
             );
         }
+        self.kids.truncate(kids.start);
     }
 
-    fn pattern(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
+    fn pattern(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
         if !self.descend(node) {
             return None;
         }
@@ -305,7 +343,7 @@ impl Parser {
 
     /// Enters one more level of nesting, or reports that the schema is too
     /// deep (once) and refuses.
-    fn descend(&mut self, node: Node) -> bool {
+    fn descend(&mut self, node: Node<'a, 'i>) -> bool {
         if self.depth >= MAX_SCHEMA_DEPTH {
             if !self.errors.iter().any(|e| e.code == CODE_TOO_DEEP) {
                 let span = self.span(node);
@@ -321,7 +359,7 @@ impl Parser {
         true
     }
 
-    fn pattern_inner(&mut self, node: Node, outer: &Scope) -> Option<Pattern> {
+    fn pattern_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
         let local = node.tag_name().name();
@@ -331,8 +369,9 @@ impl Parser {
             "group" | "interleave" | "choice" | "optional" | "zeroOrMore" | "oneOrMore"
             | "list" | "mixed" => {
                 self.check_attributes(node, &[]);
-                let children = self.children(node);
-                let ps = self.patterns(node, &children, &scope);
+                let kids = self.kids(node);
+                let ps = self.patterns(node, kids.clone(), &scope);
+                self.kids.truncate(kids.start);
                 match local {
                     "group" => PatternKind::Group(ps),
                     "interleave" => PatternKind::Interleave(ps),
@@ -371,7 +410,7 @@ impl Parser {
                 let href = self.href(node, &scope)?;
                 PatternKind::ExternalRef {
                     href,
-                    ns: scope.ns.clone(),
+                    ns: scope.ns.to_string(),
                 }
             }
             "grammar" => {
@@ -388,63 +427,71 @@ impl Parser {
     }
 
     /// `element`: `name=` or a leading name class, then patterns.
-    fn element(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn element(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        let children = self.children(node);
-        let (name, rest) = self.name_and_rest(node, &children, scope, false)?;
+        let kids = self.kids(node);
+        let (name, rest) = self.name_and_rest(node, kids.clone(), scope, false)?;
         let content = self.patterns(node, rest, scope);
+        self.kids.truncate(kids.start);
         Some(PatternKind::Element { name, content })
     }
 
     /// `attribute`: `name=` or a leading name class, then at most one pattern.
-    fn attribute(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn attribute(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["name"]);
-        let children = self.children(node);
-        let (name, rest) = self.name_and_rest(node, &children, scope, true)?;
+        let kids = self.kids(node);
+        let (name, rest) = self.name_and_rest(node, kids.clone(), scope, true)?;
         if rest.len() > 1 {
-            self.error(rest[1], "an attribute has at most one pattern");
+            let second = self.kids[rest.start + 1];
+            self.error(second, "an attribute has at most one pattern");
         }
-        let value = match rest.first() {
-            Some(child) => Some(Box::new(self.pattern(*child, scope)?)),
-            None => None,
+        let value = if rest.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.pattern(self.kids[rest.start], scope)?))
         };
+        self.kids.truncate(kids.start);
         Some(PatternKind::Attribute { name, value })
     }
 
     /// §4.8: the name class of an element or attribute, from its `name`
-    /// attribute or its first child.
-    fn name_and_rest<'a, 'b, 'i>(
+    /// attribute or its first child (of the `kids` in `children`); and the
+    /// children left after it.
+    fn name_and_rest(
         &mut self,
         node: Node<'a, 'i>,
-        children: &'b [Node<'a, 'i>],
+        children: Range<usize>,
         scope: &Scope,
         is_attribute: bool,
-    ) -> Option<(NameClass, &'b [Node<'a, 'i>])> {
+    ) -> Option<(NameClass, Range<usize>)> {
         if let Some(raw) = node.attribute("name") {
             // §4.8: an attribute's `name` gets ns="" unless it has its own ns.
             let ns = if is_attribute {
                 node.attribute("ns").unwrap_or("").to_string()
             } else {
-                scope.ns.clone()
+                scope.ns.to_string()
             };
             let span = self.span(node);
             let nc = self.qname_to_name(node, trim_xml(raw), &ns, span)?;
             return Some((nc, children));
         }
-        match children.split_first() {
-            Some((first, rest)) => {
-                let nc = self.name_class(*first, scope)?;
-                Some((nc, rest))
-            }
-            None => {
-                self.error(node, "a name class or a name attribute is required");
-                None
-            }
+        if children.is_empty() {
+            self.error(node, "a name class or a name attribute is required");
+            return None;
         }
+        let first = self.kids[children.start];
+        let nc = self.name_class(first, scope)?;
+        Some((nc, children.start + 1..children.end))
     }
 
     /// §4.10: expands a QName with the namespace declarations in scope.
-    fn qname_to_name(&mut self, node: Node, raw: &str, ns: &str, span: Span) -> Option<NameClass> {
+    fn qname_to_name(
+        &mut self,
+        node: Node<'a, 'i>,
+        raw: &str,
+        ns: &str,
+        span: Span,
+    ) -> Option<NameClass> {
         let Some((prefix, local)) = split_qname(raw) else {
             self.error_at(span, format!("\"{raw}\" is not a valid QName"));
             return None;
@@ -472,7 +519,7 @@ impl Parser {
         })
     }
 
-    fn name_class(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
+    fn name_class(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
         if !self.descend(node) {
             return None;
         }
@@ -481,7 +528,7 @@ impl Parser {
         result
     }
 
-    fn name_class_inner(&mut self, node: Node, outer: &Scope) -> Option<NameClass> {
+    fn name_class_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
         let kind = match node.tag_name().name() {
@@ -500,7 +547,7 @@ impl Parser {
                 self.check_attributes(node, &[]);
                 let except = self.name_class_except(node, &scope)?;
                 NameClassKind::NsName {
-                    ns: scope.ns.clone(),
+                    ns: scope.ns.to_string(),
                     except,
                 }
             }
@@ -525,7 +572,11 @@ impl Parser {
     }
 
     /// The optional `except` of `anyName`/`nsName` (implicitly a choice).
-    fn name_class_except(&mut self, node: Node, scope: &Scope) -> Option<Option<Box<NameClass>>> {
+    fn name_class_except(
+        &mut self,
+        node: Node<'a, 'i>,
+        scope: &Scope,
+    ) -> Option<Option<Box<NameClass>>> {
         let children = self.children(node);
         match children.as_slice() {
             [] => Some(None),
@@ -556,8 +607,29 @@ impl Parser {
         }
     }
 
+    /// The namespace bindings in scope at `node`, for a `value` (§4.10's
+    /// context) — the default namespace is the `ns` in scope. Neighbouring
+    /// values nearly always share one context, so the last one is reused.
+    fn namespace_context(&mut self, node: Node<'a, 'i>, ns: &str) -> Arc<NsContext> {
+        if let Some(last) = &self.last_context {
+            if same_context(last, node, ns) {
+                return Arc::clone(last);
+            }
+        }
+        let prefixes = node
+            .namespaces()
+            .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
+            .collect();
+        let context = Arc::new(NsContext {
+            default_ns: ns.to_string(),
+            prefixes,
+        });
+        self.last_context = Some(Arc::clone(&context));
+        context
+    }
+
     /// `value`: type (default `token` of the built-in library, §4.4) and text.
-    fn value(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn value(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["type"]);
         self.expect_text_only(node);
         let datatype = match node.attribute("type") {
@@ -568,29 +640,29 @@ impl Parser {
                     return None;
                 }
                 DatatypeName {
-                    library: scope.datatype_library.clone(),
-                    name: t.to_string(),
+                    library: scope.datatype_library.to_string(),
+                    name: t.to_string().into(),
                 }
             }
             None => DatatypeName {
                 library: String::new(),
-                name: "token".to_string(),
+                name: "token".into(),
             },
         };
         Some(PatternKind::Value {
             datatype,
             value: Self::text_content(node),
-            context: Arc::new(namespace_context(node, &scope.ns)),
+            context: self.namespace_context(node, &scope.ns),
         })
     }
 
     /// `data`: type, params, then an optional `except`.
-    fn data(&mut self, node: Node, scope: &Scope) -> Option<PatternKind> {
+    fn data(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<PatternKind> {
         self.check_attributes(node, &["type"]);
         let name = self.ncname_attr(node, "type")?;
         let datatype = DatatypeName {
-            library: scope.datatype_library.clone(),
-            name,
+            library: scope.datatype_library.to_string(),
+            name: name.into(),
         };
         let children = self.children(node);
         let mut params = Vec::new();
@@ -616,8 +688,9 @@ impl Parser {
                 "except" if except.is_none() && i + 1 == children.len() => {
                     let except_scope = self.enter(*child, scope);
                     self.check_attributes(*child, &[]);
-                    let inner = self.children(*child);
-                    except = Some(self.patterns(*child, &inner, &except_scope));
+                    let kids = self.kids(*child);
+                    except = Some(self.patterns(*child, kids.clone(), &except_scope));
+                    self.kids.truncate(kids.start);
                 }
                 other => {
                     self.error(*child, format!("\"{other}\" is not allowed here in data (params come first, then at most one except)"));
@@ -632,7 +705,7 @@ impl Parser {
     }
 
     /// §4.5: `href`, with the `xml:base` of its ancestors applied.
-    fn href(&mut self, node: Node, scope: &Scope) -> Option<String> {
+    fn href(&mut self, node: Node<'a, 'i>, scope: &Scope) -> Option<String> {
         let raw = self.required_attr(node, "href")?;
         if raw.contains('#') {
             self.error(
@@ -650,9 +723,16 @@ impl Parser {
 
     /// The components of a `grammar`, `div` or `include` (which allows no
     /// nested `include`).
-    fn grammar_content(&mut self, node: Node, scope: &Scope, in_include: bool) -> Vec<Component> {
+    fn grammar_content(
+        &mut self,
+        node: Node<'a, 'i>,
+        scope: &Scope,
+        in_include: bool,
+    ) -> Vec<Component> {
         let mut components = Vec::new();
-        for child in self.children(node) {
+        let kids = self.kids(node);
+        for i in kids.clone() {
+            let child = self.kids[i];
             let child_scope = self.enter(child, scope);
             let span = self.span(child);
             let kind = match child.tag_name().name() {
@@ -675,8 +755,9 @@ impl Parser {
                     let Some(name) = self.ncname_attr(child, "name") else {
                         continue;
                     };
-                    let kids = self.children(child);
-                    let patterns = self.patterns(child, &kids, &child_scope);
+                    let kids = self.kids(child);
+                    let patterns = self.patterns(child, kids.clone(), &child_scope);
+                    self.kids.truncate(kids.start);
                     ComponentKind::Define {
                         name,
                         combine,
@@ -699,7 +780,7 @@ impl Parser {
                     };
                     ComponentKind::Include {
                         href,
-                        ns: child_scope.ns.clone(),
+                        ns: child_scope.ns.to_string(),
                         components: self.grammar_content(child, &child_scope, true),
                     }
                 }
@@ -710,21 +791,23 @@ impl Parser {
             };
             components.push(Component { kind, span });
         }
+        self.kids.truncate(kids.start);
         components
     }
 }
 
-/// The namespace bindings in scope at `node`, for a `value` (§4.10's
-/// context) — the default namespace is the `ns` in scope.
-fn namespace_context(node: Node, ns: &str) -> NsContext {
-    let prefixes = node
+/// Whether `context` holds exactly the bindings in scope at `node` with
+/// default namespace `ns`, compared without building a new context.
+fn same_context(context: &NsContext, node: Node, ns: &str) -> bool {
+    let mut prefixes = node
         .namespaces()
-        .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
-        .collect();
-    NsContext {
-        default_ns: ns.to_string(),
-        prefixes,
-    }
+        .filter_map(|n| n.name().map(|p| (p, n.uri())));
+    context.default_ns == ns
+        && context
+            .prefixes
+            .iter()
+            .all(|(p, uri)| prefixes.next() == Some((p.as_str(), uri.as_str())))
+        && prefixes.next().is_none()
 }
 
 /// §3: empty, or an absolute URI with a scheme and no fragment.

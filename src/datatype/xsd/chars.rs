@@ -31,19 +31,43 @@ pub fn in_sorted_ranges<T: Ord + Copy>(ranges: &[(T, T)], x: T) -> bool {
 pub fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
-        Some(first) if in_ranges(NAME_START, first) => chars.all(|c| in_ranges(NAME_CHAR, c)),
+        Some(first) if is_name_start_char(first) => chars.all(is_name_char),
         _ => false,
     }
 }
 
+/// `NAME_START` membership; ASCII (nearly every name a schema or document
+/// writes) is answered without the binary search.
+fn is_name_start_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic() || c == '_' || c == ':';
+    }
+    in_ranges(NAME_START, c)
+}
+
+/// `NAME_CHAR` membership, with the same ASCII shortcut.
+fn is_name_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-');
+    }
+    in_ranges(NAME_CHAR, c)
+}
+
 /// Namespaces in XML `NCName`: a `Name` without colons.
 pub fn is_ncname(s: &str) -> bool {
-    !s.contains(':') && is_name(s)
+    // One pass: a name, and none of its characters a colon.
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) if first != ':' && is_name_start_char(first) => {
+            chars.all(|c| c != ':' && is_name_char(c))
+        }
+        _ => false,
+    }
 }
 
 /// XML 1.0 `Nmtoken`: one or more name characters.
 pub fn is_nmtoken(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| in_ranges(NAME_CHAR, c))
+    !s.is_empty() && s.chars().all(is_name_char)
 }
 
 /// The code point ranges of an XSD 1.0 block escape name (`IsBasicLatin`
@@ -678,6 +702,14 @@ pub const NAME_CHAR: &[(char, char)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_shortcuts_agree_with_the_tables() {
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(is_name_start_char(c), in_ranges(NAME_START, c), "{c:?}");
+            assert_eq!(is_name_char(c), in_ranges(NAME_CHAR, c), "{c:?}");
+        }
+    }
 
     #[test]
     fn tables_are_sorted_and_disjoint() {

@@ -5,7 +5,7 @@
 //! meaning (`\i`, `\c`, `\w`, block escapes, subtraction) is settled before
 //! matching. Matching then runs in time linear in the input:
 //!
-//! - normally the tree is printed as a `regex` crate pattern (that crate
+//! - normally the tree is printed as a `regex-lite` pattern (that crate
 //!   guarantees linear-time matching);
 //! - when counted repetitions make it too big for that crate (`x{2147483648}`),
 //!   a Thompson NFA of our own is simulated instead, in which a repetition of
@@ -26,7 +26,7 @@ pub struct XsdRegex {
 
 #[derive(Clone, Debug)]
 enum Engine {
-    /// Small enough for the `regex` crate, which is built on first use: a
+    /// Small enough for the `regex-lite` crate, which is built on first use: a
     /// schema names many patterns (libvirt's domain.rng about a hundred) and
     /// building each costs more than parsing the whole schema, while a
     /// document usually exercises a few of them.
@@ -36,9 +36,9 @@ enum Engine {
 
 #[derive(Clone, Debug)]
 struct LazyCrate {
-    /// The pattern in the crate's syntax.
-    text: String,
-    /// The tree, for our NFA if the crate refuses the pattern.
+    /// The tree: printed in the crate's syntax on first use (printing
+    /// every pattern up front cost a tenth of compiling libvirt's schema),
+    /// or run by our NFA if the crate refuses it.
     node: Node,
     compiled: std::sync::OnceLock<Compiled>,
 }
@@ -61,7 +61,10 @@ impl LazyCrate {
             // class like XSD's `.` costs microseconds to build, not hundreds
             // of them; matching speed matters less, as derivatives memoize
             // each distinct value.
-            match regex_lite::RegexBuilder::new(&self.text)
+            let mut text = String::from(r"\A(?:");
+            self.node.print(&mut text);
+            text.push_str(r")\z");
+            match regex_lite::RegexBuilder::new(&text)
                 .size_limit(64 << 20)
                 .nest_limit(1000)
                 .build()
@@ -94,7 +97,7 @@ impl std::fmt::Display for RegexError {
 }
 
 /// Above this many class atoms after expanding counted repetitions, we do not
-/// hand the pattern to the `regex` crate (it would refuse it or take long to
+/// hand the pattern to the `regex-lite` crate (it would refuse it or take long to
 /// compile) and use our own NFA instead.
 const CRATE_COST_LIMIT: u64 = 20_000;
 /// Upper bound on our own NFA's states; only reachable with big counted
@@ -108,11 +111,7 @@ impl XsdRegex {
     pub fn new(pattern: &str) -> Result<XsdRegex, RegexError> {
         let node = Parser::new(pattern).parse()?;
         let engine = if node.cost() <= CRATE_COST_LIMIT {
-            let mut text = String::from(r"\A(?:");
-            node.print(&mut text);
-            text.push_str(r")\z");
             Engine::Lazy(Box::new(LazyCrate {
-                text,
                 node,
                 compiled: std::sync::OnceLock::new(),
             }))
@@ -231,7 +230,7 @@ impl CharSet {
         super::chars::in_sorted_ranges(&self.0, c as u32)
     }
 
-    /// A `regex` crate class; an empty set becomes a class that matches
+    /// A `regex-lite` class; an empty set becomes a class that matches
     /// nothing.
     fn print(&self, out: &mut String) {
         if self.0.is_empty() {
@@ -727,7 +726,7 @@ fn saturating_number(digits: &str) -> u64 {
 }
 
 // ---------------------------------------------------------------------------
-// Our own NFA, for patterns the `regex` crate cannot take.
+// Our own NFA, for patterns the `regex-lite` crate cannot take.
 
 #[derive(Clone, Debug)]
 enum State {

@@ -863,7 +863,7 @@ impl<'a> Parser<'a> {
                 return Ok(PatternKind::Value {
                     datatype: DatatypeName {
                         library: String::new(),
-                        name: "token".to_owned(),
+                        name: "token".into(),
                     },
                     value,
                     context: Arc::clone(&self.context),
@@ -918,16 +918,16 @@ impl<'a> Parser<'a> {
                 let (prefix, local) = (prefix.clone(), local.clone());
                 DatatypeName {
                     library: self.datatypes_library(&prefix, range),
-                    name: local,
+                    name: local.into(),
                 }
             }
             TokenKind::Keyword(Keyword::String) => DatatypeName {
                 library: String::new(),
-                name: "string".to_owned(),
+                name: "string".into(),
             },
             TokenKind::Keyword(Keyword::Token) => DatatypeName {
                 library: String::new(),
-                name: "token".to_owned(),
+                name: "token".into(),
             },
             _ => return self.expected("a datatype name"),
         };

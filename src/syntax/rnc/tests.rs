@@ -38,7 +38,7 @@ fn write_all(out: &mut String, head: &str, patterns: &[Pattern]) {
 
 fn datatype(d: &DatatypeName) -> String {
     match d.library.as_str() {
-        "" => d.name.clone(),
+        "" => d.name.to_string(),
         XSD => format!("xsd:{}", d.name),
         lib => format!("{{{lib}}}{}", d.name),
     }
