@@ -242,6 +242,9 @@ impl<'s> Deriver<'s> {
 
     /// The derivative of `p` by the start of an element named `key`.
     pub fn start_tag_open(&mut self, p: PatternId, key: NameKey) -> PatternId {
+        if !self.arena.consumes(p).elements() {
+            return PatternArena::NOT_ALLOWED;
+        }
         if let Some(&r) = self.start_tag_open.get(&(p, key)) {
             return r;
         }
@@ -294,6 +297,9 @@ impl<'s> Deriver<'s> {
     /// The first step of an attribute: `After(value pattern, rest)` for each
     /// attribute pattern whose name class contains `key`.
     pub fn att_start(&mut self, p: PatternId, key: NameKey) -> PatternId {
+        if !self.arena.consumes(p).attributes() {
+            return PatternArena::NOT_ALLOWED;
+        }
         if let Some(&r) = self.att_start.get(&(p, key)) {
             return r;
         }
@@ -398,6 +404,10 @@ impl<'s> Deriver<'s> {
     }
 
     fn close(&mut self, p: PatternId, ignore_missing: bool) -> PatternId {
+        // Closing a start tag only touches attribute patterns.
+        if !self.arena.consumes(p).attributes() {
+            return p;
+        }
         if !ignore_missing {
             if let Some(&r) = self.start_tag_close.get(&p) {
                 return r;
@@ -467,6 +477,9 @@ impl<'s> Deriver<'s> {
     /// each alternative; `After`'s first component is memoized on its own,
     /// so an attribute's value pattern pays off whatever follows it.
     fn text_step(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
+        if !self.arena.consumes(p).text() {
+            return PatternArena::NOT_ALLOWED;
+        }
         match self.arena.get(p) {
             Pattern::Choice(a, b) => {
                 let a = self.text_step(a, s, ctx);

@@ -153,11 +153,46 @@ pub struct ValueDef {
     pub literal: String,
 }
 
-/// Hash-consed patterns with their `nullable` flag computed at construction.
+/// What a pattern can consume, as far as derivatives look: a derivative by
+/// an event the pattern cannot consume is `notAllowed` (or, for closing a
+/// start tag, the pattern itself), so whole subtrees are skipped without
+/// being walked. `After(a, b)` has the flags of `a`: events only reach `a`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Consumes(u8);
+
+impl Consumes {
+    const ATTRIBUTES: u8 = 1;
+    const ELEMENTS: u8 = 2;
+    const TEXT: u8 = 4;
+
+    /// Whether an `attribute` pattern is reachable.
+    pub fn attributes(self) -> bool {
+        self.0 & Self::ATTRIBUTES != 0
+    }
+
+    /// Whether an `element` pattern is reachable.
+    pub fn elements(self) -> bool {
+        self.0 & Self::ELEMENTS != 0
+    }
+
+    /// Whether a pattern that matches text (`text`, `data`, `value`,
+    /// `list`) is reachable.
+    pub fn text(self) -> bool {
+        self.0 & Self::TEXT != 0
+    }
+
+    fn union(self, other: Consumes) -> Consumes {
+        Consumes(self.0 | other.0)
+    }
+}
+
+/// Hash-consed patterns with their `nullable` flag and what they consume,
+/// computed at construction.
 #[derive(Clone, Debug)]
 pub struct PatternArena {
     patterns: Vec<Pattern>,
     nullable: Vec<bool>,
+    consumes: Vec<Consumes>,
     index: IdMap<Pattern, PatternId>,
     /// `choice(a, b)` by its (ordered) operands: derivatives build the same
     /// choices over and over, and each is a flatten, sort and rebuild.
@@ -179,6 +214,7 @@ impl PatternArena {
         let mut arena = PatternArena {
             patterns: Vec::new(),
             nullable: Vec::new(),
+            consumes: Vec::new(),
             index: IdMap::default(),
             choices: IdMap::default(),
             leaves: Vec::new(),
@@ -218,6 +254,11 @@ impl PatternArena {
         self.nullable[id.0 as usize]
     }
 
+    /// What the pattern can consume (see [`Consumes`]).
+    pub fn consumes(&self, id: PatternId) -> Consumes {
+        self.consumes[id.0 as usize]
+    }
+
     fn intern(&mut self, p: Pattern) -> PatternId {
         if let Some(&id) = self.index.get(&p) {
             return id;
@@ -238,9 +279,24 @@ impl PatternArena {
             | Pattern::Element(_)
             | Pattern::After(..) => false,
         };
+        let consumes = match p {
+            Pattern::NotAllowed | Pattern::Empty => Consumes::default(),
+            Pattern::Text
+            | Pattern::List(_)
+            | Pattern::Data(_)
+            | Pattern::DataExcept(..)
+            | Pattern::Value(_) => Consumes(Consumes::TEXT),
+            Pattern::Attribute(..) => Consumes(Consumes::ATTRIBUTES),
+            Pattern::Element(_) => Consumes(Consumes::ELEMENTS),
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
+                self.consumes(a).union(self.consumes(b))
+            }
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => self.consumes(a),
+        };
         let id = PatternId(self.patterns.len() as u32);
         self.patterns.push(p);
         self.nullable.push(nullable);
+        self.consumes.push(consumes);
         self.index.insert(p, id);
         id
     }
