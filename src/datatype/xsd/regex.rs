@@ -32,6 +32,53 @@ enum Engine {
     /// document usually exercises a few of them.
     Lazy(Box<LazyCrate>),
     Nfa(Nfa),
+    /// One character class repeated `min..=max` times (`[a-z]+`,
+    /// `[0-9a-f]{1,4}`, `.`...), most of the patterns schemas write: a
+    /// count of characters in the class, with nothing to build.
+    Run(Run),
+}
+
+#[derive(Clone, Debug)]
+struct Run {
+    set: CharSet,
+    min: u64,
+    /// `None` is unbounded.
+    max: Option<u64>,
+}
+
+impl Run {
+    /// The run that `node` is, if it is one class repeated (possibly inside
+    /// groups of one).
+    fn of(node: &Node) -> Option<Run> {
+        match node {
+            Node::Set(set) => Some(Run {
+                set: set.clone(),
+                min: 1,
+                max: Some(1),
+            }),
+            Node::Concat(nodes) | Node::Alt(nodes) if nodes.len() == 1 => Run::of(&nodes[0]),
+            Node::Repeat { node, min, max } => match node.as_ref() {
+                Node::Set(set) => Some(Run {
+                    set: set.clone(),
+                    min: *min,
+                    max: *max,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        let mut count: u64 = 0;
+        for c in text.chars() {
+            if !self.set.contains(c) {
+                return false;
+            }
+            count += 1;
+        }
+        count >= self.min && self.max.is_none_or(|max| count <= max)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -110,7 +157,9 @@ impl XsdRegex {
     /// Parses and compiles `pattern`.
     pub fn new(pattern: &str) -> Result<XsdRegex, RegexError> {
         let node = Parser::new(pattern).parse()?;
-        let engine = if node.cost() <= CRATE_COST_LIMIT {
+        let engine = if let Some(run) = Run::of(&node) {
+            Engine::Run(run)
+        } else if node.cost() <= CRATE_COST_LIMIT {
             Engine::Lazy(Box::new(LazyCrate {
                 node,
                 compiled: std::sync::OnceLock::new(),
@@ -133,6 +182,7 @@ impl XsdRegex {
                 Compiled::Failed => false,
             },
             Engine::Nfa(nfa) => nfa.is_match(text),
+            Engine::Run(run) => run.is_match(text),
         }
     }
 
@@ -147,7 +197,13 @@ impl XsdRegex {
         match &self.engine {
             Engine::Nfa(_) => true,
             Engine::Lazy(lazy) => matches!(lazy.compiled(), Compiled::Nfa(_)),
+            Engine::Run(_) => false,
         }
+    }
+
+    #[cfg(test)]
+    fn uses_run(&self) -> bool {
+        matches!(self.engine, Engine::Run(_))
     }
 }
 
@@ -1141,7 +1197,7 @@ mod tests {
         check("x{0,0}", &[("", true), ("x", false)]);
 
         let huge = XsdRegex::new("x{2147483648}").unwrap_or_else(|e| panic!("{e}"));
-        assert!(huge.uses_nfa());
+        assert!(huge.uses_run());
         assert!(!huge.is_match("x"));
         assert!(!huge.is_match(""));
         check(
@@ -1168,6 +1224,44 @@ mod tests {
             ],
         );
         check("(xy){3}\\d{1000000}|q", &[("q", true), ("xyxyxy1", false)]);
+    }
+
+    #[test]
+    fn runs_agree_with_crate() {
+        let patterns = [
+            "x",
+            ".",
+            "[a-c]{2,4}",
+            "[^a]*",
+            "\\d{1,3}",
+            "x{0,0}",
+            "([ab]+)",
+            "[a-c-[b]]?",
+            "\\s{2}",
+        ];
+        let inputs = [
+            "", "a", "b", "ab", "abc", "abcd", "abcba", "x", "xx", "1", "123", "1234", " ", "  ",
+            "é",
+        ];
+        for p in patterns {
+            let run = XsdRegex::new(p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(run.uses_run(), "{p} is one class repeated");
+            let node = Parser::new(p).parse().unwrap_or_else(|e| panic!("{e}"));
+            let crate_re = LazyCrate {
+                node,
+                compiled: std::sync::OnceLock::new(),
+            };
+            for input in inputs {
+                let by_crate = match crate_re.compiled() {
+                    Compiled::Crate(re) => re.is_match(input),
+                    _ => panic!("{p}: the crate refused it"),
+                };
+                assert_eq!(run.is_match(input), by_crate, "{p} against {input:?}");
+            }
+        }
+        assert!(!XsdRegex::new("ab")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .uses_run());
     }
 
     #[test]
