@@ -227,6 +227,27 @@ struct Batch<'p> {
     cancelled: AtomicBool,
 }
 
+/// A schema being compiled on a thread of its own, started before the plan
+/// is complete.
+pub struct Prefetch {
+    source: SchemaSource,
+    compiling: std::thread::JoinHandle<Result<Schema, SchemaErrors>>,
+}
+
+impl Prefetch {
+    /// Starts compiling `source` (None if no thread could be started: the
+    /// run then compiles it when first needed, as usual).
+    pub fn start(source: SchemaSource, id_checks: bool) -> Option<Prefetch> {
+        let for_thread = source.clone();
+        let compiling = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .name("rngcheck-schema".to_string())
+            .spawn(move || load_schema(&for_thread, id_checks))
+            .ok()?;
+        Some(Prefetch { source, compiling })
+    }
+}
+
 fn load_schema(source: &SchemaSource, id_checks: bool) -> Result<Schema, SchemaErrors> {
     let options = |syntax| crate::LoadOptions { syntax, id_checks };
     match source {
@@ -251,7 +272,7 @@ fn read_document(source: &DocSource) -> Result<String, String> {
 }
 
 /// Runs the plan; prints reports (stdout), notes and the summary (stderr).
-pub fn run(plan: &Plan, settings: Settings) -> u8 {
+pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(STACK_SIZE)
@@ -270,6 +291,9 @@ pub fn run(plan: &Plan, settings: Settings) -> u8 {
         schemas: plan.schemas.iter().map(|_| OnceLock::new()).collect(),
         cancelled: AtomicBool::new(false),
     };
+    if let Some(prefetch) = prefetch {
+        batch.adopt(prefetch);
+    }
     if plan.schema_only {
         return batch.schema_only(&pool);
     }
@@ -286,6 +310,16 @@ pub fn run(plan: &Plan, settings: Settings) -> u8 {
 }
 
 impl<'p> Batch<'p> {
+    /// Takes a schema compiled ahead of the run, if it is the plan's first
+    /// (a panic while compiling leaves it to be compiled, and reported, as
+    /// usual).
+    fn adopt(&self, prefetch: Prefetch) {
+        let matches = self.plan.schemas.first().map(|s| &s.source) == Some(&prefetch.source);
+        if let (true, Ok(compiled)) = (matches, prefetch.compiling.join()) {
+            let _ = self.schemas[0].set(compiled);
+        }
+    }
+
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
         self.schemas[i]
             .get_or_init(|| load_schema(&self.plan.schemas[i].source, self.settings.id_checks))
@@ -338,9 +372,9 @@ impl<'p> Batch<'p> {
         // One set of validators per worker thread, kept for the whole run so
         // that each memo keeps paying off (rayon's `map_init` starts afresh
         // for every piece of work it splits off).
-        let workers: Vec<Mutex<Validators<'p>>> =
+        let owned: Vec<Mutex<Validators<'p>>> =
             (0..threads).map(|_| Mutex::new(HashMap::new())).collect();
-        let workers = &workers;
+        let workers = &owned;
         let mut printer = Printer::new(self, progress);
         std::thread::scope(|scope| {
             scope.spawn(move || {
@@ -373,6 +407,8 @@ impl<'p> Batch<'p> {
                 }
             }
         });
+        // The validators' memos are big: free them on both cores.
+        pool.install(|| owned.into_par_iter().for_each(drop));
         printer.finish()
     }
 

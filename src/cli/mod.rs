@@ -170,6 +170,11 @@ pub fn main() -> ExitCode {
 
 /// Runs with parsed arguments; returns the exit code.
 pub fn run(args: &Args) -> u8 {
+    let id_checks = !args.no_id_checks;
+    // Compile the schema while the documents are being listed (statting
+    // thousands of paths takes about as long).
+    let prefetch =
+        plan::first_schema(args).and_then(|source| batch::Prefetch::start(source, id_checks));
     let plan = match plan::build(args) {
         Ok(plan) => plan,
         Err(e) => {
@@ -185,7 +190,7 @@ pub fn run(args: &Args) -> u8 {
         show_expected: args.show_expected,
         quiet: args.quiet,
         stream: args.stream,
-        id_checks: !args.no_id_checks,
+        id_checks,
     };
-    batch::run(&plan, settings)
+    batch::run(&plan, settings, prefetch)
 }

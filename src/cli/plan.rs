@@ -142,6 +142,24 @@ fn is_stdin(p: &Path) -> bool {
     p == Path::new("-")
 }
 
+/// Whether the first path is the schema to check the others against.
+/// With --config every path is a document (a pre-commit hook passes staged
+/// schemas too: they are skipped unless a check covers them).
+fn names_schema_first(args: &Args) -> bool {
+    !args.default_schema
+        && args.config.is_none()
+        && args.paths.first().is_some_and(|p| is_schema_path(p))
+}
+
+/// The schema named first on the command line, when the plan will be that
+/// one schema for every document: known before the documents are listed,
+/// so it can be compiled meanwhile.
+pub fn first_schema(args: &Args) -> Option<SchemaSource> {
+    let single = names_schema_first(args) && args.schema_dir.is_none() && !args.list;
+    let syntax = args.compact.then_some(SyntaxKind::Compact);
+    single.then(|| SchemaSource::File(args.paths[0].clone(), syntax))
+}
+
 /// Whether `path` names a schema (by extension).
 pub fn is_schema_path(path: &Path) -> bool {
     matches!(
@@ -171,11 +189,7 @@ pub fn build(args: &Args) -> Result<Plan, PlanError> {
         return Err(usage("--expect-invalid-suffix must not be empty"));
     }
     let syntax = args.compact.then_some(SyntaxKind::Compact);
-    // With --config every path is a document (a pre-commit hook passes
-    // staged schemas too: they are skipped unless a check covers them).
-    let explicit_schema = !args.default_schema
-        && args.config.is_none()
-        && args.paths.first().is_some_and(|p| is_schema_path(p));
+    let explicit_schema = names_schema_first(args);
 
     if let Some(dir) = &args.schema_dir {
         if args.default_schema || args.config.is_some() || explicit_schema {
