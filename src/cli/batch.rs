@@ -503,11 +503,15 @@ impl<'p> Batch<'p> {
         done: &mut Done,
     ) {
         let format = self.settings.format;
-        let name = source.display();
-        let path = std::path::Path::new(&name);
+        // The name as a path for reports; only rendered if one is written.
+        let path: std::borrow::Cow<std::path::Path> = match source {
+            DocSource::Path(file) => file.as_path().into(),
+            DocSource::Stdin => std::path::PathBuf::from(source.display()).into(),
+        };
+        let path = path.as_ref();
         if let (true, Choice::Fixed(i)) = (self.settings.list, choice) {
             done.tally.listed = 1;
-            done.out = format!("{}\t{name}\n", self.plan.schemas[i].display);
+            done.out = format!("{}\t{}\n", self.plan.schemas[i].display, source.display());
             return;
         }
         if let (DocSource::Path(file), Choice::Fixed(i)) = (source, choice) {
@@ -553,7 +557,7 @@ impl<'p> Batch<'p> {
                     report::file_error(
                         &mut report,
                         format,
-                        &name,
+                        &source.display(),
                         "rngcheck::doc::no_schema",
                         message,
                     );
@@ -568,7 +572,7 @@ impl<'p> Batch<'p> {
         };
         if self.settings.list {
             done.tally.listed = 1;
-            done.out = format!("{}\t{name}\n", self.plan.schemas[i].display);
+            done.out = format!("{}\t{}\n", self.plan.schemas[i].display, source.display());
             return;
         }
         let schema = match self.schema(i) {
@@ -645,7 +649,8 @@ impl<'p> Batch<'p> {
         done: &mut Done,
     ) {
         let format = self.settings.format;
-        let name = path.display().to_string();
+        // Rendered only when something is reported (not for a valid document).
+        let name = || path.display().to_string();
         let errors = match outcome {
             Outcome::Valid => 0,
             Outcome::Invalid(errors) => errors.len(),
@@ -657,7 +662,7 @@ impl<'p> Batch<'p> {
                 report::file_error(
                     buf,
                     format,
-                    &name,
+                    &name(),
                     "rngcheck::expect::invalid",
                     "expected invalid, but it is valid".to_string(),
                 );
@@ -669,7 +674,7 @@ impl<'p> Batch<'p> {
                     report::heading(
                         buf,
                         format,
-                        &name,
+                        &name(),
                         &format!("invalid, as expected ({}):", plural_errors(errors)),
                     );
                     report::document(buf, format, path, text, outcome);
@@ -680,7 +685,7 @@ impl<'p> Batch<'p> {
                 report::heading(
                     buf,
                     format,
-                    &name,
+                    &name(),
                     &format!("expected valid: {}", plural_errors(errors)),
                 );
                 report::document(buf, format, path, text, outcome);
