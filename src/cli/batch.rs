@@ -258,16 +258,34 @@ fn load_schema(source: &SchemaSource, id_checks: bool) -> Result<Schema, SchemaE
     }
 }
 
-fn read_document(source: &DocSource) -> Result<String, String> {
-    let bytes = match source {
-        DocSource::Stdin => {
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-                .map_err(|e| io_reason(&e))?;
-            buf
+/// A document's bytes come from standard input or from a file opened once
+/// (its size, read from the open file, decides whether it is streamed).
+enum Input {
+    Stdin,
+    File(std::fs::File, u64),
+}
+
+fn open_document(source: &DocSource) -> Result<Input, String> {
+    match source {
+        DocSource::Stdin => Ok(Input::Stdin),
+        DocSource::Path(path) => {
+            let file = std::fs::File::open(path).map_err(|e| io_reason(&e))?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            Ok(Input::File(file, size))
         }
-        DocSource::Path(path) => std::fs::read(path).map_err(|e| io_reason(&e))?,
+    }
+}
+
+fn read_document(input: Result<Input, String>) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    let read = match input? {
+        Input::Stdin => std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes),
+        Input::File(mut file, size) => {
+            bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
+            std::io::Read::read_to_end(&mut file, &mut bytes)
+        }
     };
+    read.map_err(|e| io_reason(&e))?;
     decode_text(&bytes)
 }
 
@@ -514,14 +532,17 @@ impl<'p> Batch<'p> {
             done.out = format!("{}\t{}\n", self.plan.schemas[i].display, source.display());
             return;
         }
-        if let (DocSource::Path(file), Choice::Fixed(i)) = (source, choice) {
-            let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-            if self.settings.stream || crate::should_stream(size) {
+        let input = open_document(source);
+        let input = match (input, choice) {
+            (Ok(Input::File(file, size)), Choice::Fixed(i))
+                if self.settings.stream || crate::should_stream(size) =>
+            {
                 self.stream_document(file, path, i, expect, validators, buf, done);
                 return;
             }
-        }
-        let text = match read_document(source) {
+            (input, _) => input,
+        };
+        let text = match read_document(input) {
             Ok(text) => text,
             Err(reason) => {
                 done.tally.unreadable = 1;
@@ -609,7 +630,7 @@ impl<'p> Batch<'p> {
     #[allow(clippy::too_many_arguments)]
     fn stream_document(
         &'p self,
-        file: &std::path::Path,
+        file: std::fs::File,
         path: &std::path::Path,
         i: usize,
         expect: Expect,
@@ -625,14 +646,7 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
-        let reader = match std::fs::File::open(file) {
-            Ok(f) => std::io::BufReader::with_capacity(1 << 16, f),
-            Err(e) => {
-                done.tally.unreadable = 1;
-                report::unreadable(buf, self.settings.format, path, &io_reason(&e));
-                return;
-            }
-        };
+        let reader = std::io::BufReader::with_capacity(1 << 16, file);
         let validator = self.validator_for(i, schema, validators);
         let outcome = crate::validate_reader(validator, reader);
         self.verdict(path, "", &outcome, expect, buf, done);
