@@ -368,7 +368,10 @@ impl<'s> Deriver<'s> {
     /// Clark's `valueMatch` as a derivative: the value `s` of an attribute
     /// after [`Deriver::att_start`], before [`Deriver::att_end`].
     pub fn att_value(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
-        let matched = self.text(p, s, ctx);
+        // Not memoized at this level: the value patterns inside `p` are
+        // (by `text`), and the whole attribute transition is (by
+        // `attribute`); a third copy of every new value would only cost.
+        let matched = self.text_step(p, s, ctx);
         if is_whitespace(s) {
             // A whitespace-only value also matches a nullable value pattern.
             self.arena.choice(p, matched)
