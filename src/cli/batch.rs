@@ -280,9 +280,11 @@ fn read_document(input: Result<Input, String>) -> Result<String, String> {
     let mut bytes = Vec::new();
     let read = match input? {
         Input::Stdin => std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes),
-        Input::File(mut file, size) => {
+        Input::File(file, size) => {
             bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
-            std::io::Read::read_to_end(&mut file, &mut bytes)
+            // Through `Take`: `File::read_to_end` would stat the file and
+            // seek again to size its buffer, which is sized already.
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut bytes)
         }
     };
     read.map_err(|e| io_reason(&e))?;
