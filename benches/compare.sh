@@ -6,8 +6,10 @@
 #      against its own schema; one run per schema, times added up).
 # rngcheck runs multi-threaded (its default) and, when the binary has
 # `--jobs`, also with `--jobs 1`.
-# Machines here are shared and noisy: each run is repeated 3 times, the best
-# time kept, and only ratios are meant to be compared. Never asserts.
+# Machines here are shared and noisy: each run is repeated (BENCH_RUNS, 5 by
+# default), the tools taking turns within each round so that load from
+# elsewhere falls on all of them alike; the best time of each is kept, and
+# only ratios are meant to be compared. Never asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 L=${LIBVIRT:-../shared/libvirt-9.0.0}
@@ -35,22 +37,32 @@ tool_command() {
   esac
 }
 
-# corpus_time TOOL FILTER: best of 3 runs of TOOL, once per schema over its
-# documents (FILTER: a schema path, or "" for all), times added up. Each run
-# is started by benches/timeit.py directly, not through a shell.
-corpus_time() {
-  local tool=$1 filter=$2 total=0 list
+# corpus_times FILTER TOOL...: for each TOOL (one line each, in order), its
+# best time over BENCH_RUNS rounds, run once per schema over that schema's
+# documents (FILTER: a schema path, or "" for all), times added up. Each
+# schema's commands are started by benches/timeit.py directly, not through a
+# shell, taking turns within each round.
+corpus_times() {
+  local filter=$1 list totals t i
+  shift
   list=$(mktemp)
+  totals=()
+  for _ in "$@"; do totals+=(0); done
   mapfile -t SCHEMAS < <(awk -F'\t' -v f="$filter" 'f == "" || $1 == f { print $1 }' "$L/manifest.tsv" | sort -u)
   for s in "${SCHEMAS[@]}"; do
     awk -F'\t' -v L="$L" -v s="$s" '$1 == s { print L "/" $2 }' "$L/manifest.tsv" > "$list"
-    local t
-    # shellcheck disable=SC2046 # the command's words are meant to split
-    t=$(python3 benches/timeit.py 3 "$list" -- $(tool_command "$tool" "$L/$s"))
-    total=$(echo "$total + $t" | bc -l)
+    local args=()
+    for tool in "$@"; do
+      # shellcheck disable=SC2207 # the command's words are meant to split
+      args+=(-- $(tool_command "$tool" "$L/$s"))
+    done
+    mapfile -t t < <(python3 benches/timeit.py "${BENCH_RUNS:-5}" "$list" "${args[@]}")
+    for i in "${!t[@]}"; do
+      totals[i]=$(echo "${totals[i]} + ${t[i]}" | bc -l)
+    done
   done
   rm -f "$list"
-  echo "$total"
+  printf '%s\n' "${totals[@]}"
 }
 
 TOOLS=(rngcheck)
@@ -62,8 +74,10 @@ report() {
   local title=$1 filter=$2
   echo "== $title"
   declare -A T
-  for tool in "${TOOLS[@]}"; do
-    T[$tool]=$(corpus_time "$tool" "$filter")
+  local times i
+  mapfile -t times < <(corpus_times "$filter" "${TOOLS[@]}")
+  for i in "${!TOOLS[@]}"; do
+    T[${TOOLS[i]}]=${times[i]}
   done
   local base=${T[rngcheck]}
   for tool in "${TOOLS[@]}"; do
