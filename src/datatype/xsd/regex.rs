@@ -32,12 +32,16 @@ enum Engine {
     /// document usually exercises a few of them.
     Lazy(Box<LazyCrate>),
     Nfa(Nfa),
-    /// One character class repeated `min..=max` times (`[a-z]+`,
-    /// `[0-9a-f]{1,4}`, `.`...), most of the patterns schemas write: a
-    /// count of characters in the class, with nothing to build.
-    Run(Run),
+    /// A few alternatives, each a sequence of character classes with
+    /// repeat counts, in which counting greedily cannot go wrong: most of
+    /// the patterns schemas write (`[a-z]+`, `0x[0-9a-f]{1,2}`,
+    /// `[a-f0-9]{8}-([a-f0-9]{4}-){3}[a-f0-9]{12}`, `(/|[a-zA-Z]:\\).+`).
+    /// Matched by counting characters along each alternative, with nothing
+    /// to build.
+    Runs(Runs),
 }
 
+/// One character class repeated `min..=max` times.
 #[derive(Clone, Debug)]
 struct Run {
     set: CharSet,
@@ -47,38 +51,139 @@ struct Run {
 }
 
 impl Run {
-    /// The run that `node` is, if it is one class repeated (possibly inside
-    /// groups of one).
-    fn of(node: &Node) -> Option<Run> {
-        match node {
-            Node::Set(set) => Some(Run {
-                set: set.clone(),
-                min: 1,
-                max: Some(1),
-            }),
-            Node::Concat(nodes) | Node::Alt(nodes) if nodes.len() == 1 => Run::of(&nodes[0]),
-            Node::Repeat { node, min, max } => match node.as_ref() {
-                Node::Set(set) => Some(Run {
-                    set: set.clone(),
-                    min: *min,
-                    max: *max,
-                }),
-                _ => None,
-            },
-            _ => None,
-        }
+    fn fixed(&self) -> bool {
+        self.max == Some(self.min)
+    }
+}
+
+/// Alternatives of run sequences (see [`Engine::Runs`]).
+#[derive(Clone, Debug)]
+struct Runs(Vec<Vec<Run>>);
+
+/// Past this many alternatives (after distributing concatenation over
+/// alternation) or runs in one, a pattern goes to the general engines.
+const RUNS_MAX_ALTERNATIVES: usize = 16;
+const RUNS_MAX_LENGTH: usize = 64;
+/// A group repeated a fixed number of times is written out up to this count.
+const RUNS_MAX_GROUP_COPIES: u64 = 8;
+
+impl Runs {
+    /// `node` as alternatives of run sequences, if it is one and greedy
+    /// counting decides every alternative exactly.
+    fn of(node: &Node) -> Option<Runs> {
+        let alternatives = flatten(node)?;
+        alternatives
+            .iter()
+            .all(|seq| greedy_is_exact(seq))
+            .then_some(Runs(alternatives))
     }
 
     fn is_match(&self, text: &str) -> bool {
-        let mut count: u64 = 0;
-        for c in text.chars() {
-            if !self.set.contains(c) {
-                return false;
-            }
-            count += 1;
-        }
-        count >= self.min && self.max.is_none_or(|max| count <= max)
+        self.0.iter().any(|seq| match_sequence(seq, text))
     }
+}
+
+/// The alternatives of `node`, each a sequence of runs.
+fn flatten(node: &Node) -> Option<Vec<Vec<Run>>> {
+    match node {
+        Node::Empty => Some(vec![Vec::new()]),
+        Node::Set(set) => Some(vec![vec![Run {
+            set: set.clone(),
+            min: 1,
+            max: Some(1),
+        }]]),
+        Node::Concat(nodes) => nodes
+            .iter()
+            .try_fold(vec![Vec::new()], |acc, n| product(&acc, &flatten(n)?)),
+        Node::Alt(nodes) => {
+            let mut out = Vec::new();
+            for n in nodes {
+                out.extend(flatten(n)?);
+                if out.len() > RUNS_MAX_ALTERNATIVES {
+                    return None;
+                }
+            }
+            Some(out)
+        }
+        Node::Repeat { node, min, max } => match (node.as_ref(), *min, *max) {
+            (Node::Set(set), min, max) => Some(vec![vec![Run {
+                set: set.clone(),
+                min,
+                max,
+            }]]),
+            // `(x)?` is `x` or nothing.
+            (inner, 0, Some(1)) => {
+                let mut alternatives = flatten(inner)?;
+                alternatives.push(Vec::new());
+                (alternatives.len() <= RUNS_MAX_ALTERNATIVES).then_some(alternatives)
+            }
+            // `(x){n}`, written out.
+            (inner, n, Some(m)) if n == m && n <= RUNS_MAX_GROUP_COPIES => {
+                let once = flatten(inner)?;
+                (0..n).try_fold(vec![Vec::new()], |acc, _| product(&acc, &once))
+            }
+            _ => None,
+        },
+    }
+}
+
+/// Every sequence of `a` followed by every sequence of `b`, within limits.
+fn product(a: &[Vec<Run>], b: &[Vec<Run>]) -> Option<Vec<Vec<Run>>> {
+    if a.len() * b.len() > RUNS_MAX_ALTERNATIVES {
+        return None;
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            if x.len() + y.len() > RUNS_MAX_LENGTH {
+                return None;
+            }
+            out.push(x.iter().chain(y).cloned().collect());
+        }
+    }
+    Some(out)
+}
+
+/// Whether taking as many characters as possible for each run decides the
+/// sequence: the class of every run of variable length is disjoint from the
+/// classes of the runs that could take the next character (those that
+/// follow, up to and including the first that needs at least one). Then a
+/// character the run could take is one no later run could, so stopping
+/// earlier never helps.
+fn greedy_is_exact(seq: &[Run]) -> bool {
+    seq.iter().enumerate().all(|(i, run)| {
+        run.fixed() || {
+            let mut next = seq[i + 1..].iter();
+            let mut disjoint = true;
+            for later in next.by_ref() {
+                disjoint &= run.set.is_disjoint(&later.set);
+                if later.min >= 1 || !disjoint {
+                    break;
+                }
+            }
+            disjoint
+        }
+    })
+}
+
+fn match_sequence(seq: &[Run], text: &str) -> bool {
+    let mut chars = text.chars().peekable();
+    for run in seq {
+        let mut count: u64 = 0;
+        while run.max.is_none_or(|max| count < max) {
+            match chars.peek() {
+                Some(&c) if run.set.contains(c) => {
+                    chars.next();
+                    count += 1;
+                }
+                _ => break,
+            }
+        }
+        if count < run.min {
+            return false;
+        }
+    }
+    chars.next().is_none()
 }
 
 #[derive(Clone, Debug)]
@@ -157,8 +262,8 @@ impl XsdRegex {
     /// Parses and compiles `pattern`.
     pub fn new(pattern: &str) -> Result<XsdRegex, RegexError> {
         let node = Parser::new(pattern).parse()?;
-        let engine = if let Some(run) = Run::of(&node) {
-            Engine::Run(run)
+        let engine = if let Some(runs) = Runs::of(&node) {
+            Engine::Runs(runs)
         } else if node.cost() <= CRATE_COST_LIMIT {
             Engine::Lazy(Box::new(LazyCrate {
                 node,
@@ -182,7 +287,7 @@ impl XsdRegex {
                 Compiled::Failed => false,
             },
             Engine::Nfa(nfa) => nfa.is_match(text),
-            Engine::Run(run) => run.is_match(text),
+            Engine::Runs(runs) => runs.is_match(text),
         }
     }
 
@@ -197,13 +302,13 @@ impl XsdRegex {
         match &self.engine {
             Engine::Nfa(_) => true,
             Engine::Lazy(lazy) => matches!(lazy.compiled(), Compiled::Nfa(_)),
-            Engine::Run(_) => false,
+            Engine::Runs(_) => false,
         }
     }
 
     #[cfg(test)]
     fn uses_run(&self) -> bool {
-        matches!(self.engine, Engine::Run(_))
+        matches!(self.engine, Engine::Runs(_))
     }
 }
 
@@ -284,6 +389,21 @@ impl CharSet {
 
     fn contains(&self, c: char) -> bool {
         super::chars::in_sorted_ranges(&self.0, c as u32)
+    }
+
+    /// Whether no character is in both sets (a merge of the sorted ranges).
+    fn is_disjoint(&self, other: &CharSet) -> bool {
+        let (mut i, mut j) = (0, 0);
+        while let (Some(&(a_lo, a_hi)), Some(&(b_lo, b_hi))) = (self.0.get(i), other.0.get(j)) {
+            if a_hi < b_lo {
+                i += 1;
+            } else if b_hi < a_lo {
+                j += 1;
+            } else {
+                return false;
+            }
+        }
+        true
     }
 
     /// A `regex-lite` class; an empty set becomes a class that matches
@@ -1238,30 +1358,72 @@ mod tests {
             "([ab]+)",
             "[a-c-[b]]?",
             "\\s{2}",
+            "0x[0-9a-fA-F]{1,2}",
+            "(0x)?[0-9a-fA-F]{1,8}",
+            "[a-fA-F0-9]{8}\\-([a-fA-F0-9]{4}\\-){3}[a-fA-F0-9]{12}",
+            "[a-fA-F0-9][02468aAcCeE](:[a-fA-F0-9]{2}){5}",
+            "(/|[a-zA-Z]:\\\\).+",
+            "\\[[^\\]]+\\] .+",
+            "a+b+c?",
+            "(ab|cd){2}",
+            "(a|ab)c",
+            "a?b?",
+            "",
         ];
-        let inputs = [
-            "", "a", "b", "ab", "abc", "abcd", "abcba", "x", "xx", "1", "123", "1234", " ", "  ",
-            "é",
+        let alphabet = [
+            'a', 'b', 'c', 'd', '0', 'x', 'f', ':', '-', '/', '\\', '[', ']', ' ', 'é',
         ];
+        let mut inputs: Vec<String> = vec![
+            "12345678-9abc-def0-1234-56789abcdef0".into(),
+            "12345678-9abc-def0-1234-56789abcdef".into(),
+            "0a:1b:2c:3d:4e:5f".into(),
+            "01:1b:2c:3d:4e:5f".into(),
+            "/var/lib/x".into(),
+            "C:\\x".into(),
+            "C:x".into(),
+            "[a] b".into(),
+            "[] b".into(),
+            "0xff".into(),
+            "0xfff".into(),
+            "abcd".into(),
+        ];
+        // Every string of up to four characters over a small alphabet.
+        let mut layer = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for s in &layer {
+                for c in alphabet {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            inputs.extend(layer);
+            layer = next;
+        }
+        inputs.extend(layer);
         for p in patterns {
-            let run = XsdRegex::new(p).unwrap_or_else(|e| panic!("{e}"));
-            assert!(run.uses_run(), "{p} is one class repeated");
+            let runs = XsdRegex::new(p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(runs.uses_run(), "{p} is matched by counting");
             let node = Parser::new(p).parse().unwrap_or_else(|e| panic!("{e}"));
             let crate_re = LazyCrate {
                 node,
                 compiled: std::sync::OnceLock::new(),
             };
-            for input in inputs {
-                let by_crate = match crate_re.compiled() {
-                    Compiled::Crate(re) => re.is_match(input),
-                    _ => panic!("{p}: the crate refused it"),
-                };
-                assert_eq!(run.is_match(input), by_crate, "{p} against {input:?}");
+            let Compiled::Crate(re) = crate_re.compiled() else {
+                panic!("{p}: the crate refused it");
+            };
+            for input in &inputs {
+                assert_eq!(
+                    runs.is_match(input),
+                    re.is_match(input),
+                    "{p} against {input:?}"
+                );
             }
         }
-        assert!(!XsdRegex::new("ab")
-            .unwrap_or_else(|e| panic!("{e}"))
-            .uses_run());
+        // Greedy counting would get these wrong: they go to the crate.
+        for p in ["a*ab", "[a-c]+b", "(ab)*", "a?b?a", "a+b?a"] {
+            let re = XsdRegex::new(p).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!re.uses_run(), "{p}");
+        }
     }
 
     #[test]
