@@ -2,7 +2,7 @@
 //! well-formed (other files still checked), 2 usage, 3 schema error. Each
 //! test writes its schema and documents into a temporary directory.
 
-use crate::util::text;
+use crate::util::{assert_contains, text};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -71,7 +71,7 @@ fn invalid_document_exits_1() {
     let doc = dir.write("doc.xml", "<doc><other/></doc>\n");
     let out = rngcheck(&[&schema, &doc]);
     assert_code(&out, 1);
-    assert!(text(&out).contains("doc.xml"), "{}", text(&out));
+    assert_contains(&text(&out), "doc.xml");
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn broken_file_among_good_ones_exits_1_and_names_only_it() {
     let out = rngcheck(&[&schema, &broken, &good]);
     assert_code(&out, 1);
     let all = text(&out);
-    assert!(all.contains("broken.xml"), "{all}");
+    assert_contains(&all, "broken.xml");
     assert!(!all.contains("good.xml"), "{all}");
 }
 
@@ -96,8 +96,8 @@ fn files_after_a_broken_one_are_still_checked() {
     let out = rngcheck(&[&schema, &broken, &invalid]);
     assert_code(&out, 1);
     let all = text(&out);
-    assert!(all.contains("broken.xml"), "{all}");
-    assert!(all.contains("invalid.xml"), "{all}");
+    assert_contains(&all, "broken.xml");
+    assert_contains(&all, "invalid.xml");
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn missing_document_exits_1_with_a_message() {
     let missing = dir.path("missing.xml");
     let out = rngcheck(&[&schema, &missing]);
     assert_code(&out, 1);
-    assert!(text(&out).contains("missing.xml"), "{}", text(&out));
+    assert_contains(&text(&out), "missing.xml");
 }
 
 #[test]
@@ -125,8 +125,8 @@ fn undefined_ref_exits_3_naming_file_and_line() {
     let out = rngcheck(&[&schema]);
     assert_code(&out, 3);
     let all = text(&out);
-    assert!(all.contains("schema.rng:3:"), "{all}");
-    assert!(all.contains("nowhere"), "{all}");
+    assert_contains(&all, "schema.rng:3:");
+    assert_contains(&all, "nowhere");
 }
 
 #[test]
@@ -142,7 +142,7 @@ fn missing_include_exits_3() {
     );
     let out = rngcheck(&[&schema]);
     assert_code(&out, 3);
-    assert!(text(&out).contains("absent.rng"), "{}", text(&out));
+    assert_contains(&text(&out), "absent.rng");
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn include_cycle_exits_3() {
     );
     let out = rngcheck(&[&a]);
     assert_code(&out, 3);
-    assert!(text(&out).contains("cycle"), "{}", text(&out));
+    assert_contains(&text(&out), "cycle");
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::process::Output;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+use crate::util::assert_contains;
+
 /// `<a n="token">text</a>`
 const SCHEMA_A: &str = r#"<element name="a" xmlns="http://relaxng.org/ns/structure/1.0">
   <attribute name="n"><data type="token"/></attribute>
@@ -107,10 +109,9 @@ fn walk_order_is_sorted_and_hidden_entries_are_skipped() {
         lines(&stdout(&out)),
         ["docs/sub/c.xml:1:4: error: element \"a\" missing required attribute \"n\""]
     );
-    assert!(
-        stderr(&out).contains("rngcheck: 4 documents checked: 3 valid, 1 invalid"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "rngcheck: 4 documents checked: 3 valid, 1 invalid",
     );
 }
 
@@ -248,12 +249,9 @@ fn broken_expectations_exit_1_naming_the_files() {
             "docs/ok-invalid.xml:0:0: error: expected invalid, but it is valid",
         ]
     );
-    assert!(
-        stderr(&out).contains(
-            "3 documents checked: 1 valid, 1 invalid but expected valid, 1 valid but expected invalid"
-        ),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "3 documents checked: 1 valid, 1 invalid but expected valid, 1 valid but expected invalid",
     );
 }
 
@@ -269,12 +267,8 @@ fn walk_errors_are_reported_and_counted_not_fatal() {
         .unwrap();
     if cfg!(unix) {
         assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-        assert!(stdout(&out).contains("docs/loop"), "{}", stdout(&out));
-        assert!(
-            stdout(&out).contains("symbolic link loop"),
-            "{}",
-            stdout(&out)
-        );
+        assert_contains(&stdout(&out), "docs/loop");
+        assert_contains(&stdout(&out), "symbolic link loop");
         assert!(stderr(&out).contains("1 document checked: 1 valid, 0 invalid; 1 walk error"));
     }
     // Without --follow-symlinks the link is not followed at all.
@@ -402,20 +396,15 @@ paths = ["mixed/pool-a.xml"]
         stdout(&out),
         stderr(&out)
     );
-    assert!(
-        stderr(&out).contains("4 documents checked: 3 valid, 1 invalid as expected"),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "4 documents checked: 3 valid, 1 invalid as expected",
     );
     // Without --root, paths resolve against the config's directory, where
     // there is nothing: every listed path is then reported as missing.
     let out = rngcheck().arg("--config").arg(&config).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout(&out).contains("mixed/pool-a.xml: error: cannot read"),
-        "{}",
-        stdout(&out)
-    );
+    assert_contains(&stdout(&out), "mixed/pool-a.xml: error: cannot read");
 }
 
 #[test]
@@ -455,14 +444,14 @@ fn config_is_discovered_and_files_given_are_matched_to_checks() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("vms/deep/bad.xml:1:9: error"), "{text}");
+    assert_contains(&text, "vms/deep/bad.xml:1:9: error");
     assert!(!text.contains("good.xml"), "{text}");
     let err = stderr(&out);
     assert!(
         err.contains("rngcheck: elsewhere/x.xml: skipped: no [[check]] in rngcheck.toml covers it"),
         "{err}"
     );
-    assert!(err.contains("domain.rng: skipped"), "{err}");
+    assert_contains(&err, "domain.rng: skipped");
     assert!(
         err.contains(
             "2 documents checked: 1 valid, 1 invalid; 2 skipped (no [[check]] covers them)"
@@ -488,7 +477,7 @@ fn config_errors_are_usage_errors() {
     );
     let out = rngcheck().current_dir(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("bad filter"), "{}", stderr(&out));
+    assert_contains(&stderr(&out), "bad filter");
     let out = rngcheck()
         .current_dir(dir.path())
         .args(["--config", "missing.toml"])
@@ -594,12 +583,9 @@ fn schema_dir_names_an_unknown_root_element() {
         text.contains("docs/c.xml:1:1: error: not well-formed"),
         "{text}"
     );
-    assert!(
-        stderr(&out).contains(
-            "2 documents checked: 1 valid, 1 invalid; 1 with no schema for the root element"
-        ),
-        "{}",
-        stderr(&out)
+    assert_contains(
+        &stderr(&out),
+        "2 documents checked: 1 valid, 1 invalid; 1 with no schema for the root element",
     );
     let out = rngcheck()
         .current_dir(dir.path())
@@ -607,11 +593,7 @@ fn schema_dir_names_an_unknown_root_element() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        stderr(&out).contains("--schema-dir nowhere"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "--schema-dir nowhere");
 }
 
 #[test]
@@ -833,7 +815,7 @@ fn pre_commit_hook_refuses_an_invalid_document() {
     assert!(ok, "{log}");
     let (ok, log) = git(&["commit", "-q", "-m", "bad vm"]);
     assert!(!ok, "an invalid domain was committed:\n{log}");
-    assert!(log.contains("rngcheck"), "{log}");
+    assert_contains(&log, "rngcheck");
     assert!(
         log.contains(
             "vms/bad.xml:1:9: error: element \"domain\" missing required attribute \"type\""
