@@ -901,66 +901,37 @@ mod tests {
 
     #[test]
     fn exit_codes() {
-        let r = |tally: Tally, schema_failures: usize| RunResult {
-            tally,
-            schema_failures,
-            broken_pipe: false,
+        let tally = |f: fn(&mut Tally)| {
+            let mut t = Tally::default();
+            f(&mut t);
+            t
         };
-        assert_eq!(
-            r(
-                Tally {
-                    valid: 3,
-                    expected_invalid: 1,
-                    ..Tally::default()
-                },
-                0
-            )
-            .exit_code(),
-            0
-        );
-        assert_eq!(
-            r(
-                Tally {
-                    unexpectedly_valid: 1,
-                    ..Tally::default()
-                },
-                0
-            )
-            .exit_code(),
-            1
-        );
-        assert_eq!(
-            r(
-                Tally {
-                    walk_errors: 1,
-                    ..Tally::default()
-                },
-                0
-            )
-            .exit_code(),
-            1
-        );
-        assert_eq!(
-            r(
-                Tally {
-                    invalid: 1,
-                    ..Tally::default()
-                },
-                1
-            )
-            .exit_code(),
-            3
-        );
-        assert_eq!(
-            r(
-                Tally {
-                    skipped: 4,
-                    ..Tally::default()
-                },
-                0
-            )
-            .exit_code(),
-            0
-        );
+        let cases = [
+            // (tally, schemas that failed, exit code)
+            (
+                tally(|t| {
+                    t.valid = 3;
+                    t.expected_invalid = 1;
+                }),
+                0,
+                0,
+            ),
+            (tally(|t| t.unexpectedly_valid = 1), 0, 1),
+            (tally(|t| t.walk_errors = 1), 0, 1),
+            (tally(|t| t.invalid = 1), 1, 3),
+            (tally(|t| t.skipped = 4), 0, 0),
+        ];
+        for (tally, schema_failures, code) in cases {
+            let result = RunResult {
+                tally,
+                schema_failures,
+                broken_pipe: false,
+            };
+            assert_eq!(
+                result.exit_code(),
+                code,
+                "{tally:?}, {schema_failures} schemas failed"
+            );
+        }
     }
 }
