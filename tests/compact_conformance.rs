@@ -21,6 +21,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
+#[path = "shared_data.rs"]
+mod shared_data;
+
 use rngcheck::{validate_text, Outcome, Schema, SchemaErrors};
 use roxmltree::{Document, Node};
 
@@ -31,41 +34,14 @@ const INCORRECT_BY_RULES: [usize; 10] = [20, 44, 45, 46, 60, 64, 67, 74, 75, 83]
 const TWIN_MISSING_RESOURCE: usize = 75;
 
 fn main() -> ExitCode {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if !shared.is_dir() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            eprintln!(
-                "compact_conformance: FAILED: {} not found",
-                shared.display()
-            );
-            return ExitCode::FAILURE;
-        }
-        println!("SKIPPED: ../shared not found");
-        return ExitCode::SUCCESS;
-    }
-    let mut failed = false;
-    for run in [
+    let shared = match shared_data::require("compact_conformance", ".") {
+        Ok(dir) => dir,
+        Err(code) => return code,
+    };
+    shared_data::finish([
         run_compacttest(&shared.join("conformance/compacttest.xml")),
         run_libvirt(&shared.join("libvirt-9.0.0")),
-    ] {
-        match run {
-            Ok(failures) => {
-                for failure in &failures {
-                    println!("  FAIL {failure}");
-                }
-                failed |= !failures.is_empty();
-            }
-            Err(e) => {
-                println!("error: {e}");
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    ])
 }
 
 /// Passed and total checks of one kind.

@@ -5,8 +5,8 @@
 //! A plain `main` (`harness = false`): each suite prints a scoreboard and
 //! lists its failures; the run exits non-zero on any failure that is not in
 //! `tests/conformance.xfail`. Runs under `make conformance`, not `make test`.
-//! The data lives in `../shared` beside the repository; without it every
-//! suite says `SKIPPED` and the run passes, except under `CI=true`.
+//! The data lives in `../shared` beside the repository; without it the
+//! runner says `SKIPPED` and passes, except under `CI=true`, where it fails.
 //!
 //! Environment:
 //! - `RNGCHECK_STRICT_FIRST_ERRORS=1`: first-error mismatches against jing
@@ -20,6 +20,8 @@
 mod common;
 #[path = "conformance/libvirt.rs"]
 mod libvirt;
+#[path = "shared_data.rs"]
+mod shared_data;
 #[path = "conformance/spectest.rs"]
 mod spectest;
 
@@ -46,21 +48,12 @@ fn main() -> ExitCode {
 
 fn run() -> ExitCode {
     common::quiet_panics();
-    let shared = common::shared_dir();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if !shared.join("conformance").is_dir() {
-        for suite in ["spectest", "libvirt", "embedded"] {
-            println!("{suite}: SKIPPED: ../shared/conformance not found");
-        }
-        if ci {
-            println!(
-                "conformance: FAILED: CI=true but {} is missing",
-                shared.join("conformance").display()
-            );
-            return ExitCode::FAILURE;
-        }
-        return ExitCode::SUCCESS;
+    if let Err(code) =
+        shared_data::require("conformance (spectest, libvirt, embedded)", "conformance")
+    {
+        return code;
     }
+    let shared = common::shared_dir();
 
     let mut tally = Tally::default();
     spectest::run(&shared, &mut tally);

@@ -19,6 +19,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+#[path = "shared_data.rs"]
+mod shared_data;
+
 use rngcheck::datatype::{Context, Datatype, Param, Value, XSD_LIBRARY};
 use roxmltree::{Document, Node};
 
@@ -339,46 +342,20 @@ fn run_regex_suite(name: &'static str, path: &Path) -> Result<Score, String> {
 }
 
 fn main() -> ExitCode {
-    let conformance = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
-    if !conformance.is_dir() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            eprintln!(
-                "xsd_conformance: FAILED: the suites are missing ({} not found)",
-                conformance.display()
-            );
-            return ExitCode::FAILURE;
-        }
-        println!(
-            "xsd_conformance: skipped: {} not found",
-            conformance.display()
-        );
-        return ExitCode::SUCCESS;
-    }
+    let conformance = match shared_data::require("xsd_conformance", "conformance") {
+        Ok(dir) => dir,
+        Err(code) => return code,
+    };
     let runs = [
         run_xsdtest(&conformance.join("xsdtest.xml")),
         run_regex_suite("regextest", &conformance.join("regextest.xml")),
         run_regex_suite("hardtest", &conformance.join("hardtest.xml")),
     ];
-    let mut failed = false;
-    for run in runs {
-        match run {
-            Ok(score) => {
-                let passed = score.checks - score.failures.len();
-                println!("{}: {passed}/{} checks", score.name, score.checks);
-                for failure in &score.failures {
-                    println!("  FAIL {failure}");
-                }
-                failed |= !score.failures.is_empty();
-            }
-            Err(e) => {
-                println!("error: {e}");
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    shared_data::finish(runs.into_iter().map(|run| {
+        run.map(|score| {
+            let passed = score.checks - score.failures.len();
+            println!("{}: {passed}/{} checks", score.name, score.checks);
+            score.failures
+        })
+    }))
 }
