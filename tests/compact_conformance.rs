@@ -34,7 +34,7 @@ const INCORRECT_BY_RULES: [usize; 10] = [20, 44, 45, 46, 60, 64, 67, 74, 75, 83]
 const TWIN_MISSING_RESOURCE: usize = 75;
 
 fn main() -> ExitCode {
-    let shared = match shared_data::require("compact_conformance", ".") {
+    let shared = match shared_data::require("compact_conformance", "") {
         Ok(dir) => dir,
         Err(code) => return code,
     };

@@ -6,12 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The directory `rel` inside `../shared`, or, when it is missing, the exit
-/// code to end the runner with (after saying so).
+/// The directory `rel` inside `../shared` (`""`: `../shared` itself), or,
+/// when it is missing, the exit code to end the runner with (after saying
+/// so).
 pub fn require(runner: &str, rel: &str) -> Result<PathBuf, ExitCode> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel);
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let dir = if rel.is_empty() {
+        shared
+    } else {
+        shared.join(rel)
+    };
     if dir.is_dir() {
         return Ok(dir);
     }
