@@ -24,19 +24,24 @@ fn render(schema: &Schema, doc: &Path, shown_as: &str) -> String {
         .join("\n")
 }
 
-#[test]
-fn three_independent_errors_are_all_reported_in_document_order() {
-    let out = Command::cargo_bin("rngcheck")
+/// The CLI's output for the fixture with three errors, in `format`.
+fn three_errors_as(format: &str) -> std::process::Output {
+    Command::cargo_bin("rngcheck")
         .unwrap()
         .current_dir(repo())
         .args([
             "-q",
             "--format",
-            "short",
+            format,
             "fixtures/diagnostics/three-errors-invalid.xml",
         ])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn three_independent_errors_are_all_reported_in_document_order() {
+    let out = three_errors_as("short");
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
@@ -57,17 +62,7 @@ fn three_independent_errors_are_all_reported_in_document_order() {
 
 #[test]
 fn json_output_is_one_object_per_error_with_stable_fields() {
-    let out = Command::cargo_bin("rngcheck")
-        .unwrap()
-        .current_dir(repo())
-        .args([
-            "-q",
-            "--format",
-            "json",
-            "fixtures/diagnostics/three-errors-invalid.xml",
-        ])
-        .output()
-        .unwrap();
+    let out = three_errors_as("json");
     let text = String::from_utf8_lossy(&out.stdout);
     let records: Vec<serde_json::Value> = text
         .lines()
