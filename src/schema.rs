@@ -8,7 +8,7 @@ use crate::pattern::{idtypes, lower, restrict, CompiledGrammar};
 use crate::simplify::include::Resolver;
 use crate::source::SourceMap;
 use crate::syntax::SyntaxKind;
-use crate::validate::{events, Validator};
+use crate::validate::{events, scan, Validator};
 
 /// A schema, loaded, simplified, checked and compiled. Immutable and
 /// `Sync`: share one between threads, with one [`Validator`] per thread.
@@ -170,14 +170,19 @@ impl Outcome {
     }
 }
 
-/// Validates one document's text with `validator`.
+/// Validates one document's text with `validator`: scanned straight into
+/// it when the fast path takes the document, else through roxmltree's tree
+/// (which then also decides whether it is well-formed).
 pub fn validate_text(validator: &mut Validator, text: &str) -> Outcome {
-    let doc = match events::parse_document(text) {
-        Ok(doc) => doc,
-        Err(e) => return Outcome::NotWellFormed(e),
-    };
     validator.reset();
-    events::feed(&doc, validator);
+    if scan::feed(text, validator).is_err() {
+        let doc = match events::parse_document(text) {
+            Ok(doc) => doc,
+            Err(e) => return Outcome::NotWellFormed(e),
+        };
+        validator.reset();
+        events::feed(&doc, validator);
+    }
     let errors = validator.finish();
     if errors.is_empty() {
         Outcome::Valid

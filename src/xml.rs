@@ -29,12 +29,28 @@ pub fn start_tag_range(node: Node) -> std::ops::Range<usize> {
         .max()
         .unwrap_or(range.start + 1)
         .max(range.start);
-    // Only whitespace and `>` or `/>` follow the last attribute: a byte
-    // scan, the `>` is a few bytes on, too close for memchr to pay.
+    // After the last attribute come only namespace declarations (which
+    // roxmltree does not list), whitespace and `>` or `/>`: the first `>`
+    // outside quotes ends the tag. A byte scan: it is a few bytes on.
+    let mut quote = None;
     let end = text
         .as_bytes()
         .get(after_attrs..range.end)
-        .and_then(|rest| rest.iter().position(|&b| b == b'>'))
+        .and_then(|rest| {
+            rest.iter().position(|&b| match quote {
+                Some(q) => {
+                    if b == q {
+                        quote = None;
+                    }
+                    false
+                }
+                None if b == b'"' || b == b'\'' => {
+                    quote = Some(b);
+                    false
+                }
+                None => b == b'>',
+            })
+        })
         .map(|i| after_attrs + i + 1)
         .unwrap_or(range.end);
     range.start..end

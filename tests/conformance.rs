@@ -46,6 +46,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// Every document the suites validated was also fed both ways: the fast
+/// path must agree with the tree path wherever it takes a document.
+fn fast_path_scoreboard(tally: &mut Tally) {
+    let fast = common::FAST_PATH.lock().unwrap_or_else(|e| e.into_inner());
+    println!(
+        "fast path: took {} of {} documents; agrees with the tree path on {} of {}",
+        fast.taken,
+        fast.documents,
+        fast.taken - fast.disagreements.len(),
+        fast.taken
+    );
+    for d in fast.disagreements.iter().take(20) {
+        println!("  DISAGREE {d}");
+    }
+    tally.passed += fast.taken - fast.disagreements.len();
+    tally.failed += fast.disagreements.len();
+}
+
 fn run() -> ExitCode {
     common::quiet_panics();
     if let Err(code) =
@@ -65,6 +83,8 @@ fn run() -> ExitCode {
     libvirt::run_json(&shared, &mut tally);
     println!();
     libvirt::run_gate(&shared, &mut tally);
+    println!();
+    fast_path_scoreboard(&mut tally);
     println!();
 
     if tally.xfailed > 0 {

@@ -4,6 +4,7 @@
 //! processing instructions dropped, as RELAX NG's data model says (§5).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use roxmltree::{Document, Node, ParsingOptions};
 
@@ -19,6 +20,137 @@ impl Context for NodeContext<'_, '_> {
     fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
         let prefix = (!prefix.is_empty()).then_some(prefix);
         self.0.lookup_namespace_uri(prefix)
+    }
+}
+
+/// What a document is fed to: the [`Validator`], or a recorder in tests.
+/// The events and their arguments are the validator's (see its methods).
+pub trait EventSink {
+    /// A start tag's name: expanded (`ns`, `local`) and as written; `span`
+    /// is the whole start tag.
+    fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>);
+    /// One attribute: its name, normalized value and `span` (name to
+    /// closing quote); `ctx` resolves the prefixes in scope.
+    #[allow(clippy::too_many_arguments)]
+    fn attribute(
+        &mut self,
+        ns: &str,
+        local: &str,
+        qname: &str,
+        value: &str,
+        span: Range<usize>,
+        ctx: &dyn Context,
+    );
+    /// The end of the start tag's attributes.
+    fn start_tag_close(&mut self);
+    /// A run of character data (references expanded, adjacent runs joined).
+    fn text(&mut self, text: &str, span: Range<usize>, ctx: &dyn Context);
+    /// An end tag (for an empty-element tag, the start tag again).
+    fn end_tag(&mut self, span: Range<usize>);
+}
+
+impl EventSink for Validator<'_> {
+    fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
+        Validator::start_tag_open(self, ns, local, qname, span);
+    }
+
+    fn attribute(
+        &mut self,
+        ns: &str,
+        local: &str,
+        qname: &str,
+        value: &str,
+        span: Range<usize>,
+        ctx: &dyn Context,
+    ) {
+        Validator::attribute(self, ns, local, qname, value, span, ctx);
+    }
+
+    fn start_tag_close(&mut self) {
+        Validator::start_tag_close(self);
+    }
+
+    fn text(&mut self, text: &str, span: Range<usize>, ctx: &dyn Context) {
+        Validator::text(self, text, span, ctx);
+    }
+
+    fn end_tag(&mut self, span: Range<usize>) {
+        Validator::end_tag(self, span);
+    }
+}
+
+/// Writes the events down, a line each, with how the document's prefixes
+/// resolve wherever a namespace context is given, so that two ways of
+/// feeding a document can be compared: the fast path's tests and the
+/// conformance runner check [`super::scan`] against [`feed`] with it.
+pub struct EventLog {
+    probes: Vec<String>,
+    /// One line per event, in order.
+    pub lines: Vec<String>,
+}
+
+impl EventLog {
+    /// A log for `text`: it probes the empty prefix, `xml` and every prefix
+    /// `text` declares.
+    pub fn for_document(text: &str) -> EventLog {
+        let mut probes = vec![String::new(), "xml".to_string()];
+        for (i, _) in text.match_indices("xmlns:") {
+            let name: String = text[i + "xmlns:".len()..]
+                .chars()
+                .take_while(|&c| !matches!(c, '=' | ' ' | '\t' | '\n' | '\r' | '/' | '>'))
+                .collect();
+            if !probes.contains(&name) {
+                probes.push(name);
+            }
+        }
+        EventLog {
+            probes,
+            lines: Vec::new(),
+        }
+    }
+
+    fn context(&self, ctx: &dyn Context) -> String {
+        let resolved: Vec<String> = self
+            .probes
+            .iter()
+            .map(|p| format!("{p}={:?}", ctx.resolve_prefix(p)))
+            .collect();
+        resolved.join(",")
+    }
+}
+
+impl EventSink for EventLog {
+    fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
+        self.lines
+            .push(format!("start {{{ns}}}{local} {qname} {span:?}"));
+    }
+
+    fn attribute(
+        &mut self,
+        ns: &str,
+        local: &str,
+        qname: &str,
+        value: &str,
+        span: Range<usize>,
+        ctx: &dyn Context,
+    ) {
+        let scope = self.context(ctx);
+        self.lines.push(format!(
+            "attribute {{{ns}}}{local} {qname} {value:?} {span:?} [{scope}]"
+        ));
+    }
+
+    fn start_tag_close(&mut self) {
+        self.lines.push("start-tag-close".to_string());
+    }
+
+    fn text(&mut self, text: &str, span: Range<usize>, ctx: &dyn Context) {
+        let scope = self.context(ctx);
+        self.lines.push(format!("text {text:?} {span:?} [{scope}]"));
+    }
+
+    fn end_tag(&mut self, span: Range<usize>) {
+        self.lines.push(format!("end {span:?}"));
     }
 }
 
@@ -43,14 +175,14 @@ pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
 /// while it is one node, copied only when a second node joins it.
 struct PendingText<'a, 'i> {
     text: Cow<'a, str>,
-    span: std::ops::Range<usize>,
+    span: Range<usize>,
     parent: Node<'a, 'i>,
 }
 
 /// Feeds every event of `doc` to `validator`. Allocates nothing on the way
 /// except when several text nodes (split by comments, processing
 /// instructions or CDATA) have to be merged into one run.
-pub fn feed(doc: &Document, validator: &mut Validator) {
+pub fn feed<S: EventSink>(doc: &Document, validator: &mut S) {
     let input = doc.input_text();
     let mut pending: Option<PendingText> = None;
     for edge in Traverse::new(doc.root()) {
@@ -117,7 +249,7 @@ pub fn feed(doc: &Document, validator: &mut Validator) {
     }
 }
 
-fn flush(pending: &mut Option<PendingText>, validator: &mut Validator) {
+fn flush<S: EventSink>(pending: &mut Option<PendingText>, validator: &mut S) {
     if let Some(run) = pending.take() {
         validator.text(&run.text, run.span, &NodeContext(run.parent));
     }

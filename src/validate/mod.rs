@@ -10,6 +10,7 @@
 pub mod events;
 mod expect;
 mod ids;
+pub mod scan;
 pub mod stream;
 
 use std::ops::Range;

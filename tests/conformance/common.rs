@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use rngcheck::validate::Validator;
+use rngcheck::validate::events::{self, EventLog};
+use rngcheck::validate::{scan, Validator};
 use rngcheck::{validate_text, Outcome, Schema, SchemaErrors};
 
 /// Counts across every suite, for the closing `N passed, N failed` line.
@@ -101,9 +103,68 @@ impl Verdict {
     }
 }
 
+/// What the fast path did with the documents validated so far.
+#[derive(Default)]
+pub struct FastPath {
+    /// Documents seen (each text once).
+    pub documents: usize,
+    /// Documents the fast path took (the rest went to the tree path).
+    pub taken: usize,
+    /// Documents where the two paths fed different events, with the first
+    /// difference.
+    pub disagreements: Vec<String>,
+}
+
+/// Every document [`validate`] sees is also fed both ways to an
+/// [`EventLog`]; whatever the fast path takes must give the tree path's
+/// events.
+pub static FAST_PATH: Mutex<FastPath> = Mutex::new(FastPath {
+    documents: 0,
+    taken: 0,
+    disagreements: Vec::new(),
+});
+
+fn check_fast_path(text: &str) {
+    let mut fast = EventLog::for_document(text);
+    let taken = scan::feed(text, &mut fast).is_ok();
+    let disagreement = if taken {
+        let mut tree = EventLog::for_document(text);
+        match events::parse_document(text) {
+            Ok(doc) => {
+                events::feed(&doc, &mut tree);
+                let first = fast.lines.iter().zip(&tree.lines).position(|(a, b)| a != b);
+                match first {
+                    None if fast.lines.len() == tree.lines.len() => None,
+                    _ => {
+                        let i = first.unwrap_or(fast.lines.len().min(tree.lines.len()));
+                        Some(format!(
+                            "event {i}: fast {:?}, tree {:?}",
+                            fast.lines.get(i),
+                            tree.lines.get(i)
+                        ))
+                    }
+                }
+            }
+            Err(e) => Some(format!("taken, but not well-formed: {}", e.message)),
+        }
+    } else {
+        None
+    };
+    let mut tally = FAST_PATH.lock().unwrap_or_else(|e| e.into_inner());
+    tally.documents += 1;
+    tally.taken += usize::from(taken);
+    if let Some(d) = disagreement {
+        let head: String = text.chars().take(80).collect();
+        tally.disagreements.push(format!("{head:?}: {d}"));
+    }
+}
+
 /// Validates `text` with `validator` (reused across documents), panics
-/// caught.
+/// caught; also checks the fast path against the tree path on it.
 pub fn validate(validator: &mut Validator, text: &str) -> Verdict {
+    if let Err(p) = guarded(|| check_fast_path(text)) {
+        return Verdict::Panicked(p);
+    }
     let outcome = guarded(|| validate_text(validator, text));
     let first = match outcome {
         Err(p) => return Verdict::Panicked(p),

@@ -1,0 +1,842 @@
+//! The fast path from a document's text to validator events: one pass over
+//! the bytes, no tree.
+//!
+//! Building roxmltree's tree cost as much as validating, so the documents
+//! that make up nearly every CI run — an optional XML declaration, elements,
+//! attributes, namespace declarations, text with the predefined entities and
+//! character references, comments and processing instructions, ASCII names,
+//! no carriage returns — are scanned here and fed straight to an
+//! [`EventSink`]. Anything else (a DOCTYPE, CDATA, other entity references,
+//! `\r`, non-ASCII names, unusual namespace declarations) and anything not
+//! well-formed makes [`feed`] give up with [`Unsupported`]; the caller then
+//! resets its sink and takes the tree path ([`super::events`]), which
+//! decides, and words any well-formedness error, as before.
+//!
+//! So the contract is one-sided: whatever this accepts, roxmltree accepts
+//! too, and the events fed are exactly those [`super::events::feed`] feeds
+//! for it (same names, values, ranges and namespace context). Being stricter
+//! than roxmltree only costs time. The tests check it by feeding both paths
+//! to a recorder over hand-written cases and thousands of mutated documents.
+
+use std::ops::Range;
+
+use memchr::{memchr, memchr2, memchr3, memmem};
+
+use super::events::EventSink;
+use crate::datatype::Context;
+
+/// The document is outside the fast path's subset, or not well-formed.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unsupported;
+
+type Scanned<T = ()> = Result<T, Unsupported>;
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// More attributes than this on one element: left to the tree path (the
+/// duplicate checks here compare pairs).
+const MAX_ATTRIBUTES: usize = 64;
+
+/// Feeds every event of the document `text` to `sink`, or gives up. After
+/// `Err(Unsupported)` the sink has seen part of the document and must be
+/// reset before anything else is fed to it.
+pub fn feed<S: EventSink>(text: &str, sink: &mut S) -> Scanned {
+    if !plain_characters(text.as_bytes()) {
+        return Err(Unsupported);
+    }
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        bindings: Vec::new(),
+        open: Vec::new(),
+        attributes: Vec::new(),
+        values: String::new(),
+        pending: None,
+        text_buf: String::new(),
+    };
+    scanner.document(sink)
+}
+
+/// Whether `bytes` hold only characters XML allows, none of them `\r` (whose
+/// line-end normalization is left to the tree path): no C0 control but tab
+/// and newline, and no U+FFFE or U+FFFF.
+fn plain_characters(bytes: &[u8]) -> bool {
+    // Chunked and branch-free inside a chunk, so the compiler vectorizes it:
+    // this reads every byte of every document.
+    let controls_free = bytes.chunks(64).all(|chunk| {
+        !chunk.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20 && b != b'\t' && b != b'\n')
+        })
+    });
+    if !controls_free {
+        return false;
+    }
+    if bytes.is_ascii() {
+        return true;
+    }
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+    memchr::memchr_iter(0xEF, bytes).all(|i| {
+        !(bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })
+}
+
+/// A namespace binding in scope: prefix ("" for the default) → URI.
+struct Binding<'t> {
+    prefix: &'t str,
+    uri: &'t str,
+}
+
+/// An open element: its name as written (for the end tag) and how many
+/// bindings were in scope before it.
+struct Open<'t> {
+    qname: &'t str,
+    scope: usize,
+}
+
+/// An attribute of the current start tag, as scanned.
+struct RawAttribute<'t> {
+    qname: &'t str,
+    /// Byte length of the prefix, 0 when there is none.
+    prefix_len: usize,
+    value: Value<'t>,
+    span: Range<usize>,
+}
+
+impl<'t> RawAttribute<'t> {
+    fn prefix(&self) -> &'t str {
+        &self.qname[..self.prefix_len]
+    }
+
+    fn local(&self) -> &'t str {
+        match self.prefix_len {
+            0 => self.qname,
+            n => &self.qname[n + 1..],
+        }
+    }
+}
+
+/// An attribute value: the text itself, or normalized into `Scanner::values`.
+#[derive(Clone)]
+enum Value<'t> {
+    Raw(&'t str),
+    Normalized(Range<usize>),
+}
+
+/// Text not yet given to the sink: one run from the end of the last tag to
+/// the next, across comments and processing instructions.
+struct PendingText<'t> {
+    span: Range<usize>,
+    /// The run when it is one piece of the document; `None` when it is in
+    /// `Scanner::text_buf` (references expanded or several pieces joined).
+    raw: Option<&'t str>,
+}
+
+/// The namespace bindings in scope, as the datatypes ask for them. Like the
+/// tree path's element context, it knows only declared prefixes.
+struct Scope<'a, 't>(&'a [Binding<'t>]);
+
+impl Context for Scope<'_, '_> {
+    fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        lookup(self.0, prefix)
+    }
+}
+
+fn lookup<'t>(bindings: &[Binding<'t>], prefix: &str) -> Option<&'t str> {
+    bindings
+        .iter()
+        .rev()
+        .find(|b| b.prefix == prefix)
+        .map(|b| b.uri)
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    bindings: Vec<Binding<'t>>,
+    open: Vec<Open<'t>>,
+    attributes: Vec<RawAttribute<'t>>,
+    /// Normalized attribute values of the current start tag, end to end.
+    values: String,
+    pending: Option<PendingText<'t>>,
+    text_buf: String,
+}
+
+impl<'t> Scanner<'t> {
+    fn document<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
+        self.declaration()?;
+        self.misc()?;
+        if self.peek() != Some(b'<') {
+            return Err(Unsupported); // no root element, a DOCTYPE, stray text
+        }
+        self.content(sink)?;
+        self.misc()?;
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(Unsupported)
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn at(&self, s: &[u8]) -> bool {
+        self.bytes
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(s))
+    }
+
+    fn expect(&mut self, s: &[u8]) -> Scanned {
+        if self.at(s) {
+            self.pos += s.len();
+            Ok(())
+        } else {
+            Err(Unsupported)
+        }
+    }
+
+    /// Skips spaces, tabs and newlines; whether there were any.
+    fn skip_space(&mut self) -> bool {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    /// `<?xml version="1.0" (encoding="...")? (standalone="yes|no")? ?>`,
+    /// when the document starts with one.
+    fn declaration(&mut self) -> Scanned {
+        if !self.at(b"<?xml ") {
+            return Ok(());
+        }
+        self.pos += b"<?xml".len();
+        self.skip_space();
+        self.expect(b"version")?;
+        let version = self.quoted_value()?;
+        if version != "1.0" {
+            return Err(Unsupported);
+        }
+        let mut spaced = self.skip_space();
+        if spaced && self.at(b"encoding") {
+            self.pos += b"encoding".len();
+            let name = self.quoted_value()?;
+            let mut chars = name.bytes();
+            let well_formed = chars.next().is_some_and(|b| b.is_ascii_alphabetic())
+                && chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            if !well_formed {
+                return Err(Unsupported);
+            }
+            spaced = self.skip_space();
+        }
+        if spaced && self.at(b"standalone") {
+            self.pos += b"standalone".len();
+            if !matches!(self.quoted_value()?, "yes" | "no") {
+                return Err(Unsupported);
+            }
+            self.skip_space();
+        }
+        self.expect(b"?>")
+    }
+
+    /// `S? = S? "value"` after an attribute's (or the declaration's) name:
+    /// the value as written, which holds no `<`.
+    fn quoted_value(&mut self) -> Scanned<&'t str> {
+        self.skip_space();
+        self.expect(b"=")?;
+        self.skip_space();
+        let quote = self.peek().filter(|&q| q == b'"' || q == b'\'');
+        let quote = quote.ok_or(Unsupported)?;
+        let start = self.pos + 1;
+        let len = memchr2(quote, b'<', &self.bytes[start..]).ok_or(Unsupported)?;
+        if self.bytes[start + len] != quote {
+            return Err(Unsupported);
+        }
+        self.pos = start + len + 1;
+        Ok(&self.text[start..start + len])
+    }
+
+    /// Whitespace, comments and processing instructions outside the root.
+    fn misc(&mut self) -> Scanned {
+        loop {
+            self.skip_space();
+            if self.at(b"<!--") {
+                self.comment()?;
+            } else if self.at(b"<?") {
+                self.processing_instruction()?;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    /// `<!-- ... -->`, without `--` inside or `-` at the end.
+    fn comment(&mut self) -> Scanned {
+        let start = self.pos + 4;
+        let len = memmem::find(&self.bytes[start..], b"-->").ok_or(Unsupported)?;
+        let body = &self.bytes[start..start + len];
+        if body.ends_with(b"-") || memmem::find(body, b"--").is_some() {
+            return Err(Unsupported);
+        }
+        self.pos = start + len + 3;
+        Ok(())
+    }
+
+    /// `<?target data?>`, the target an ASCII name other than `xml`.
+    fn processing_instruction(&mut self) -> Scanned {
+        self.pos += 2;
+        let target = self.name_part()?;
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(Unsupported);
+        }
+        if self.at(b"?>") {
+            self.pos += 2;
+            return Ok(());
+        }
+        if !self.skip_space() {
+            return Err(Unsupported);
+        }
+        let len = memmem::find(&self.bytes[self.pos..], b"?>").ok_or(Unsupported)?;
+        self.pos += len + 2;
+        Ok(())
+    }
+
+    /// An ASCII NCName (no colon).
+    fn name_part(&mut self) -> Scanned<&'t str> {
+        let start = self.pos;
+        if !self.peek().is_some_and(is_name_start) {
+            return Err(Unsupported);
+        }
+        self.pos += 1;
+        while self.peek().is_some_and(is_name_char) {
+            self.pos += 1;
+        }
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// An ASCII QName: the whole name and the length of its prefix (0 when
+    /// it has none).
+    fn qname(&mut self) -> Scanned<(&'t str, usize)> {
+        let start = self.pos;
+        let first = self.name_part()?;
+        if self.peek() != Some(b':') {
+            return Ok((first, 0));
+        }
+        self.pos += 1;
+        self.name_part()?;
+        Ok((&self.text[start..self.pos], first.len()))
+    }
+
+    /// The root element and everything in it, iteratively (depth is bounded
+    /// by memory only).
+    fn content<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
+        loop {
+            match self.peek() {
+                Some(b'<') => match self.bytes.get(self.pos + 1) {
+                    Some(b'/') => {
+                        self.end_tag(sink)?;
+                        if self.open.is_empty() {
+                            return Ok(());
+                        }
+                    }
+                    Some(b'!') if self.at(b"<!--") => self.comment()?,
+                    Some(b'!') => return Err(Unsupported), // CDATA or a stray declaration
+                    Some(b'?') => self.processing_instruction()?,
+                    _ => {
+                        self.start_tag(sink)?;
+                        if self.open.is_empty() {
+                            return Ok(()); // an empty root element
+                        }
+                    }
+                },
+                Some(_) => self.text_piece()?,
+                None => return Err(Unsupported), // unclosed elements
+            }
+        }
+    }
+
+    fn start_tag<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
+        let start = self.pos;
+        self.pos += 1;
+        let (qname, prefix_len) = self.qname()?;
+        self.attributes.clear();
+        self.values.clear();
+        let empty = loop {
+            let spaced = self.skip_space();
+            match self.peek() {
+                Some(b'>') => {
+                    self.pos += 1;
+                    break false;
+                }
+                Some(b'/') => {
+                    self.expect(b"/>")?;
+                    break true;
+                }
+                _ if spaced => self.attribute()?,
+                _ => return Err(Unsupported),
+            }
+        };
+        if self.attributes.len() > MAX_ATTRIBUTES || self.has_duplicate_qnames() {
+            return Err(Unsupported);
+        }
+        let span = start..self.pos;
+        self.flush_text(sink);
+        let scope = self.bindings.len();
+        self.declare_namespaces()?;
+        let prefix = &qname[..prefix_len];
+        let local = &qname[prefix_len + usize::from(prefix_len > 0)..];
+        let ns = match prefix {
+            "xml" | "xmlns" => return Err(Unsupported),
+            _ => self.resolve(prefix)?,
+        };
+        sink.start_tag_open(ns, local, qname, span.clone());
+        self.attributes_to(sink)?;
+        sink.start_tag_close();
+        if empty {
+            sink.end_tag(span);
+            self.bindings.truncate(scope);
+        } else {
+            self.open.push(Open { qname, scope });
+        }
+        Ok(())
+    }
+
+    /// `name = "value"` inside a start tag.
+    fn attribute(&mut self) -> Scanned {
+        let start = self.pos;
+        let (qname, prefix_len) = self.qname()?;
+        let raw = self.quoted_value()?;
+        let value = self.attribute_value(raw)?;
+        self.attributes.push(RawAttribute {
+            qname,
+            prefix_len,
+            value,
+            span: start..self.pos,
+        });
+        Ok(())
+    }
+
+    /// An attribute value normalized as XML 1.0 §3.3.3 says for CDATA: tab
+    /// and newline become spaces, references are replaced by their characters.
+    fn attribute_value(&mut self, raw: &'t str) -> Scanned<Value<'t>> {
+        if memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_none() {
+            return Ok(Value::Raw(raw));
+        }
+        let from = self.values.len();
+        let mut rest = raw;
+        while let Some(i) = memchr3(b'&', b'\t', b'\n', rest.as_bytes()) {
+            self.values.push_str(&rest[..i]);
+            if rest.as_bytes()[i] == b'&' {
+                let (c, len) = reference(&rest[i..])?;
+                self.values.push(c);
+                rest = &rest[i + len..];
+            } else {
+                self.values.push(' ');
+                rest = &rest[i + 1..];
+            }
+        }
+        self.values.push_str(rest);
+        Ok(Value::Normalized(from..self.values.len()))
+    }
+
+    /// Whether two attributes of the current start tag have the same name
+    /// as written (namespace declarations included).
+    fn has_duplicate_qnames(&self) -> bool {
+        let attrs = &self.attributes;
+        attrs
+            .iter()
+            .enumerate()
+            .any(|(i, a)| attrs[..i].iter().any(|b| b.qname == a.qname))
+    }
+
+    /// Pushes the start tag's namespace declarations. Declarations the tree
+    /// path treats specially (of `xml` or `xmlns`, of their URIs, empty or
+    /// with references) are left to it.
+    fn declare_namespaces(&mut self) -> Scanned {
+        for attr in &self.attributes {
+            let prefix = match (attr.prefix(), attr.local()) {
+                ("xmlns", "xml" | "xmlns") => return Err(Unsupported),
+                ("xmlns", local) => local,
+                ("", "xmlns") => "",
+                // roxmltree takes `p:xmlns` for a default declaration.
+                (_, "xmlns") => return Err(Unsupported),
+                _ => continue,
+            };
+            let Value::Raw(uri) = attr.value else {
+                return Err(Unsupported);
+            };
+            if uri.is_empty() || uri == XML_NS || uri == XMLNS_NS || uri.contains('&') {
+                return Err(Unsupported);
+            }
+            self.bindings.push(Binding { prefix, uri });
+        }
+        Ok(())
+    }
+
+    /// The URI bound to an element's or attribute's `prefix`; no prefix
+    /// means the default namespace (or none).
+    fn resolve(&self, prefix: &str) -> Scanned<&'t str> {
+        match lookup(&self.bindings, prefix) {
+            Some(uri) => Ok(uri),
+            None if prefix.is_empty() => Ok(""),
+            None => Err(Unsupported),
+        }
+    }
+
+    /// Feeds the start tag's attributes other than namespace declarations,
+    /// in document order, after checking that no two share an expanded name.
+    fn attributes_to<S: EventSink>(&self, sink: &mut S) -> Scanned {
+        let attrs = &self.attributes;
+        for (i, attr) in attrs.iter().enumerate() {
+            let (prefix, local) = (attr.prefix(), attr.local());
+            if is_declaration(attr) {
+                continue;
+            }
+            let ns = self.attribute_namespace(prefix)?;
+            let clash = attrs[..i].iter().any(|other| {
+                !is_declaration(other)
+                    && other.local() == local
+                    && self.attribute_namespace(other.prefix()) == Ok(ns)
+            });
+            if clash {
+                return Err(Unsupported);
+            }
+            let value = match &attr.value {
+                Value::Raw(v) => v,
+                Value::Normalized(range) => &self.values[range.clone()],
+            };
+            let ctx = Scope(&self.bindings);
+            sink.attribute(ns, local, attr.qname, value, attr.span.clone(), &ctx);
+        }
+        Ok(())
+    }
+
+    /// An unprefixed attribute is in no namespace; `xml:` is bound by
+    /// definition.
+    fn attribute_namespace(&self, prefix: &str) -> Scanned<&'t str> {
+        match prefix {
+            "" => Ok(""),
+            "xml" => Ok(XML_NS),
+            _ => lookup(&self.bindings, prefix).ok_or(Unsupported),
+        }
+    }
+
+    fn end_tag<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
+        let start = self.pos;
+        self.pos += 2;
+        let (qname, _) = self.qname()?;
+        self.skip_space();
+        self.expect(b">")?;
+        let open = self.open.pop().ok_or(Unsupported)?;
+        if open.qname != qname {
+            return Err(Unsupported);
+        }
+        self.flush_text(sink);
+        sink.end_tag(start..self.pos);
+        self.bindings.truncate(open.scope);
+        Ok(())
+    }
+
+    /// Character data up to the next `<`, joined to the pending run.
+    fn text_piece(&mut self) -> Scanned {
+        let start = self.pos;
+        let len = memchr(b'<', &self.bytes[start..]).ok_or(Unsupported)?;
+        let end = start + len;
+        let raw = &self.text[start..end];
+        self.pos = end;
+        if memchr(b'>', raw.as_bytes()).is_some() && memmem::find(raw.as_bytes(), b"]]>").is_some()
+        {
+            return Err(Unsupported);
+        }
+        let has_reference = memchr(b'&', raw.as_bytes()).is_some();
+        match &mut self.pending {
+            None if !has_reference => {
+                self.pending = Some(PendingText {
+                    span: start..end,
+                    raw: Some(raw),
+                });
+                return Ok(());
+            }
+            None => {
+                self.text_buf.clear();
+                self.pending = Some(PendingText {
+                    span: start..end,
+                    raw: None,
+                });
+            }
+            Some(run) => {
+                if let Some(first) = run.raw.take() {
+                    self.text_buf.clear();
+                    self.text_buf.push_str(first);
+                }
+                run.span.end = end;
+            }
+        }
+        expand_references(raw, &mut self.text_buf)
+    }
+
+    fn flush_text<S: EventSink>(&mut self, sink: &mut S) {
+        if let Some(run) = self.pending.take() {
+            let text = run.raw.unwrap_or(&self.text_buf);
+            sink.text(text, run.span, &Scope(&self.bindings));
+        }
+    }
+}
+
+fn is_declaration(attr: &RawAttribute) -> bool {
+    attr.prefix() == "xmlns" || attr.qname == "xmlns"
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Appends `raw` to `out` with its references replaced by their characters.
+fn expand_references(raw: &str, out: &mut String) -> Scanned {
+    let mut rest = raw;
+    while let Some(i) = memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        let (c, len) = reference(&rest[i..])?;
+        out.push(c);
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// The reference at the start of `s` (`&lt;`, `&#10;`, `&#xA;`...): its
+/// character and its length. Other entities are left to the tree path.
+fn reference(s: &str) -> Scanned<(char, usize)> {
+    let end = memchr(b';', s.as_bytes()).ok_or(Unsupported)?;
+    let body = &s[1..end];
+    let c = match body {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => {
+            let code = if let Some(hex) = body.strip_prefix("#x") {
+                parse_digits(hex, 16)?
+            } else if let Some(dec) = body.strip_prefix('#') {
+                parse_digits(dec, 10)?
+            } else {
+                return Err(Unsupported);
+            };
+            char::from_u32(code)
+                .filter(|&c| is_xml_char(c))
+                .ok_or(Unsupported)?
+        }
+    };
+    Ok((c, end + 1))
+}
+
+fn parse_digits(digits: &str, radix: u32) -> Scanned<u32> {
+    if digits.is_empty() || !digits.bytes().all(|b| (b as char).is_digit(radix)) {
+        return Err(Unsupported);
+    }
+    u32::from_str_radix(digits, radix).map_err(|_| Unsupported)
+}
+
+/// XML 1.0's `Char`.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::events::{self, EventLog};
+
+    fn fast(doc: &str) -> Option<Vec<String>> {
+        let mut log = EventLog::for_document(doc);
+        feed(doc, &mut log).ok().map(|()| log.lines)
+    }
+
+    fn tree(doc: &str) -> Option<Vec<String>> {
+        let mut log = EventLog::for_document(doc);
+        let parsed = events::parse_document(doc).ok()?;
+        events::feed(&parsed, &mut log);
+        Some(log.lines)
+    }
+
+    /// Whatever the fast path takes, the tree path takes too, with the same
+    /// events. Returns whether the fast path took it.
+    fn agree(doc: &str) -> bool {
+        match fast(doc) {
+            Some(events) => {
+                assert_eq!(Some(events), tree(doc), "the paths disagree on {doc:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn takes_the_common_subset_with_the_tree_paths_events() {
+        let cases = [
+            "<a/>",
+            "<a></a>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>x</a>\n",
+            "<?xml version='1.0' standalone='yes' ?><a/>",
+            "<!-- before --><?pi data?>\n<a b='1' c=\"2\">text<!-- c -->more<?p?>end</a><!-- after -->\n",
+            "<d:a xmlns:d='urn:d' xmlns='urn:default' d:x='1' y='2'><b>t</b><d:c/></d:a>",
+            "<a xmlns:p='urn:p'><b xmlns:p='urn:q' p:v='1'>x</b><c p:v='2'/></a>",
+            "<a v='&lt;&gt;&amp;&apos;&quot;&#65;&#x42;\tx\ny'>&lt;b&gt; &#233; &#x1F600;</a>",
+            "<a xml:lang='en' xmlns:x='urn:x'>q: x:name</a>",
+            "<a>caf\u{e9} \u{4e2d}\u{6587}</a>",
+            "<a  b = '1'\n\tc='2' ></a >",
+            "<a>]]</a>",
+            "<a>x > y</a>",
+            "<a><b/><b></b>\n  <c>1</c>\n</a>",
+        ];
+        for doc in cases {
+            assert!(agree(doc), "the fast path refused {doc:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_everything_else_to_the_tree_path() {
+        let cases = [
+            "",
+            "text",
+            "<!DOCTYPE a><a/>",
+            "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
+            "<a><![CDATA[x]]></a>",
+            "<a>\r\n</a>",
+            "<a>\u{1}</a>",
+            "<a>\u{fffe}</a>",
+            "\u{feff}<a/>",
+            "<a>&nbsp;</a>",
+            "<a>&#0;</a>",
+            "<a>&#xD800;</a>",
+            "<a>&#;</a>",
+            "<a>& b</a>",
+            "<a>]]></a>",
+            "<a b='1' b='2'/>",
+            "<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>",
+            "<a xmlns:p=''/>",
+            "<a xmlns=''/>",
+            "<a xmlns:xml='http://www.w3.org/XML/1998/namespace'/>",
+            "<p:a/>",
+            "<a p:b='1'/>",
+            "<xmlns:a/>",
+            "<\u{e9}/>",
+            "<a:b:c/>",
+            "<a xml:xmlns='urn:e'/>",
+            "<1a/>",
+            "<a b='<'/>",
+            "<a b='1'c='2'/>",
+            "<a b=1/>",
+            "<a></b>",
+            "<a>",
+            "<a/><b/>",
+            "<a/>text",
+            "<a><!-- x -- y --></a>",
+            "<a><!-- x ---></a>",
+            "<a><?xml version='1.0'?></a>",
+            "<?xml version=\"1.1\"?><a/>",
+            " <?xml version=\"1.0\"?><a/>",
+            "<?xml version=\"1.0\" encoding=\"\"?><a/>",
+        ];
+        for doc in cases {
+            assert_eq!(fast(doc), None, "the fast path took {doc:?}");
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Thousands of small edits of feature-rich documents: wherever the fast
+    /// path takes one, the tree path must take it with the same events.
+    #[test]
+    fn mutated_documents_agree() {
+        let seeds = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<d:a xmlns:d='urn:d' xmlns='urn:e' d:x='1&amp;2' y=\"a\tb\">\n  <b c='&#65;'>t&lt;u<!-- c -->v</b>\n  <d:c/><?pi x?>\n</d:a>\n<!-- end -->",
+            "<a xmlns:p='urn:p' xml:lang='en'><p:b p:v='x' v='y'>caf\u{e9} &#x1F600;</p:b><c></c></a>",
+        ];
+        let pieces = [
+            "<",
+            ">",
+            "/",
+            "&",
+            ";",
+            "'",
+            "\"",
+            ":",
+            "=",
+            " ",
+            "\n",
+            "\t",
+            "-",
+            "?",
+            "!",
+            "]]>",
+            "&amp;",
+            "&#x41;",
+            "&#9;",
+            "&foo;",
+            "xmlns:p='urn:q'",
+            "xmlns='urn:z'",
+            "p:",
+            "xml:",
+            "<!-- x -->",
+            "<?q r?>",
+            "<e/>",
+            "</e>",
+            "\u{e9}",
+            "b='2'",
+            "<![CDATA[z]]>",
+        ];
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut taken, mut runs) = (0, 0);
+        for seed in seeds {
+            for _ in 0..4000 {
+                let mut doc: Vec<char> = seed.chars().collect();
+                for _ in 0..1 + rng.below(2) {
+                    let at = rng.below(doc.len() + 1);
+                    match rng.below(3) {
+                        0 if at < doc.len() => {
+                            let len = 1 + rng.below(4);
+                            doc.drain(at..(at + len).min(doc.len()));
+                        }
+                        1 if at < doc.len() => {
+                            doc[at] = pieces[rng.below(pieces.len())].chars().next().unwrap();
+                        }
+                        _ => {
+                            let piece = pieces[rng.below(pieces.len())];
+                            doc.splice(at..at, piece.chars());
+                        }
+                    }
+                }
+                let doc: String = doc.into_iter().collect();
+                runs += 1;
+                if agree(&doc) {
+                    taken += 1;
+                }
+            }
+        }
+        // Both outcomes must be exercised for the check to mean anything.
+        assert!(
+            taken > runs / 20 && taken < runs * 9 / 10,
+            "{taken} of {runs}"
+        );
+    }
+}
