@@ -242,7 +242,7 @@ impl<'s> Deriver<'s> {
 
     /// The derivative of `p` by the start of an element named `key`.
     pub fn start_tag_open(&mut self, p: PatternId, key: NameKey) -> PatternId {
-        if !self.arena.consumes(p).elements() {
+        if !self.arena.may_start_element(p, key) {
             return PatternArena::NOT_ALLOWED;
         }
         if let Some(&r) = self.start_tag_open.get(&(p, key)) {
@@ -297,7 +297,7 @@ impl<'s> Deriver<'s> {
     /// The first step of an attribute: `After(value pattern, rest)` for each
     /// attribute pattern whose name class contains `key`.
     pub fn att_start(&mut self, p: PatternId, key: NameKey) -> PatternId {
-        if !self.arena.consumes(p).attributes() {
+        if !self.arena.may_take_attribute(p, key) {
             return PatternArena::NOT_ALLOWED;
         }
         if let Some(&r) = self.att_start.get(&(p, key)) {
