@@ -34,6 +34,21 @@ enum Wrap {
     AfterWith(PatternId),
 }
 
+/// Where an allowed start tag leads.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// The pattern the element's attributes and content are validated
+    /// against.
+    pub inner: PatternId,
+    /// When the start tag matched one element pattern only, the parent's
+    /// continuation, set aside: `inner` is then `After(content, empty)`, the
+    /// same in every context the element appears in, so its derivatives
+    /// are shared by all of them.
+    pub rest: Option<PatternId>,
+    /// The key of the element's name.
+    pub key: NameKey,
+}
+
 /// Patterns above this many make the deriver start afresh between documents.
 const DEFAULT_CAP: usize = 2_000_000;
 
@@ -53,10 +68,10 @@ pub struct Deriver<'s> {
     /// consult the namespace context (bounded by [`TEXT_MEMO_CAP`]).
     text: TaggedStrMap<PatternId>,
     /// Whole transitions by the bytes of an event, so that the common case
-    /// costs one lookup: a start tag by (pattern, name) → (pattern, key),
+    /// costs one lookup: a start tag by (pattern, name) → its [`Entry`],
     /// an attribute by (pattern, name and value) → pattern. Only successful
     /// transitions that did not consult the namespace context are kept.
-    element_steps: TaggedStrMap<(PatternId, NameKey)>,
+    element_steps: TaggedStrMap<Entry>,
     attribute_steps: TaggedStrMap<PatternId>,
     /// Where an event's key for those memos is assembled.
     scratch: String,
@@ -168,27 +183,44 @@ impl<'s> Deriver<'s> {
     }
 
     /// A start tag's transition from `p`, if an earlier one with this name
-    /// was allowed: the next pattern and the name's key.
-    pub fn cached_start_tag(
-        &mut self,
-        p: PatternId,
-        ns: &str,
-        local: &str,
-    ) -> Option<(PatternId, NameKey)> {
+    /// was allowed.
+    pub fn cached_start_tag(&mut self, p: PatternId, ns: &str, local: &str) -> Option<Entry> {
         if !event_key(&mut self.scratch, &[ns, local]) {
             return None;
         }
         self.element_steps.get(p.index(), &self.scratch).copied()
     }
 
-    /// [`Deriver::start_tag_open`] by the key of `ns`/`local`, remembered
-    /// for [`Deriver::cached_start_tag`] when allowed.
-    pub fn start_tag(&mut self, p: PatternId, ns: &str, local: &str, key: NameKey) -> PatternId {
+    /// [`Deriver::start_tag_open`] by the key of `ns`/`local`, as an
+    /// [`Entry`] (`None` if not allowed), remembered for
+    /// [`Deriver::cached_start_tag`].
+    pub fn start_tag(
+        &mut self,
+        p: PatternId,
+        ns: &str,
+        local: &str,
+        key: NameKey,
+    ) -> Option<Entry> {
         let next = self.start_tag_open(p, key);
-        if next != PatternArena::NOT_ALLOWED && event_key(&mut self.scratch, &[ns, local]) {
-            remember(&mut self.element_steps, p, &self.scratch, (next, key));
+        if next == PatternArena::NOT_ALLOWED {
+            return None;
         }
-        next
+        let entry = match self.arena.get(next) {
+            Pattern::After(content, rest) if rest != PatternArena::EMPTY => Entry {
+                inner: self.arena.after(content, PatternArena::EMPTY),
+                rest: Some(rest),
+                key,
+            },
+            _ => Entry {
+                inner: next,
+                rest: None,
+                key,
+            },
+        };
+        if event_key(&mut self.scratch, &[ns, local]) {
+            remember(&mut self.element_steps, p, &self.scratch, entry);
+        }
+        Some(entry)
     }
 
     /// An attribute's whole transition from `p` (start, value, end), if an
