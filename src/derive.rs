@@ -71,38 +71,23 @@ pub struct Deriver<'s> {
     /// costs one lookup: a start tag by (pattern, name) → its [`Entry`],
     /// an attribute by (pattern, name and value) → pattern. Only successful
     /// transitions that did not consult the namespace context are kept.
-    element_steps: TaggedStrMap<Entry>,
-    attribute_steps: TaggedStrMap<PatternId>,
-    /// Where an event's key for those memos is assembled.
-    scratch: String,
+    element_steps: TaggedStrMap<Entry, 2>,
+    attribute_steps: TaggedStrMap<PatternId, 3>,
     cap: usize,
 }
 
 /// Stores a transition, emptying the memo first when it is full (its keys
 /// come from documents, so it must not grow without bound).
-fn remember<V>(memo: &mut TaggedStrMap<V>, p: PatternId, key: &str, value: V) {
+fn remember<V, const N: usize>(
+    memo: &mut TaggedStrMap<V, N>,
+    p: PatternId,
+    key: [&str; N],
+    value: V,
+) {
     if memo.len() >= TEXT_MEMO_CAP {
         memo.clear();
     }
-    memo.insert(p.index(), key, value);
-}
-
-/// The key of an event in the transition memos: its parts joined by NUL,
-/// so different events never share a key. XML allows no NUL in names,
-/// namespace URIs or values; should a part contain one anyway, there is no
-/// key (`false`) and the event is not memoized.
-fn event_key(buf: &mut String, parts: &[&str]) -> bool {
-    buf.clear();
-    for (i, part) in parts.iter().enumerate() {
-        if part.bytes().any(|b| b == 0) {
-            return false;
-        }
-        if i > 0 {
-            buf.push('\0');
-        }
-        buf.push_str(part);
-    }
-    true
+    memo.insert_parts(p.index(), key, value);
 }
 
 /// Strings longer than this are not memoized (long text rarely repeats).
@@ -143,7 +128,6 @@ impl<'s> Deriver<'s> {
             text: TaggedStrMap::default(),
             element_steps: TaggedStrMap::default(),
             attribute_steps: TaggedStrMap::default(),
-            scratch: String::new(),
             cap: DEFAULT_CAP,
         }
     }
@@ -184,11 +168,10 @@ impl<'s> Deriver<'s> {
 
     /// A start tag's transition from `p`, if an earlier one with this name
     /// was allowed.
-    pub fn cached_start_tag(&mut self, p: PatternId, ns: &str, local: &str) -> Option<Entry> {
-        if !event_key(&mut self.scratch, &[ns, local]) {
-            return None;
-        }
-        self.element_steps.get(p.index(), &self.scratch).copied()
+    pub fn cached_start_tag(&self, p: PatternId, ns: &str, local: &str) -> Option<Entry> {
+        self.element_steps
+            .get_parts(p.index(), [ns, local])
+            .copied()
     }
 
     /// [`Deriver::start_tag_open`] by the key of `ns`/`local`, as an
@@ -217,16 +200,14 @@ impl<'s> Deriver<'s> {
                 key,
             },
         };
-        if event_key(&mut self.scratch, &[ns, local]) {
-            remember(&mut self.element_steps, p, &self.scratch, entry);
-        }
+        remember(&mut self.element_steps, p, [ns, local], entry);
         Some(entry)
     }
 
     /// An attribute's whole transition from `p` (start, value, end), if an
     /// earlier attribute with this name and value was allowed there.
     pub fn cached_attribute(
-        &mut self,
+        &self,
         p: PatternId,
         ns: &str,
         local: &str,
@@ -235,10 +216,9 @@ impl<'s> Deriver<'s> {
         if value.len() > TEXT_MEMO_MAX_LEN {
             return None;
         }
-        if !event_key(&mut self.scratch, &[ns, local, value]) {
-            return None;
-        }
-        self.attribute_steps.get(p.index(), &self.scratch).copied()
+        self.attribute_steps
+            .get_parts(p.index(), [ns, local, value])
+            .copied()
     }
 
     /// An attribute's whole transition from `p`, by its name's `key`:
@@ -266,8 +246,8 @@ impl<'s> Deriver<'s> {
         let memoizable = ended != PatternArena::NOT_ALLOWED
             && !tracking.used.get()
             && value.len() <= TEXT_MEMO_MAX_LEN;
-        if memoizable && event_key(&mut self.scratch, &[ns, local, value]) {
-            remember(&mut self.attribute_steps, p, &self.scratch, ended);
+        if memoizable {
+            remember(&mut self.attribute_steps, p, [ns, local, value], ended);
         }
         (started, ended)
     }
