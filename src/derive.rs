@@ -63,6 +63,10 @@ pub struct Deriver<'s> {
     att_start: IdMap<(PatternId, NameKey), PatternId>,
     start_tag_close: IdMap<PatternId, PatternId>,
     end_tag: IdMap<PatternId, PatternId>,
+    /// The end of an element with no content at all, by the pattern
+    /// before it: the end-tag derivative of `choice(p, text(p, ""))`
+    /// (Clark's empty text child), in one lookup. Only successes are kept.
+    empty_end: IdMap<PatternId, PatternId>,
     att_end: IdMap<PatternId, PatternId>,
     /// Text derivatives by (pattern, string), for results that did not
     /// consult the namespace context (bounded by [`TEXT_MEMO_CAP`]).
@@ -124,6 +128,7 @@ impl<'s> Deriver<'s> {
             att_start: IdMap::default(),
             start_tag_close: IdMap::default(),
             end_tag: IdMap::default(),
+            empty_end: IdMap::default(),
             att_end: IdMap::default(),
             text: TaggedStrMap::default(),
             element_steps: TaggedStrMap::default(),
@@ -574,6 +579,19 @@ impl<'s> Deriver<'s> {
                 PatternArena::NOT_ALLOWED
             }
         }
+    }
+
+    /// The end of an element with no content from `p`, if an earlier one
+    /// from `p` was allowed (see [`Deriver::remember_empty_end`]).
+    pub fn cached_empty_end(&self, p: PatternId) -> Option<PatternId> {
+        self.empty_end.get(&p).copied()
+    }
+
+    /// Remembers that an element with no content ended from `p` gives
+    /// `ended` (`end_tag(choice(p, text(p, "")))`), which is not
+    /// `notAllowed`.
+    pub fn remember_empty_end(&mut self, p: PatternId, ended: PatternId) {
+        self.empty_end.insert(p, ended);
     }
 
     /// The derivative by an element's end tag.

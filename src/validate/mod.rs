@@ -413,6 +413,16 @@ impl<'s> Validator<'s> {
             }
             return;
         }
+        // An element with no content at all: its end depends on the pattern
+        // only, so it is one lookup once seen (the common empty element).
+        let empty = !frame.has_child_element && !frame.had_text && self.pending_space.is_empty();
+        let before_end = self.pattern;
+        if empty {
+            if let Some(ended) = self.deriver.cached_empty_end(before_end) {
+                self.pattern = Self::continue_after(&frame, ended);
+                return;
+            }
+        }
         if !frame.has_child_element && !frame.had_text {
             // Clark: an element whose only content is empty or whitespace
             // has one text child, which may match or be ignored.
@@ -435,6 +445,9 @@ impl<'s> Validator<'s> {
             return;
         }
         if ended != PatternArena::NOT_ALLOWED {
+            if empty {
+                self.deriver.remember_empty_end(before_end, ended);
+            }
             self.pattern = Self::continue_after(&frame, ended);
             return;
         }
