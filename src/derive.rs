@@ -536,9 +536,10 @@ impl<'s> Deriver<'s> {
             Pattern::Value(v) => {
                 let def = &self.grammar.values[v.0 as usize];
                 let dt = &self.grammar.datatypes[def.datatype.0 as usize];
-                match dt.parse_value(s, ctx) {
-                    Ok(value) if value == def.value => PatternArena::EMPTY,
-                    _ => PatternArena::NOT_ALLOWED,
+                if dt.matches_value(s, &def.value, ctx) {
+                    PatternArena::EMPTY
+                } else {
+                    PatternArena::NOT_ALLOWED
                 }
             }
             Pattern::Data(dt) => {
