@@ -23,8 +23,52 @@ use hashbrown::HashTable;
 struct Slot<V> {
     tag: u32,
     lens: [u32; 2],
-    key: Box<str>,
+    key: KeyBytes,
     value: V,
+}
+
+/// Keys up to this many bytes are stored in the entry itself.
+const INLINE: usize = 30;
+
+/// A key's bytes: inside the entry when short (most names and values), so
+/// that a lookup compares them without following a pointer to another
+/// cache line; on the heap otherwise.
+#[derive(Clone)]
+enum KeyBytes {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl KeyBytes {
+    fn new(parts: &[&str]) -> KeyBytes {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        if total <= INLINE {
+            let mut bytes = [0u8; INLINE];
+            let mut at = 0;
+            for part in parts {
+                bytes[at..at + part.len()].copy_from_slice(part.as_bytes());
+                at += part.len();
+            }
+            KeyBytes::Inline {
+                len: total as u8,
+                bytes,
+            }
+        } else {
+            let mut heap = Vec::with_capacity(total);
+            for part in parts {
+                heap.extend_from_slice(part.as_bytes());
+            }
+            KeyBytes::Heap(heap.into_boxed_slice())
+        }
+    }
+
+    #[inline]
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            KeyBytes::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            KeyBytes::Heap(heap) => heap,
+        }
+    }
 }
 
 /// A map from `(tag, N strings)` to `V` (`N` is one to three).
@@ -46,7 +90,10 @@ impl<V, const N: usize> Default for TaggedStrMap<V, N> {
 impl<V: std::fmt::Debug, const N: usize> std::fmt::Debug for TaggedStrMap<V, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map()
-            .entries(self.table.iter().map(|s| ((s.tag, &s.key), &s.value)))
+            .entries(self.table.iter().map(|s| {
+                let key = String::from_utf8_lossy(s.key.as_bytes());
+                ((s.tag, key), &s.value)
+            }))
             .finish()
     }
 }
@@ -54,7 +101,7 @@ impl<V: std::fmt::Debug, const N: usize> std::fmt::Debug for TaggedStrMap<V, N> 
 /// Whether a stored key is `parts` end to end (the lengths of the parts
 /// have been compared already).
 #[inline]
-fn key_eq<const N: usize>(stored: &str, parts: &[&str; N]) -> bool {
+fn key_eq<const N: usize>(stored: &KeyBytes, parts: &[&str; N]) -> bool {
     let mut rest = stored.as_bytes();
     for part in parts {
         let Some((head, tail)) = rest.split_at_checked(part.len()) else {
@@ -82,7 +129,7 @@ impl<V, const N: usize> TaggedStrMap<V, N> {
     }
 
     #[inline]
-    fn hash(hasher: &RandomState, tag: u32, lens: [u32; 2], parts: &[&str; N]) -> u64 {
+    fn hash(hasher: &RandomState, tag: u32, lens: [u32; 2], parts: &[&[u8]; N]) -> u64 {
         let mut h = hasher.build_hasher();
         h.write_u64(u64::from(tag) | u64::from(lens[0]) << 32);
         if N > 2 {
@@ -92,7 +139,7 @@ impl<V, const N: usize> TaggedStrMap<V, N> {
             // The lengths are hashed already, so an empty part (most
             // namespace URIs) need not be.
             if !part.is_empty() {
-                h.write(part.as_bytes());
+                h.write(part);
             }
         }
         h.finish()
@@ -100,8 +147,8 @@ impl<V, const N: usize> TaggedStrMap<V, N> {
 
     /// The hash of a stored entry (when the table grows).
     fn slot_hash(hasher: &RandomState, slot: &Slot<V>) -> u64 {
-        let mut parts = [""; N];
-        let mut rest = &*slot.key;
+        let mut parts: [&[u8]; N] = [&[]; N];
+        let mut rest = slot.key.as_bytes();
         for (part, &len) in parts.iter_mut().zip(&slot.lens[..N - 1]) {
             let (head, tail) = rest.split_at(len as usize);
             *part = head;
@@ -115,7 +162,7 @@ impl<V, const N: usize> TaggedStrMap<V, N> {
     #[inline]
     pub fn get_parts(&self, tag: u32, parts: [&str; N]) -> Option<&V> {
         let lens = Self::lens(&parts)?;
-        let hash = Self::hash(&self.hasher, tag, lens, &parts);
+        let hash = Self::hash(&self.hasher, tag, lens, &parts.map(str::as_bytes));
         self.table
             .find(hash, |s| {
                 s.tag == tag && s.lens == lens && key_eq(&s.key, &parts)
@@ -128,7 +175,7 @@ impl<V, const N: usize> TaggedStrMap<V, N> {
         let Some(lens) = Self::lens(&parts) else {
             return;
         };
-        let hash = Self::hash(&self.hasher, tag, lens, &parts);
+        let hash = Self::hash(&self.hasher, tag, lens, &parts.map(str::as_bytes));
         let found = self.table.find_mut(hash, |s| {
             s.tag == tag && s.lens == lens && key_eq(&s.key, &parts)
         });
@@ -138,7 +185,7 @@ impl<V, const N: usize> TaggedStrMap<V, N> {
                 let slot = Slot {
                     tag,
                     lens,
-                    key: parts.concat().into_boxed_str(),
+                    key: KeyBytes::new(&parts),
                     value,
                 };
                 let hasher = &self.hasher;
@@ -274,5 +321,12 @@ mod tests {
             assert_eq!(m.get_parts(i, ["x", "", &format!("{i}y")]), None);
         }
         assert_eq!(m.get_parts(1, ["a", "b", "cd"]), Some(&3));
+        // Keys too long to be kept inline live on the heap.
+        let long = "l".repeat(40);
+        m.insert_parts(7, [&long, "=", &long], 70);
+        m.insert_parts(7, [&long, "", &format!("={long}")], 71);
+        assert_eq!(m.get_parts(7, [&long, "=", &long]), Some(&70));
+        assert_eq!(m.get_parts(7, [&long, "", &format!("={long}")]), Some(&71));
+        assert_eq!(m.get_parts(7, [&long, "=", &long[1..]]), None);
     }
 }
