@@ -413,7 +413,16 @@ impl<'s> Deriver<'s> {
     }
 
     /// The derivative by the end of the start tag: no attribute may follow.
+    /// Once per element: the common cases (nothing left to close, or closed
+    /// before) are inlined into the caller, the walk is not.
+    #[inline]
     pub fn start_tag_close(&mut self, p: PatternId) -> PatternId {
+        if !self.arena.consumes(p).attributes() {
+            return p;
+        }
+        if let Some(&r) = self.start_tag_close.get(&p) {
+            return r;
+        }
         self.close(p, false)
     }
 
@@ -472,12 +481,21 @@ impl<'s> Deriver<'s> {
     /// repeat attribute values and short texts a great deal, and a value
     /// check (a choice of many `<value>`s, a regex) costs far more than a
     /// lookup.
+    /// The memo hit is inlined into the caller, the rest is not.
+    #[inline]
     pub fn text(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
+        if s.len() <= TEXT_MEMO_MAX_LEN && p != PatternArena::NOT_ALLOWED {
+            if let Some(&r) = self.text.get(p.index(), s) {
+                return r;
+            }
+        }
+        self.text_unmemoized(p, s, ctx)
+    }
+
+    /// [`Deriver::text`] when the memo has no answer.
+    fn text_unmemoized(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
         if s.len() > TEXT_MEMO_MAX_LEN || p == PatternArena::NOT_ALLOWED {
             return self.text_step(p, s, ctx);
-        }
-        if let Some(&r) = self.text.get(p.index(), s) {
-            return r;
         }
         let tracking = Tracking {
             inner: ctx,
@@ -595,11 +613,17 @@ impl<'s> Deriver<'s> {
         self.empty_end.insert(p, ended);
     }
 
-    /// The derivative by an element's end tag.
+    /// The derivative by an element's end tag (the memo hit inlined into
+    /// the caller).
+    #[inline]
     pub fn end_tag(&mut self, p: PatternId) -> PatternId {
-        if let Some(&r) = self.end_tag.get(&p) {
-            return r;
+        match self.end_tag.get(&p) {
+            Some(&r) => r,
+            None => self.end_tag_unmemoized(p),
         }
+    }
+
+    fn end_tag_unmemoized(&mut self, p: PatternId) -> PatternId {
         let r = match self.arena.get(p) {
             Pattern::After(a, b) if self.nullable(a) => b,
             Pattern::Choice(a, b) => {

@@ -225,6 +225,7 @@ impl<'s> Validator<'s> {
         }
     }
 
+    #[inline]
     fn push_frame(
         &mut self,
         qname: &str,
