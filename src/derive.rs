@@ -34,6 +34,21 @@ enum Wrap {
     AfterWith(PatternId),
 }
 
+/// Where an allowed start tag leads.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// The pattern the element's attributes and content are validated
+    /// against.
+    pub inner: PatternId,
+    /// When the start tag matched one element pattern only, the parent's
+    /// continuation, set aside: `inner` is then `After(content, empty)`, the
+    /// same in every context the element appears in, so its derivatives
+    /// are shared by all of them.
+    pub rest: Option<PatternId>,
+    /// The key of the element's name.
+    pub key: NameKey,
+}
+
 /// Patterns above this many make the deriver start afresh between documents.
 const DEFAULT_CAP: usize = 2_000_000;
 
@@ -48,46 +63,35 @@ pub struct Deriver<'s> {
     att_start: IdMap<(PatternId, NameKey), PatternId>,
     start_tag_close: IdMap<PatternId, PatternId>,
     end_tag: IdMap<PatternId, PatternId>,
+    /// The end of an element with no content at all, by the pattern
+    /// before it: the end-tag derivative of `choice(p, text(p, ""))`
+    /// (Clark's empty text child), in one lookup. Only successes are kept.
+    empty_end: IdMap<PatternId, PatternId>,
     att_end: IdMap<PatternId, PatternId>,
     /// Text derivatives by (pattern, string), for results that did not
     /// consult the namespace context (bounded by [`TEXT_MEMO_CAP`]).
     text: TaggedStrMap<PatternId>,
     /// Whole transitions by the bytes of an event, so that the common case
-    /// costs one lookup: a start tag by (pattern, name) → (pattern, key),
+    /// costs one lookup: a start tag by (pattern, name) → its [`Entry`],
     /// an attribute by (pattern, name and value) → pattern. Only successful
     /// transitions that did not consult the namespace context are kept.
-    element_steps: TaggedStrMap<(PatternId, NameKey)>,
-    attribute_steps: TaggedStrMap<PatternId>,
-    /// Where an event's key for those memos is assembled.
-    scratch: String,
+    element_steps: TaggedStrMap<Entry, 2>,
+    attribute_steps: TaggedStrMap<PatternId, 3>,
     cap: usize,
 }
 
 /// Stores a transition, emptying the memo first when it is full (its keys
 /// come from documents, so it must not grow without bound).
-fn remember<V>(memo: &mut TaggedStrMap<V>, p: PatternId, key: &str, value: V) {
+fn remember<V, const N: usize>(
+    memo: &mut TaggedStrMap<V, N>,
+    p: PatternId,
+    key: [&str; N],
+    value: V,
+) {
     if memo.len() >= TEXT_MEMO_CAP {
         memo.clear();
     }
-    memo.insert(p.index(), key, value);
-}
-
-/// The key of an event in the transition memos: its parts joined by NUL,
-/// so different events never share a key. XML allows no NUL in names,
-/// namespace URIs or values; should a part contain one anyway, there is no
-/// key (`false`) and the event is not memoized.
-fn event_key(buf: &mut String, parts: &[&str]) -> bool {
-    buf.clear();
-    for (i, part) in parts.iter().enumerate() {
-        if part.bytes().any(|b| b == 0) {
-            return false;
-        }
-        if i > 0 {
-            buf.push('\0');
-        }
-        buf.push_str(part);
-    }
-    true
+    memo.insert_parts(p.index(), key, value);
 }
 
 /// Strings longer than this are not memoized (long text rarely repeats).
@@ -124,11 +128,11 @@ impl<'s> Deriver<'s> {
             att_start: IdMap::default(),
             start_tag_close: IdMap::default(),
             end_tag: IdMap::default(),
+            empty_end: IdMap::default(),
             att_end: IdMap::default(),
             text: TaggedStrMap::default(),
             element_steps: TaggedStrMap::default(),
             attribute_steps: TaggedStrMap::default(),
-            scratch: String::new(),
             cap: DEFAULT_CAP,
         }
     }
@@ -168,33 +172,47 @@ impl<'s> Deriver<'s> {
     }
 
     /// A start tag's transition from `p`, if an earlier one with this name
-    /// was allowed: the next pattern and the name's key.
-    pub fn cached_start_tag(
+    /// was allowed.
+    pub fn cached_start_tag(&self, p: PatternId, ns: &str, local: &str) -> Option<Entry> {
+        self.element_steps
+            .get_parts(p.index(), [ns, local])
+            .copied()
+    }
+
+    /// [`Deriver::start_tag_open`] by the key of `ns`/`local`, as an
+    /// [`Entry`] (`None` if not allowed), remembered for
+    /// [`Deriver::cached_start_tag`].
+    pub fn start_tag(
         &mut self,
         p: PatternId,
         ns: &str,
         local: &str,
-    ) -> Option<(PatternId, NameKey)> {
-        if !event_key(&mut self.scratch, &[ns, local]) {
+        key: NameKey,
+    ) -> Option<Entry> {
+        let next = self.start_tag_open(p, key);
+        if next == PatternArena::NOT_ALLOWED {
             return None;
         }
-        self.element_steps.get(p.index(), &self.scratch).copied()
-    }
-
-    /// [`Deriver::start_tag_open`] by the key of `ns`/`local`, remembered
-    /// for [`Deriver::cached_start_tag`] when allowed.
-    pub fn start_tag(&mut self, p: PatternId, ns: &str, local: &str, key: NameKey) -> PatternId {
-        let next = self.start_tag_open(p, key);
-        if next != PatternArena::NOT_ALLOWED && event_key(&mut self.scratch, &[ns, local]) {
-            remember(&mut self.element_steps, p, &self.scratch, (next, key));
-        }
-        next
+        let entry = match self.arena.get(next) {
+            Pattern::After(content, rest) if rest != PatternArena::EMPTY => Entry {
+                inner: self.arena.after(content, PatternArena::EMPTY),
+                rest: Some(rest),
+                key,
+            },
+            _ => Entry {
+                inner: next,
+                rest: None,
+                key,
+            },
+        };
+        remember(&mut self.element_steps, p, [ns, local], entry);
+        Some(entry)
     }
 
     /// An attribute's whole transition from `p` (start, value, end), if an
     /// earlier attribute with this name and value was allowed there.
     pub fn cached_attribute(
-        &mut self,
+        &self,
         p: PatternId,
         ns: &str,
         local: &str,
@@ -203,10 +221,9 @@ impl<'s> Deriver<'s> {
         if value.len() > TEXT_MEMO_MAX_LEN {
             return None;
         }
-        if !event_key(&mut self.scratch, &[ns, local, value]) {
-            return None;
-        }
-        self.attribute_steps.get(p.index(), &self.scratch).copied()
+        self.attribute_steps
+            .get_parts(p.index(), [ns, local, value])
+            .copied()
     }
 
     /// An attribute's whole transition from `p`, by its name's `key`:
@@ -234,15 +251,15 @@ impl<'s> Deriver<'s> {
         let memoizable = ended != PatternArena::NOT_ALLOWED
             && !tracking.used.get()
             && value.len() <= TEXT_MEMO_MAX_LEN;
-        if memoizable && event_key(&mut self.scratch, &[ns, local, value]) {
-            remember(&mut self.attribute_steps, p, &self.scratch, ended);
+        if memoizable {
+            remember(&mut self.attribute_steps, p, [ns, local, value], ended);
         }
         (started, ended)
     }
 
     /// The derivative of `p` by the start of an element named `key`.
     pub fn start_tag_open(&mut self, p: PatternId, key: NameKey) -> PatternId {
-        if !self.arena.consumes(p).elements() {
+        if !self.arena.may_start_element(p, key) {
             return PatternArena::NOT_ALLOWED;
         }
         if let Some(&r) = self.start_tag_open.get(&(p, key)) {
@@ -297,7 +314,7 @@ impl<'s> Deriver<'s> {
     /// The first step of an attribute: `After(value pattern, rest)` for each
     /// attribute pattern whose name class contains `key`.
     pub fn att_start(&mut self, p: PatternId, key: NameKey) -> PatternId {
-        if !self.arena.consumes(p).attributes() {
+        if !self.arena.may_take_attribute(p, key) {
             return PatternArena::NOT_ALLOWED;
         }
         if let Some(&r) = self.att_start.get(&(p, key)) {
@@ -396,7 +413,16 @@ impl<'s> Deriver<'s> {
     }
 
     /// The derivative by the end of the start tag: no attribute may follow.
+    /// Once per element: the common cases (nothing left to close, or closed
+    /// before) are inlined into the caller, the walk is not.
+    #[inline]
     pub fn start_tag_close(&mut self, p: PatternId) -> PatternId {
+        if !self.arena.consumes(p).attributes() {
+            return p;
+        }
+        if let Some(&r) = self.start_tag_close.get(&p) {
+            return r;
+        }
         self.close(p, false)
     }
 
@@ -455,12 +481,21 @@ impl<'s> Deriver<'s> {
     /// repeat attribute values and short texts a great deal, and a value
     /// check (a choice of many `<value>`s, a regex) costs far more than a
     /// lookup.
+    /// The memo hit is inlined into the caller, the rest is not.
+    #[inline]
     pub fn text(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
+        if s.len() <= TEXT_MEMO_MAX_LEN && p != PatternArena::NOT_ALLOWED {
+            if let Some(&r) = self.text.get(p.index(), s) {
+                return r;
+            }
+        }
+        self.text_unmemoized(p, s, ctx)
+    }
+
+    /// [`Deriver::text`] when the memo has no answer.
+    fn text_unmemoized(&mut self, p: PatternId, s: &str, ctx: &dyn Context) -> PatternId {
         if s.len() > TEXT_MEMO_MAX_LEN || p == PatternArena::NOT_ALLOWED {
             return self.text_step(p, s, ctx);
-        }
-        if let Some(&r) = self.text.get(p.index(), s) {
-            return r;
         }
         let tracking = Tracking {
             inner: ctx,
@@ -519,9 +554,10 @@ impl<'s> Deriver<'s> {
             Pattern::Value(v) => {
                 let def = &self.grammar.values[v.0 as usize];
                 let dt = &self.grammar.datatypes[def.datatype.0 as usize];
-                match dt.parse_value(s, ctx) {
-                    Ok(value) if value == def.value => PatternArena::EMPTY,
-                    _ => PatternArena::NOT_ALLOWED,
+                if dt.matches_value(s, &def.value, ctx) {
+                    PatternArena::EMPTY
+                } else {
+                    PatternArena::NOT_ALLOWED
                 }
             }
             Pattern::Data(dt) => {
@@ -564,11 +600,30 @@ impl<'s> Deriver<'s> {
         }
     }
 
-    /// The derivative by an element's end tag.
+    /// The end of an element with no content from `p`, if an earlier one
+    /// from `p` was allowed (see [`Deriver::remember_empty_end`]).
+    pub fn cached_empty_end(&self, p: PatternId) -> Option<PatternId> {
+        self.empty_end.get(&p).copied()
+    }
+
+    /// Remembers that an element with no content ended from `p` gives
+    /// `ended` (`end_tag(choice(p, text(p, "")))`), which is not
+    /// `notAllowed`.
+    pub fn remember_empty_end(&mut self, p: PatternId, ended: PatternId) {
+        self.empty_end.insert(p, ended);
+    }
+
+    /// The derivative by an element's end tag (the memo hit inlined into
+    /// the caller).
+    #[inline]
     pub fn end_tag(&mut self, p: PatternId) -> PatternId {
-        if let Some(&r) = self.end_tag.get(&p) {
-            return r;
+        match self.end_tag.get(&p) {
+            Some(&r) => r,
+            None => self.end_tag_unmemoized(p),
         }
+    }
+
+    fn end_tag_unmemoized(&mut self, p: PatternId) -> PatternId {
         let r = match self.arena.get(p) {
             Pattern::After(a, b) if self.nullable(a) => b,
             Pattern::Choice(a, b) => {

@@ -38,12 +38,56 @@ impl Builtin {
         Ok(())
     }
 
+    /// Whether `text` parses to `value`, without building a value.
+    pub fn matches_value(self, text: &str, value: &BuiltinValue) -> bool {
+        match self {
+            Builtin::String => text == value.0,
+            Builtin::Token => collapses_to(text, &value.0),
+        }
+    }
+
     pub fn parse_value(self, text: &str) -> BuiltinValue {
         match self {
             Builtin::String => BuiltinValue(text.to_string()),
             Builtin::Token => BuiltinValue(collapse_whitespace(text)),
         }
     }
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// Whether `collapse_whitespace(text) == collapsed`, for a `collapsed` that
+/// is already collapsed, without building the collapsed text: its words,
+/// one space between each, must be `collapsed`.
+pub fn collapses_to(text: &str, collapsed: &str) -> bool {
+    let mut rest = collapsed;
+    let mut first = true;
+    for word in text.split(is_space).filter(|w| !w.is_empty()) {
+        if !first {
+            match rest.strip_prefix(' ') {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        first = false;
+        match rest.strip_prefix(word) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Whether `text` is its own `collapse_whitespace`: no leading, trailing or
+/// doubled space and no other whitespace character.
+pub fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let edges_ok = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
+    edges_ok
+        && !bytes.iter().any(|&b| matches!(b, b'\t' | b'\n' | b'\r'))
+        && !bytes.windows(2).any(|w| w == b"  ")
 }
 
 /// XSD whitespace `collapse`: runs of #x20 #x9 #xA #xD become one space,
@@ -74,5 +118,31 @@ mod tests {
         let string = Builtin::lookup("string", &[]).unwrap();
         assert_ne!(string.parse_value(" a"), string.parse_value("a"));
         assert!(Builtin::lookup("int", &[]).is_err());
+    }
+
+    #[test]
+    fn values_match_without_being_built() {
+        let texts = [
+            "", " ", "a", " a", "a ", "a b", "a  b", "\ta\nb\r", "ab", "a b c", "b a",
+        ];
+        for builtin in [Builtin::String, Builtin::Token] {
+            for expected in texts {
+                let value = builtin.parse_value(expected);
+                for text in texts {
+                    assert_eq!(
+                        builtin.matches_value(text, &value),
+                        builtin.parse_value(text) == value,
+                        "{builtin:?} {text:?} against {expected:?}"
+                    );
+                }
+            }
+        }
+        for text in texts {
+            assert_eq!(
+                is_collapsed(text),
+                collapse_whitespace(text) == text,
+                "{text:?}"
+            );
+        }
     }
 }

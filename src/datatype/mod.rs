@@ -176,6 +176,16 @@ impl Datatype {
         Ok(Value(repr))
     }
 
+    /// Whether `text` is a lexical form of `value` (a `<value>` pattern):
+    /// the same as `parse_value(text) == Ok(value)`, without building a
+    /// value where the comparison can be made on the text.
+    pub fn matches_value(&self, text: &str, value: &Value, ctx: &dyn Context) -> bool {
+        match (&self.kind, &value.0) {
+            (Kind::Builtin(t), ValueRepr::Builtin(v)) => t.matches_value(text, v),
+            _ => self.parse_value(text, ctx).is_ok_and(|v| v == *value),
+        }
+    }
+
     /// Whether checking a string needs its namespace context (QName,
     /// NOTATION). Results for context-free types may be cached by text.
     pub fn needs_context(&self) -> bool {

@@ -205,7 +205,8 @@ impl<'a> Lowering<'a> {
                 });
                 self.element_spans.push(p.span);
                 self.queue.push((id, content, scope));
-                self.arena.element(id)
+                let bits = self.names.bits(nc);
+                self.arena.element(id, bits)
             }
             PatternKind::Attribute { name, value } => {
                 let nc = self.name_class(name, true);
@@ -213,7 +214,8 @@ impl<'a> Lowering<'a> {
                     Some(v) => self.pattern(v, scope),
                     None => PatternArena::TEXT,
                 };
-                self.arena.attribute(nc, value)
+                let bits = self.names.bits(nc);
+                self.arena.attribute(nc, bits, value)
             }
             PatternKind::Group(ps) => self.group(ps, scope),
             PatternKind::Interleave(ps) => {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::datatype::{Datatype, Value};
-pub use name::{NameClass, NameClassId, NameKey, NameTable};
+pub use name::{NameBits, NameClass, NameClassId, NameKey, NameTable};
 
 /// A fast, non-cryptographic hasher (FxHash's multiply-rotate) for maps
 /// keyed by ids this crate makes itself: patterns, name keys, ids. Never
@@ -157,22 +157,17 @@ pub struct ValueDef {
 /// an event the pattern cannot consume is `notAllowed` (or, for closing a
 /// start tag, the pattern itself), so whole subtrees are skipped without
 /// being walked. `After(a, b)` has the flags of `a`: events only reach `a`.
+/// (Start tags are filtered by name instead: [`NameBits`].)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Consumes(u8);
 
 impl Consumes {
     const ATTRIBUTES: u8 = 1;
-    const ELEMENTS: u8 = 2;
-    const TEXT: u8 = 4;
+    const TEXT: u8 = 2;
 
     /// Whether an `attribute` pattern is reachable.
     pub fn attributes(self) -> bool {
         self.0 & Self::ATTRIBUTES != 0
-    }
-
-    /// Whether an `element` pattern is reachable.
-    pub fn elements(self) -> bool {
-        self.0 & Self::ELEMENTS != 0
     }
 
     /// Whether a pattern that matches text (`text`, `data`, `value`,
@@ -186,13 +181,26 @@ impl Consumes {
     }
 }
 
-/// Hash-consed patterns with their `nullable` flag and what they consume,
-/// computed at construction.
+/// What is known of a pattern from its construction: whether it is
+/// nullable, what it can consume, and which names it can start with.
+#[derive(Clone, Copy, Debug, Default)]
+struct Info {
+    /// A filter over the keys of the element names whose start tag the
+    /// pattern can take ([`NameBits`]): a key outside it gives `notAllowed`.
+    elements: NameBits,
+    /// The same for attribute names.
+    attributes: NameBits,
+    consumes: Consumes,
+    nullable: bool,
+}
+
+/// Hash-consed patterns with their `nullable` flag, what they consume and
+/// the names they can start with, computed at construction.
 #[derive(Clone, Debug)]
 pub struct PatternArena {
     patterns: Vec<Pattern>,
-    nullable: Vec<bool>,
-    consumes: Vec<Consumes>,
+    /// One entry per pattern (one vector, so interning pushes once).
+    info: Vec<Info>,
     index: IdMap<Pattern, PatternId>,
     /// `choice(a, b)` by its (ordered) operands: derivatives build the same
     /// choices over and over, and each is a flatten, sort and rebuild.
@@ -213,8 +221,7 @@ impl PatternArena {
     pub fn new() -> PatternArena {
         let mut arena = PatternArena {
             patterns: Vec::new(),
-            nullable: Vec::new(),
-            consumes: Vec::new(),
+            info: Vec::new(),
             index: IdMap::default(),
             choices: IdMap::default(),
             leaves: Vec::new(),
@@ -251,15 +258,34 @@ impl PatternArena {
 
     /// Clark's `nullable`: whether the pattern matches the empty sequence.
     pub fn nullable(&self, id: PatternId) -> bool {
-        self.nullable[id.0 as usize]
+        self.info[id.0 as usize].nullable
     }
 
     /// What the pattern can consume (see [`Consumes`]).
     pub fn consumes(&self, id: PatternId) -> Consumes {
-        self.consumes[id.0 as usize]
+        self.info[id.0 as usize].consumes
+    }
+
+    /// Whether the pattern may take the start tag of an element whose name
+    /// has `key`; when not, its derivative by that start tag is `notAllowed`.
+    #[inline]
+    pub fn may_start_element(&self, id: PatternId, key: NameKey) -> bool {
+        self.info[id.0 as usize].elements.may_contain(key)
+    }
+
+    /// Whether the pattern may take an attribute whose name has `key`.
+    #[inline]
+    pub fn may_take_attribute(&self, id: PatternId, key: NameKey) -> bool {
+        self.info[id.0 as usize].attributes.may_contain(key)
     }
 
     fn intern(&mut self, p: Pattern) -> PatternId {
+        self.intern_with(p, NameBits::ALL)
+    }
+
+    /// Interns `p`; `leaf` is the name filter of an element or attribute
+    /// pattern's name class (the arena does not see name classes).
+    fn intern_with(&mut self, p: Pattern, leaf: NameBits) -> PatternId {
         if let Some(&id) = self.index.get(&p) {
             return id;
         }
@@ -280,25 +306,61 @@ impl PatternArena {
             | Pattern::After(..) => false,
         };
         let consumes = match p {
-            Pattern::NotAllowed | Pattern::Empty => Consumes::default(),
+            Pattern::NotAllowed | Pattern::Empty | Pattern::Element(_) => Consumes::default(),
             Pattern::Text
             | Pattern::List(_)
             | Pattern::Data(_)
             | Pattern::DataExcept(..)
             | Pattern::Value(_) => Consumes(Consumes::TEXT),
             Pattern::Attribute(..) => Consumes(Consumes::ATTRIBUTES),
-            Pattern::Element(_) => Consumes(Consumes::ELEMENTS),
             Pattern::Choice(a, b) | Pattern::Interleave(a, b) | Pattern::Group(a, b) => {
                 self.consumes(a).union(self.consumes(b))
             }
             Pattern::OneOrMore(a) | Pattern::After(a, _) => self.consumes(a),
         };
+        let none = NameBits::default();
+        let (elements, attributes) = match p {
+            Pattern::Element(_) => (leaf, none),
+            Pattern::Attribute(..) => (none, leaf),
+            Pattern::Choice(a, b) | Pattern::Interleave(a, b) => (
+                self.info(a).elements.union(self.info(b).elements),
+                self.info(a).attributes.union(self.info(b).attributes),
+            ),
+            // An element can start `b` only if `a` can be skipped; attributes
+            // are unordered, so either side may take one.
+            Pattern::Group(a, b) => (
+                if self.nullable(a) {
+                    self.info(a).elements.union(self.info(b).elements)
+                } else {
+                    self.info(a).elements
+                },
+                self.info(a).attributes.union(self.info(b).attributes),
+            ),
+            Pattern::OneOrMore(a) | Pattern::After(a, _) => {
+                (self.info(a).elements, self.info(a).attributes)
+            }
+            Pattern::NotAllowed
+            | Pattern::Empty
+            | Pattern::Text
+            | Pattern::List(_)
+            | Pattern::Data(_)
+            | Pattern::DataExcept(..)
+            | Pattern::Value(_) => (none, none),
+        };
         let id = PatternId(self.patterns.len() as u32);
         self.patterns.push(p);
-        self.nullable.push(nullable);
-        self.consumes.push(consumes);
+        self.info.push(Info {
+            elements,
+            attributes,
+            consumes,
+            nullable,
+        });
         self.index.insert(p, id);
         id
+    }
+
+    fn info(&self, id: PatternId) -> Info {
+        self.info[id.0 as usize]
     }
 
     /// `choice`: flattened, deduplicated and sorted, so that equal sets of
@@ -491,16 +553,18 @@ impl PatternArena {
     }
 
     /// `attribute`; one whose value cannot match is `notAllowed` (§4.20).
-    pub fn attribute(&mut self, nc: NameClassId, p: PatternId) -> PatternId {
+    /// `names` is the filter of its name class ([`NameTable::bits`]).
+    pub fn attribute(&mut self, nc: NameClassId, names: NameBits, p: PatternId) -> PatternId {
         if p == Self::NOT_ALLOWED {
             return p;
         }
-        self.intern(Pattern::Attribute(nc, p))
+        self.intern_with(Pattern::Attribute(nc, p), names)
     }
 
-    /// `element` (its content is kept in the element table).
-    pub fn element(&mut self, e: ElementId) -> PatternId {
-        self.intern(Pattern::Element(e))
+    /// `element` (its content is kept in the element table); `names` is
+    /// the filter of its name class ([`NameTable::bits`]).
+    pub fn element(&mut self, e: ElementId, names: NameBits) -> PatternId {
+        self.intern_with(Pattern::Element(e), names)
     }
 
     /// Clark's `after`.

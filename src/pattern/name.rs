@@ -32,6 +32,38 @@ pub enum NameKey {
     Other,
 }
 
+/// A one-word filter over name keys (a Bloom filter with one hash): each
+/// known name sets one of 63 bits, and the top bit stands for every name
+/// the schema does not mention. A name class's filter has the bits of every
+/// key it may contain (a wildcard has them all), so a key whose bit is
+/// clear is certainly not in it; patterns combine their parts' filters, so
+/// derivatives skip the alternatives that cannot take a name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameBits(u64);
+
+impl NameBits {
+    /// Every key may be in it.
+    pub const ALL: NameBits = NameBits(u64::MAX);
+
+    fn bit(key: NameKey) -> u64 {
+        match key {
+            NameKey::Known(NameId(n)) => 1 << (n % 63),
+            NameKey::OtherInNs(_) | NameKey::Other => 1 << 63,
+        }
+    }
+
+    /// Whether `key` may be in the set (`false` means certainly not).
+    #[inline]
+    pub fn may_contain(self, key: NameKey) -> bool {
+        self.0 & Self::bit(key) != 0
+    }
+
+    /// Either set.
+    pub fn union(self, other: NameBits) -> NameBits {
+        NameBits(self.0 | other.0)
+    }
+}
+
 /// RELAX NG name classes (§5 simple syntax).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NameClass {
@@ -140,6 +172,15 @@ impl NameTable {
         }
     }
 
+    /// The filter of the keys the class may contain (see [`NameBits`]).
+    pub fn bits(&self, nc: NameClassId) -> NameBits {
+        match self.get(nc) {
+            NameClass::AnyName(_) | NameClass::NsName(..) => NameBits::ALL,
+            NameClass::Name(name) => NameBits(NameBits::bit(NameKey::Known(name))),
+            NameClass::Choice(a, b) => self.bits(a).union(self.bits(b)),
+        }
+    }
+
     /// Whether the class contains `key` through one of its `name`s, not
     /// through a wildcard.
     pub fn names_explicitly(&self, nc: NameClassId, key: NameKey) -> bool {
@@ -241,5 +282,33 @@ mod tests {
         assert!(t.contains(any_but_a, t.key("urn:other", "a")));
         assert!(t.overlap(any_but_a, ns_x));
         assert!(!t.overlap(any_but_a, name_a));
+    }
+
+    #[test]
+    fn name_bits_never_exclude_a_contained_key() {
+        let mut t = NameTable::default();
+        let names: Vec<NameId> = (0..200).map(|i| t.name("", &format!("n{i}"))).collect();
+        let ns = t.namespace("urn:x");
+        let first = t.class(NameClass::Name(names[0]));
+        let second = t.class(NameClass::Name(names[1]));
+        let both = t.class(NameClass::Choice(first, second));
+        let ns_x = t.class(NameClass::NsName(ns, None));
+        let keys = names
+            .iter()
+            .map(|&n| NameKey::Known(n))
+            .chain([NameKey::OtherInNs(ns), NameKey::Other]);
+        for key in keys {
+            for nc in [first, second, both, ns_x] {
+                if t.contains(nc, key) {
+                    assert!(t.bits(nc).may_contain(key), "{nc:?} {key:?}");
+                }
+            }
+        }
+        // A name class of one name filters out most other names.
+        let excluded = names
+            .iter()
+            .filter(|&&n| !t.bits(first).may_contain(NameKey::Known(n)));
+        assert!(excluded.count() > 150);
+        assert!(!t.bits(both).may_contain(NameKey::Other));
     }
 }

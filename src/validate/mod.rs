@@ -16,9 +16,9 @@ pub mod stream;
 use std::ops::Range;
 
 use crate::datatype::{Context, NoContext};
-use crate::derive::Deriver;
+use crate::derive::{Deriver, Entry};
 use crate::diagnostic::DocError;
-use crate::pattern::{CompiledGrammar, NameKey, Pattern, PatternArena, PatternId};
+use crate::pattern::{CompiledGrammar, NameKey, PatternArena, PatternId};
 use crate::xml::{is_whitespace, is_xml_space};
 
 /// An open element.
@@ -43,10 +43,10 @@ struct Frame {
     /// parent's pattern to resume with after it.
     resume: Option<PatternId>,
     /// When the start tag matched one element pattern only, the parent's
-    /// continuation, set aside: the element is then validated against
-    /// `After(content, empty)`, the same for every context it appears in,
-    /// so its derivatives are shared by all those contexts (and documents)
-    /// instead of being derived again under each parent's continuation.
+    /// continuation, set aside (see [`Entry::rest`]): its derivatives are
+    /// then shared by every context the element appears in (and every
+    /// document) instead of being derived again under each parent's
+    /// continuation.
     rest: Option<PatternId>,
 }
 
@@ -126,8 +126,8 @@ impl<'s> Validator<'s> {
         }
         let before = self.pattern;
         if !self.in_skipped() {
-            if let Some((next, key)) = self.deriver.cached_start_tag(before, ns, local) {
-                self.enter(next, qname, span, before, key);
+            if let Some(entry) = self.deriver.cached_start_tag(before, ns, local) {
+                self.enter(entry, qname, span, before);
                 return;
             }
         }
@@ -136,9 +136,8 @@ impl<'s> Validator<'s> {
             self.push_frame(qname, span, self.pattern, key, true);
             return;
         }
-        let next = self.deriver.start_tag(before, ns, local, key);
-        if next != PatternArena::NOT_ALLOWED {
-            self.enter(next, qname, span, before, key);
+        if let Some(entry) = self.deriver.start_tag(before, ns, local, key) {
+            self.enter(entry, qname, span, before);
             return;
         }
         if !self.silenced() {
@@ -168,28 +167,12 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// Starts an allowed element: `next` is the derivative by its start tag.
-    fn enter(
-        &mut self,
-        next: PatternId,
-        qname: &str,
-        span: Range<usize>,
-        before: PatternId,
-        key: NameKey,
-    ) {
-        let rest = match self.deriver.arena.get(next) {
-            Pattern::After(content, rest) if rest != PatternArena::EMPTY => {
-                self.pattern = self.deriver.arena.after(content, PatternArena::EMPTY);
-                Some(rest)
-            }
-            _ => {
-                self.pattern = next;
-                None
-            }
-        };
-        self.push_frame(qname, span, before, key, false);
+    /// Starts an allowed element.
+    fn enter(&mut self, entry: Entry, qname: &str, span: Range<usize>, before: PatternId) {
+        self.pattern = entry.inner;
+        self.push_frame(qname, span, before, entry.key, false);
         if let Some(frame) = self.frames.last_mut() {
-            frame.rest = rest;
+            frame.rest = entry.rest;
         }
     }
 
@@ -243,6 +226,7 @@ impl<'s> Validator<'s> {
         }
     }
 
+    #[inline]
     fn push_frame(
         &mut self,
         qname: &str,
@@ -431,6 +415,16 @@ impl<'s> Validator<'s> {
             }
             return;
         }
+        // An element with no content at all: its end depends on the pattern
+        // only, so it is one lookup once seen (the common empty element).
+        let empty = !frame.has_child_element && !frame.had_text && self.pending_space.is_empty();
+        let before_end = self.pattern;
+        if empty {
+            if let Some(ended) = self.deriver.cached_empty_end(before_end) {
+                self.pattern = Self::continue_after(&frame, ended);
+                return;
+            }
+        }
         if !frame.has_child_element && !frame.had_text {
             // Clark: an element whose only content is empty or whitespace
             // has one text child, which may match or be ignored.
@@ -453,6 +447,9 @@ impl<'s> Validator<'s> {
             return;
         }
         if ended != PatternArena::NOT_ALLOWED {
+            if empty {
+                self.deriver.remember_empty_end(before_end, ended);
+            }
             self.pattern = Self::continue_after(&frame, ended);
             return;
         }

@@ -294,13 +294,13 @@ impl Facets {
 
     /// Checks a value (and its whitespace-processed lexical form, which
     /// patterns match) against every facet. `kind` names the type for
-    /// range messages, e.g. "an integer".
+    /// range messages, e.g. "an integer" (called only for a message).
     pub fn check(
         &self,
         lexical: &str,
         value: &XsdValue,
         family: Family,
-        kind: &str,
+        kind: &dyn Fn() -> String,
     ) -> Result<(), Invalid> {
         if self.length.is_some() || self.min_length.is_some() || self.max_length.is_some() {
             let measure = value.length(lexical);
@@ -349,7 +349,8 @@ impl Facets {
                     "greater than or equal to"
                 };
                 return Err(Invalid::new(format!(
-                    "must be {kind} {relation} {}",
+                    "must be {} {relation} {}",
+                    kind(),
                     lower.text
                 )));
             }
@@ -368,7 +369,8 @@ impl Facets {
                     "less than or equal to"
                 };
                 return Err(Invalid::new(format!(
-                    "must be {kind} {relation} {}",
+                    "must be {} {relation} {}",
+                    kind(),
                     upper.text
                 )));
             }

@@ -24,7 +24,7 @@ use self::datetime::{DateTime, DateTimeKind, Duration};
 use self::facets::{Facets, Family};
 use self::numeric::{Decimal, Float, IntegerRange};
 use self::qname::QName;
-use super::builtin::collapse_whitespace;
+use super::builtin::{collapse_whitespace, is_collapsed};
 use super::{Context, DatatypeError, IdKind, Invalid, Param};
 
 /// An XSD datatype with its facets applied.
@@ -390,11 +390,16 @@ impl XsdType {
         })
     }
 
+    /// The whitespace-processed text; borrowed when processing would not
+    /// change it (most values: no copy).
     fn normalize<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
         match self.base.white_space() {
-            WhiteSpace::Preserve => std::borrow::Cow::Borrowed(text),
-            WhiteSpace::Replace => std::borrow::Cow::Owned(string::replace_whitespace(text)),
-            WhiteSpace::Collapse => std::borrow::Cow::Owned(collapse_whitespace(text)),
+            WhiteSpace::Preserve => Cow::Borrowed(text),
+            WhiteSpace::Replace if !text.contains(['\t', '\n', '\r']) => Cow::Borrowed(text),
+            WhiteSpace::Replace => Cow::Owned(string::replace_whitespace(text)),
+            WhiteSpace::Collapse if is_collapsed(text) => Cow::Borrowed(text),
+            WhiteSpace::Collapse => Cow::Owned(collapse_whitespace(text)),
         }
     }
 
@@ -407,12 +412,11 @@ impl XsdType {
     pub fn parse_value(&self, text: &str, ctx: &dyn Context) -> Result<XsdValue, Invalid> {
         let lexical = self.normalize(text);
         let value = XsdValue(self.base.parse(self.name, &lexical, ctx)?);
-        self.facets.check(
-            &lexical,
-            &value,
-            self.base.family(),
-            &self.base.kind(self.name),
-        )?;
+        // The type's noun phrase is only wanted for a message.
+        self.facets
+            .check(&lexical, &value, self.base.family(), &|| {
+                self.base.kind(self.name)
+            })?;
         Ok(value)
     }
 

@@ -205,31 +205,57 @@ enum Compiled {
     Failed,
 }
 
+/// Regexes compiled so far in this process, by their XSD source. Schemas
+/// loaded side by side share types (libvirt's sixteen schemas each include
+/// the same IPv4/IPv6/MAC address patterns), and compiling the same
+/// pattern again would cost as much as the first time. Keys come from
+/// schemas, never from documents, so the map stays small.
+fn shared_compiled(source: &str, compile: impl FnOnce() -> Compiled) -> Compiled {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Compiled>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok().and_then(|m| m.get(source).cloned()) {
+        return found;
+    }
+    // Compiled outside the lock: another thread may compile the same
+    // pattern meanwhile, and either result is the same.
+    let compiled = compile();
+    if let Ok(mut map) = cache.lock() {
+        map.insert(source.to_string(), compiled.clone());
+    }
+    compiled
+}
+
 impl LazyCrate {
-    fn compiled(&self) -> &Compiled {
-        self.compiled.get_or_init(|| {
-            // regex-lite, not regex: it matches code points against range
-            // lists instead of compiling classes into UTF-8 automata, so a
-            // class like XSD's `.` costs microseconds to build, not hundreds
-            // of them; matching speed matters less, as derivatives memoize
-            // each distinct value.
-            let mut text = String::from(r"\A(?:");
-            self.node.print(&mut text);
-            text.push_str(r")\z");
-            match regex_lite::RegexBuilder::new(&text)
-                .size_limit(64 << 20)
-                .nest_limit(1000)
-                .build()
-            {
-                Ok(re) => Compiled::Crate(re),
-                // Too big or too deep for the crate: our NFA takes anything
-                // the parser accepted.
-                Err(_) => match Nfa::compile(&self.node) {
-                    Ok(nfa) => Compiled::Nfa(nfa),
-                    Err(_) => Compiled::Failed,
-                },
-            }
-        })
+    /// The compiled form of the pattern whose XSD text is `source`.
+    fn compiled(&self, source: &str) -> &Compiled {
+        self.compiled
+            .get_or_init(|| shared_compiled(source, || self.compile()))
+    }
+
+    fn compile(&self) -> Compiled {
+        // regex-lite, not regex: it matches code points against range
+        // lists instead of compiling classes into UTF-8 automata, so a
+        // class like XSD's `.` costs microseconds to build, not hundreds
+        // of them; matching speed matters less, as derivatives memoize
+        // each distinct value.
+        let mut text = String::from(r"\A(?:");
+        self.node.print(&mut text);
+        text.push_str(r")\z");
+        match regex_lite::RegexBuilder::new(&text)
+            .size_limit(64 << 20)
+            .nest_limit(1000)
+            .build()
+        {
+            Ok(re) => Compiled::Crate(re),
+            // Too big or too deep for the crate: our NFA takes anything
+            // the parser accepted.
+            Err(_) => match Nfa::compile(&self.node) {
+                Ok(nfa) => Compiled::Nfa(nfa),
+                Err(_) => Compiled::Failed,
+            },
+        }
     }
 }
 
@@ -281,7 +307,7 @@ impl XsdRegex {
     /// Whether the whole of `text` matches.
     pub fn is_match(&self, text: &str) -> bool {
         match &self.engine {
-            Engine::Lazy(lazy) => match lazy.compiled() {
+            Engine::Lazy(lazy) => match lazy.compiled(&self.source) {
                 Compiled::Crate(re) => re.is_match(text),
                 Compiled::Nfa(nfa) => nfa.is_match(text),
                 Compiled::Failed => false,
@@ -301,7 +327,7 @@ impl XsdRegex {
     fn uses_nfa(&self) -> bool {
         match &self.engine {
             Engine::Nfa(_) => true,
-            Engine::Lazy(lazy) => matches!(lazy.compiled(), Compiled::Nfa(_)),
+            Engine::Lazy(lazy) => matches!(lazy.compiled(&self.source), Compiled::Nfa(_)),
             Engine::Runs(_) => false,
         }
     }
@@ -1408,7 +1434,7 @@ mod tests {
                 node,
                 compiled: std::sync::OnceLock::new(),
             };
-            let Compiled::Crate(re) = crate_re.compiled() else {
+            let Compiled::Crate(re) = crate_re.compile() else {
                 panic!("{p}: the crate refused it");
             };
             for input in &inputs {
