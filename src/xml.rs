@@ -1,5 +1,6 @@
 //! Small XML helpers shared by the schema and document readers: XML's
-//! whitespace, tag ranges over roxmltree, entity-expansion bounds.
+//! whitespace, tag ranges over roxmltree, the strict scanners' character,
+//! name and reference checks, entity-expansion bounds.
 
 use roxmltree::Node;
 
@@ -80,6 +81,94 @@ pub fn qualified_name(node: Node) -> String {
         Some(prefix) if !prefix.is_empty() => format!("{prefix}:{}", tag.name()),
         _ => tag.name().to_string(),
     }
+}
+
+// The strict scanners' shared pieces (`validate::scan` for documents,
+// `syntax::xmltree` for schemas): both accept only a common subset and leave
+// the rest to roxmltree, so these answer `None` for anything outside it.
+
+/// Whether `bytes` hold only characters XML allows, none of them `\r` (whose
+/// line-end normalization is left to roxmltree): no C0 control but tab
+/// and newline, and no U+FFFE or U+FFFF.
+pub fn plain_characters(bytes: &[u8]) -> bool {
+    // Chunked and branch-free inside a chunk, so the compiler vectorizes it:
+    // this reads every byte of every document.
+    let controls_free = bytes.chunks(64).all(|chunk| {
+        !chunk.iter().fold(false, |bad, &b| {
+            bad | (b < 0x20 && b != b'\t' && b != b'\n')
+        })
+    });
+    if !controls_free {
+        return false;
+    }
+    if bytes.is_ascii() {
+        return true;
+    }
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+    memchr::memchr_iter(0xEF, bytes).all(|i| {
+        !(bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })
+}
+
+/// An ASCII name's first character (the scanners take no other names).
+pub fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+/// An ASCII name's later character, colon excluded.
+pub fn is_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Appends `raw` to `out` with its references replaced by their characters;
+/// `None` if one is not a predefined entity or a valid character reference.
+pub fn expand_references(raw: &str, out: &mut String) -> Option<()> {
+    let mut rest = raw;
+    while let Some(i) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        let (c, len) = reference(&rest[i..])?;
+        out.push(c);
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    Some(())
+}
+
+/// The reference at the start of `s` (`&lt;`, `&#10;`, `&#xA;`...): its
+/// character and its length. Other entities are left to roxmltree.
+pub fn reference(s: &str) -> Option<(char, usize)> {
+    let end = memchr::memchr(b';', s.as_bytes())?;
+    let body = s.get(1..end)?;
+    let c = match body {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => {
+            let code = if let Some(hex) = body.strip_prefix("#x") {
+                parse_digits(hex, 16)?
+            } else if let Some(dec) = body.strip_prefix('#') {
+                parse_digits(dec, 10)?
+            } else {
+                return None;
+            };
+            char::from_u32(code).filter(|&c| is_xml_char(c))?
+        }
+    };
+    Some((c, end + 1))
+}
+
+fn parse_digits(digits: &str, radix: u32) -> Option<u32> {
+    if digits.is_empty() || !digits.bytes().all(|b| (b as char).is_digit(radix)) {
+        return None;
+    }
+    u32::from_str_radix(digits, radix).ok()
+}
+
+/// XML 1.0's `Char`.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Text that expanding internal entities may add to a file, at least: past

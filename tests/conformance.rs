@@ -64,6 +64,27 @@ fn fast_path_scoreboard(tally: &mut Tally) {
     tally.failed += fast.disagreements.len();
 }
 
+/// Every schema file the suites loaded (and its neighbours) was also built
+/// both ways: the fast tree builder must agree with roxmltree wherever it
+/// takes a file.
+fn schema_tree_scoreboard(tally: &mut Tally) {
+    let trees = common::SCHEMA_TREES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    println!(
+        "schema trees: fast builder took {} of {} schema files; agrees with roxmltree on {} of {}",
+        trees.taken,
+        trees.files,
+        trees.taken - trees.disagreements.len(),
+        trees.taken
+    );
+    for d in trees.disagreements.iter().take(20) {
+        println!("  DISAGREE {d}");
+    }
+    tally.passed += trees.taken - trees.disagreements.len();
+    tally.failed += trees.disagreements.len();
+}
+
 fn run() -> ExitCode {
     common::quiet_panics();
     if let Err(code) =
@@ -85,6 +106,7 @@ fn run() -> ExitCode {
     libvirt::run_gate(&shared, &mut tally);
     println!();
     fast_path_scoreboard(&mut tally);
+    schema_tree_scoreboard(&mut tally);
     println!();
 
     if tally.xfailed > 0 {

@@ -10,9 +10,10 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, ParsingOptions};
 
 use super::ast::*;
+use super::xmltree::{self, Node};
 use crate::diagnostic::SchemaError;
 use crate::source::{FileId, Span};
 use crate::xml::{is_whitespace, trim_xml};
@@ -34,19 +35,16 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
             span,
         )]);
     }
-    let options = ParsingOptions {
-        allow_dtd: true,
-        ..ParsingOptions::default()
+    // The fast builder takes nearly every schema; roxmltree parses the
+    // rest, and words every well-formedness error.
+    let doc;
+    let tree = match xmltree::scan(text) {
+        Ok(tree) => tree,
+        Err(xmltree::Unsupported) => {
+            doc = parse_xml(text, file)?;
+            xmltree::from_roxmltree(&doc)
+        }
     };
-    let doc = Document::parse_with_options(text, options).map_err(|e| {
-        let pos = e.pos();
-        let offset = crate::source::offset_of_text_pos(text, pos.row, pos.col);
-        vec![SchemaError::new(
-            CODE_NOT_WELL_FORMED,
-            format!("schema is not well-formed XML: {e}"),
-            Some(Span::new(file, offset..offset)),
-        )]
-    })?;
     let mut parser = Parser {
         file,
         errors: Vec::new(),
@@ -54,7 +52,7 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
         last_context: None,
         kids: Vec::new(),
     };
-    let root = doc.root_element();
+    let root = tree.root();
     let scope = Scope {
         ns: Rc::from(inherited_ns),
         datatype_library: Rc::from(""),
@@ -73,6 +71,23 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
         Some(p) if parser.errors.is_empty() => Ok(p),
         _ => Err(parser.errors),
     }
+}
+
+/// roxmltree's parse of `text`, or the well-formedness error.
+fn parse_xml(text: &str, file: FileId) -> Result<Document<'_>, Vec<SchemaError>> {
+    let options = ParsingOptions {
+        allow_dtd: true,
+        ..ParsingOptions::default()
+    };
+    Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        let offset = crate::source::offset_of_text_pos(text, pos.row, pos.col);
+        vec![SchemaError::new(
+            CODE_NOT_WELL_FORMED,
+            format!("schema is not well-formed XML: {e}"),
+            Some(Span::new(file, offset..offset)),
+        )]
+    })
 }
 
 /// What an element inherits from its ancestors. Every element clones its
@@ -106,7 +121,7 @@ struct Parser<'a, 'i> {
 pub const MAX_SCHEMA_DEPTH: usize = 5_000;
 
 fn is_rng(node: Node) -> bool {
-    node.is_element() && node.tag_name().namespace() == Some(RNG_NS)
+    node.is_element() && node.namespace() == Some(RNG_NS)
 }
 
 use crate::datatype::xsd::is_ncname;
@@ -125,7 +140,7 @@ fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
 
 impl<'a, 'i> Parser<'a, 'i> {
     fn span(&self, node: Node<'a, 'i>) -> Span {
-        Span::new(self.file, crate::xml::start_tag_range(node))
+        Span::new(self.file, node.start_tag_range())
     }
 
     fn error(&mut self, node: Node<'a, 'i>, message: impl Into<String>) {
@@ -190,10 +205,7 @@ impl<'a, 'i> Parser<'a, 'i> {
             let span = Span::new(self.file, attr.range_qname());
             self.error_at(
                 span,
-                format!(
-                    "attribute \"{name}\" is not allowed on \"{}\"",
-                    node.tag_name().name()
-                ),
+                format!("attribute \"{name}\" is not allowed on \"{}\"", node.name()),
             );
         }
     }
@@ -205,10 +217,7 @@ impl<'a, 'i> Parser<'a, 'i> {
             None => {
                 self.error(
                     node,
-                    format!(
-                        "element \"{}\" needs attribute \"{name}\"",
-                        node.tag_name().name()
-                    ),
+                    format!("element \"{}\" needs attribute \"{name}\"", node.name()),
                 );
                 None
             }
@@ -252,10 +261,7 @@ impl<'a, 'i> Parser<'a, 'i> {
             }
             if !is_whitespace(child.text().unwrap_or("")) {
                 let span = Span::new(self.file, child.range());
-                self.error_at(
-                    span,
-                    format!("text is not allowed in \"{}\"", node.tag_name().name()),
-                );
+                self.error_at(span, format!("text is not allowed in \"{}\"", node.name()));
             }
         }
         start..self.kids.len()
@@ -265,10 +271,7 @@ impl<'a, 'i> Parser<'a, 'i> {
     /// elements may appear in them (§3).
     fn expect_text_only(&mut self, node: Node<'a, 'i>) {
         for child in node.children().filter(|c| c.is_element()) {
-            self.error(
-                child,
-                format!("\"{}\" contains only text", node.tag_name().name()),
-            );
+            self.error(child, format!("\"{}\" contains only text", node.name()));
         }
     }
 
@@ -304,10 +307,7 @@ impl<'a, 'i> Parser<'a, 'i> {
         if range.is_empty() {
             self.error(
                 parent,
-                format!(
-                    "element \"{}\" needs at least one pattern",
-                    parent.tag_name().name()
-                ),
+                format!("element \"{}\" needs at least one pattern", parent.name()),
             );
         }
         let mut ps = Vec::with_capacity(range.len());
@@ -324,10 +324,7 @@ impl<'a, 'i> Parser<'a, 'i> {
         let kids = self.kids(node);
         if !kids.is_empty() {
             let child = self.kids[kids.start];
-            self.error(
-                child,
-                format!("\"{}\" must be empty", node.tag_name().name()),
-            );
+            self.error(child, format!("\"{}\" must be empty", node.name()));
         }
         self.kids.truncate(kids.start);
     }
@@ -362,7 +359,7 @@ impl<'a, 'i> Parser<'a, 'i> {
     fn pattern_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
-        let local = node.tag_name().name();
+        let local = node.name();
         let kind = match local {
             "element" => self.element(node, &scope)?,
             "attribute" => self.attribute(node, &scope)?,
@@ -499,7 +496,7 @@ impl<'a, 'i> Parser<'a, 'i> {
         let ns = match prefix {
             None => ns.to_string(),
             Some("xml") => XML_NAMESPACE.to_string(),
-            Some(prefix) => match node.lookup_namespace_uri(Some(prefix)) {
+            Some(prefix) => match node.lookup_namespace_uri(prefix) {
                 Some(uri) => uri.to_string(),
                 None => {
                     self.error_at(
@@ -531,7 +528,7 @@ impl<'a, 'i> Parser<'a, 'i> {
     fn name_class_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
         let scope = self.enter(node, outer);
         let span = self.span(node);
-        let kind = match node.tag_name().name() {
+        let kind = match node.name() {
             "name" => {
                 self.check_attributes(node, &[]);
                 self.expect_text_only(node);
@@ -580,7 +577,7 @@ impl<'a, 'i> Parser<'a, 'i> {
         let children = self.children(node);
         match children.as_slice() {
             [] => Some(None),
-            [except] if except.tag_name().name() == "except" => {
+            [except] if except.name() == "except" => {
                 let except_scope = self.enter(*except, scope);
                 self.check_attributes(*except, &[]);
                 let inner = self.children(*except);
@@ -600,7 +597,7 @@ impl<'a, 'i> Parser<'a, 'i> {
             [other, ..] => {
                 self.error(
                     *other,
-                    format!("\"{}\" may contain only one except", node.tag_name().name()),
+                    format!("\"{}\" may contain only one except", node.name()),
                 );
                 None
             }
@@ -618,7 +615,8 @@ impl<'a, 'i> Parser<'a, 'i> {
         }
         let prefixes = node
             .namespaces()
-            .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
+            .iter()
+            .filter_map(|n| n.prefix.map(|p| (p.to_string(), n.uri.to_string())))
             .collect();
         let context = Arc::new(NsContext {
             default_ns: ns.to_string(),
@@ -668,13 +666,14 @@ impl<'a, 'i> Parser<'a, 'i> {
         let mut params = Vec::new();
         let mut except = None;
         for (i, child) in children.iter().enumerate() {
-            match child.tag_name().name() {
+            match child.name() {
                 "param" if except.is_none() => {
                     self.enter(*child, scope);
                     self.check_attributes(*child, &["name"]);
-                    for c in child.children().filter(|c| {
-                        c.is_element() && (is_rng(*c) || c.tag_name().namespace().is_none())
-                    }) {
+                    for c in child
+                        .children()
+                        .filter(|c| c.is_element() && (is_rng(*c) || c.namespace().is_none()))
+                    {
                         self.error(c, "param contains only text");
                     }
                     if let Some(name) = self.ncname_attr(*child, "name") {
@@ -735,7 +734,7 @@ impl<'a, 'i> Parser<'a, 'i> {
             let child = self.kids[i];
             let child_scope = self.enter(child, scope);
             let span = self.span(child);
-            let kind = match child.tag_name().name() {
+            let kind = match child.name() {
                 "start" => {
                     self.check_attributes(child, &["combine"]);
                     let combine = self.combine(child);
@@ -801,7 +800,8 @@ impl<'a, 'i> Parser<'a, 'i> {
 fn same_context(context: &NsContext, node: Node, ns: &str) -> bool {
     let mut prefixes = node
         .namespaces()
-        .filter_map(|n| n.name().map(|p| (p, n.uri())));
+        .iter()
+        .filter_map(|n| n.prefix.map(|p| (p, n.uri)));
     context.default_ns == ns
         && context
             .prefixes

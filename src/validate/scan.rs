@@ -24,6 +24,7 @@ use memchr::{memchr, memchr2, memchr3, memmem};
 
 use super::events::EventSink;
 use crate::datatype::Context;
+use crate::xml::{self, is_name_char, is_name_start};
 
 /// The document is outside the fast path's subset, or not well-formed.
 #[derive(Debug, PartialEq, Eq)]
@@ -42,7 +43,7 @@ const MAX_ATTRIBUTES: usize = 64;
 /// `Err(Unsupported)` the sink has seen part of the document and must be
 /// reset before anything else is fed to it.
 pub fn feed<S: EventSink>(text: &str, sink: &mut S) -> Scanned {
-    if !plain_characters(text.as_bytes()) {
+    if !xml::plain_characters(text.as_bytes()) {
         return Err(Unsupported);
     }
     let mut scanner = Scanner {
@@ -57,29 +58,6 @@ pub fn feed<S: EventSink>(text: &str, sink: &mut S) -> Scanned {
         text_buf: String::new(),
     };
     scanner.document(sink)
-}
-
-/// Whether `bytes` hold only characters XML allows, none of them `\r` (whose
-/// line-end normalization is left to the tree path): no C0 control but tab
-/// and newline, and no U+FFFE or U+FFFF.
-fn plain_characters(bytes: &[u8]) -> bool {
-    // Chunked and branch-free inside a chunk, so the compiler vectorizes it:
-    // this reads every byte of every document.
-    let controls_free = bytes.chunks(64).all(|chunk| {
-        !chunk.iter().fold(false, |bad, &b| {
-            bad | (b < 0x20 && b != b'\t' && b != b'\n')
-        })
-    });
-    if !controls_free {
-        return false;
-    }
-    if bytes.is_ascii() {
-        return true;
-    }
-    // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
-    memchr::memchr_iter(0xEF, bytes).all(|i| {
-        !(bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
-    })
 }
 
 /// A namespace binding in scope: prefix ("" for the default) → URI.
@@ -431,7 +409,7 @@ impl<'t> Scanner<'t> {
         while let Some(i) = memchr3(b'&', b'\t', b'\n', rest.as_bytes()) {
             self.values.push_str(&rest[..i]);
             if rest.as_bytes()[i] == b'&' {
-                let (c, len) = reference(&rest[i..])?;
+                let (c, len) = xml::reference(&rest[i..]).ok_or(Unsupported)?;
                 self.values.push(c);
                 rest = &rest[i + len..];
             } else {
@@ -576,7 +554,7 @@ impl<'t> Scanner<'t> {
                 run.span.end = end;
             }
         }
-        expand_references(raw, &mut self.text_buf)
+        xml::expand_references(raw, &mut self.text_buf).ok_or(Unsupported)
     }
 
     fn flush_text<S: EventSink>(&mut self, sink: &mut S) {
@@ -589,66 +567,6 @@ impl<'t> Scanner<'t> {
 
 fn is_declaration(attr: &RawAttribute) -> bool {
     attr.prefix() == "xmlns" || attr.qname == "xmlns"
-}
-
-fn is_name_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_'
-}
-
-fn is_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
-}
-
-/// Appends `raw` to `out` with its references replaced by their characters.
-fn expand_references(raw: &str, out: &mut String) -> Scanned {
-    let mut rest = raw;
-    while let Some(i) = memchr(b'&', rest.as_bytes()) {
-        out.push_str(&rest[..i]);
-        let (c, len) = reference(&rest[i..])?;
-        out.push(c);
-        rest = &rest[i + len..];
-    }
-    out.push_str(rest);
-    Ok(())
-}
-
-/// The reference at the start of `s` (`&lt;`, `&#10;`, `&#xA;`...): its
-/// character and its length. Other entities are left to the tree path.
-fn reference(s: &str) -> Scanned<(char, usize)> {
-    let end = memchr(b';', s.as_bytes()).ok_or(Unsupported)?;
-    let body = &s[1..end];
-    let c = match body {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "apos" => '\'',
-        "quot" => '"',
-        _ => {
-            let code = if let Some(hex) = body.strip_prefix("#x") {
-                parse_digits(hex, 16)?
-            } else if let Some(dec) = body.strip_prefix('#') {
-                parse_digits(dec, 10)?
-            } else {
-                return Err(Unsupported);
-            };
-            char::from_u32(code)
-                .filter(|&c| is_xml_char(c))
-                .ok_or(Unsupported)?
-        }
-    };
-    Ok((c, end + 1))
-}
-
-fn parse_digits(digits: &str, radix: u32) -> Scanned<u32> {
-    if digits.is_empty() || !digits.bytes().all(|b| (b as char).is_digit(radix)) {
-        return Err(Unsupported);
-    }
-    u32::from_str_radix(digits, radix).map_err(|_| Unsupported)
-}
-
-/// XML 1.0's `Char`.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 #[cfg(test)]

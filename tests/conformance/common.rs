@@ -1,7 +1,7 @@
 //! Helpers shared by the conformance suites: where the data is, counting,
 //! the xfail list, and running engine code with panics caught.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -51,7 +51,77 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 /// Loads a schema from the file system, with panics caught.
 pub fn load_schema(path: &Path) -> Result<Result<Schema, SchemaErrors>, String> {
+    if let Some(dir) = path.parent() {
+        guarded(|| check_schema_trees(dir))?;
+    }
     guarded(|| Schema::load(path))
+}
+
+/// What the schema reader's fast tree builder did with the schema files
+/// seen so far.
+#[derive(Default)]
+pub struct SchemaTrees {
+    /// Files seen (each path once).
+    pub files: usize,
+    /// Files the fast builder took (the rest went to roxmltree).
+    pub taken: usize,
+    /// Files where the two trees differ, with the first difference.
+    pub disagreements: Vec<String>,
+    seen: BTreeSet<(PathBuf, u64)>,
+}
+
+/// Every `.rng` file in (and under) a loaded schema's directory — the
+/// schema, what it includes, its neighbours — is built both ways: whatever
+/// the fast builder takes must give roxmltree's tree.
+pub static SCHEMA_TREES: Mutex<SchemaTrees> = Mutex::new(SchemaTrees {
+    files: 0,
+    taken: 0,
+    disagreements: Vec::new(),
+    seen: BTreeSet::new(),
+});
+
+fn check_schema_trees(dir: &Path) {
+    let mut pending = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rng") {
+                files.push(path);
+            }
+        }
+    }
+    let mut tally = SCHEMA_TREES.lock().unwrap_or_else(|e| e.into_inner());
+    for path in files {
+        // Temporary case directories reuse names: key on the content too.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let key = (path.clone(), content_hash(&text));
+        if !tally.seen.insert(key) {
+            continue;
+        }
+        tally.files += 1;
+        if let Some(outcome) = rngcheck::syntax::check_xml_tree(&text) {
+            tally.taken += 1;
+            if let Some(d) = outcome {
+                tally.disagreements.push(format!("{}: {d}", path.display()));
+            }
+        }
+    }
+}
+
+/// A content hash, to tell apart files of the same path in different cases.
+fn content_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// The first schema error, with its position when it has one.
