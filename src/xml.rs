@@ -110,14 +110,31 @@ pub fn plain_characters(bytes: &[u8]) -> bool {
     })
 }
 
+/// Bit 0: an ASCII name's first character; bit 1: a later one (colon
+/// excluded). A table, because the scanners test every byte of every name.
+static NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let start = c.is_ascii_alphabetic() || c == b'_';
+        let later = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+        table[b] = (start as u8) | ((later as u8) << 1);
+        b += 1;
+    }
+    table
+};
+
 /// An ASCII name's first character (the scanners take no other names).
+#[inline]
 pub fn is_name_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_'
+    NAME_BYTES[usize::from(b)] & 1 != 0
 }
 
 /// An ASCII name's later character, colon excluded.
+#[inline]
 pub fn is_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+    NAME_BYTES[usize::from(b)] & 2 != 0
 }
 
 /// Appends `raw` to `out` with its references replaced by their characters;

@@ -25,7 +25,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr3, memmem};
 
 use crate::xml::{self, is_name_char, is_name_start};
 
@@ -555,7 +555,12 @@ impl<'a> Scanner<'a> {
         let quote = quote.ok_or(Unsupported)?;
         let start = self.pos + 1;
         let rest = self.bytes.get(start..).ok_or(Unsupported)?;
-        let len = memchr2(quote, b'<', rest).ok_or(Unsupported)?;
+        // A byte loop, not memchr: values are a few bytes long, too short
+        // for its setup to pay.
+        let len = rest
+            .iter()
+            .position(|&b| b == quote || b == b'<')
+            .ok_or(Unsupported)?;
         if rest.get(len) != Some(&quote) {
             return Err(Unsupported);
         }
@@ -846,15 +851,25 @@ impl<'a> Scanner<'a> {
     /// new one after every tag, comment and processing instruction).
     fn text_piece(&mut self) -> Scanned {
         let start = self.pos;
-        let len = memchr(b'<', self.rest()).ok_or(Unsupported)?;
+        // One byte loop, not three memchr calls: in a schema nearly every
+        // piece of text is the indentation between two tags.
+        let (mut gt, mut amp) = (false, false);
+        let len = self
+            .rest()
+            .iter()
+            .position(|&b| {
+                gt |= b == b'>';
+                amp |= b == b'&';
+                b == b'<'
+            })
+            .ok_or(Unsupported)?;
         let end = start + len;
         let raw = self.slice(start..end)?;
         self.pos = end;
-        if memchr(b'>', raw.as_bytes()).is_some() && memmem::find(raw.as_bytes(), b"]]>").is_some()
-        {
+        if gt && memmem::find(raw.as_bytes(), b"]]>").is_some() {
             return Err(Unsupported);
         }
-        let text = if memchr(b'&', raw.as_bytes()).is_some() {
+        let text = if amp {
             let mut expanded = String::with_capacity(raw.len());
             xml::expand_references(raw, &mut expanded).ok_or(Unsupported)?;
             Cow::Owned(expanded)
@@ -876,7 +891,7 @@ fn lookup<'a>(in_scope: &[Namespace<'a>], prefix: Option<&str>) -> Option<&'a st
 /// An attribute value normalized as XML 1.0 §3.3.3 says for CDATA: tab and
 /// newline become spaces, references are replaced by their characters.
 fn normalize(raw: &str) -> Scanned<Cow<'_, str>> {
-    if memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_none() {
+    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n')) {
         return Ok(Cow::Borrowed(raw));
     }
     let mut out = String::with_capacity(raw.len());
