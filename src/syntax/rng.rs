@@ -917,6 +917,27 @@ mod tests {
     }
 
     #[test]
+    fn schemas_outside_the_fast_subset_are_read_through_roxmltree() {
+        // A DTD entity, CDATA and `\r\n` line ends: the fast builder refuses
+        // each, and the converted roxmltree tree gives the same reading.
+        let p = parse_str(
+            "<!DOCTYPE element [<!ENTITY v 'x'>]>\r\n<element name='a' xmlns='http://relaxng.org/ns/structure/1.0'>\r\n<value>&v;<![CDATA[<y>]]></value></element>",
+        )
+        .unwrap();
+        let PatternKind::Element { content, .. } = p.kind else {
+            panic!()
+        };
+        assert!(
+            matches!(&content[0].kind, PatternKind::Value { value, .. } if value == "x<y>"),
+            "{content:?}"
+        );
+        let errors = parse_str("<element name='a'").unwrap_err();
+        assert!(errors[0]
+            .message
+            .starts_with("schema is not well-formed XML"));
+    }
+
+    #[test]
     fn xml_base_applies_to_href() {
         assert_eq!(resolve_relative("sub1/", "sub2"), "sub1/sub2");
         assert_eq!(resolve_relative("sub1/sub2", "sub3/y"), "sub1/sub3/y");
