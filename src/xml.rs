@@ -188,6 +188,23 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// roxmltree's parse of `text` (DTDs allowed: internal entities are
+/// expanded, external ones never read), or its error and the byte offset
+/// where it stopped.
+pub fn parse_with_roxmltree(
+    text: &str,
+) -> Result<roxmltree::Document<'_>, (roxmltree::Error, usize)> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        let pos = e.pos();
+        let offset = crate::source::offset_of_text_pos(text, pos.row, pos.col);
+        (e, offset)
+    })
+}
+
 /// Text that expanding internal entities may add to a file, at least: past
 /// `max(4 × the file's size, this)` bytes the file is refused before parsing.
 const ENTITY_EXPANSION_FLOOR: usize = 16 << 20;
@@ -311,5 +328,101 @@ mod entity_tests {
         let doc = format!("<!DOCTYPE a [<!ENTITY a \"{refs}\"><!ENTITY b \"{refs}\">]><a>&a;</a>");
         // Each entity is sized once: this returns at once (refused: 6 GB).
         assert!(entity_bomb(&doc).is_some());
+    }
+}
+
+/// Deterministic small edits of XML texts, for the tests that check a fast
+/// path (`validate::scan`, `syntax::xmltree`) against roxmltree.
+#[cfg(test)]
+pub(crate) mod mutations {
+    /// Markup worth inserting: delimiters, references, namespace
+    /// declarations, prefixes, whole constructs the fast paths refuse.
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "/",
+        "&",
+        ";",
+        "'",
+        "\"",
+        ":",
+        "=",
+        " ",
+        "\n",
+        "\t",
+        "-",
+        "?",
+        "!",
+        "]]>",
+        "&amp;",
+        "&#x41;",
+        "&#9;",
+        "&foo;",
+        "xmlns:p='urn:q'",
+        "xmlns='urn:z'",
+        "xmlns:a='urn:a'",
+        "p:",
+        "a:",
+        "xml:",
+        "<!-- x -->",
+        "<?q r?>",
+        "<e/>",
+        "</e>",
+        "\u{e9}",
+        "b='2'",
+        "name='n'",
+        "<![CDATA[z]]>",
+    ];
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// Gives `check` `per_seed` copies of each seed with one or two edits
+    /// each (a few characters deleted, one replaced, or a piece inserted);
+    /// `check` says whether the fast path took the text (and asserts what it
+    /// must). Fails unless both outcomes were exercised, so the check means
+    /// something.
+    pub fn check(seeds: &[&str], per_seed: usize, mut check: impl FnMut(&str) -> bool) {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut taken, mut runs) = (0, 0);
+        for seed in seeds {
+            for _ in 0..per_seed {
+                let mut doc: Vec<char> = seed.chars().collect();
+                for _ in 0..1 + rng.below(2) {
+                    let at = rng.below(doc.len() + 1);
+                    let piece = PIECES[rng.below(PIECES.len())];
+                    match rng.below(3) {
+                        0 if at < doc.len() => {
+                            let len = 1 + rng.below(4);
+                            doc.drain(at..(at + len).min(doc.len()));
+                        }
+                        1 if at < doc.len() => {
+                            doc[at] = piece.chars().next().unwrap_or(' ');
+                        }
+                        _ => {
+                            doc.splice(at..at, piece.chars());
+                        }
+                    }
+                }
+                let doc: String = doc.into_iter().collect();
+                runs += 1;
+                if check(&doc) {
+                    taken += 1;
+                }
+            }
+        }
+        assert!(
+            taken > runs / 20 && taken < runs * 9 / 10,
+            "the fast path took {taken} of {runs}"
+        );
     }
 }

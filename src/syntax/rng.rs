@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use roxmltree::{Document, ParsingOptions};
+use roxmltree::Document;
 
 use super::ast::*;
 use super::xmltree::{self, Node};
@@ -75,13 +75,7 @@ pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Ve
 
 /// roxmltree's parse of `text`, or the well-formedness error.
 fn parse_xml(text: &str, file: FileId) -> Result<Document<'_>, Vec<SchemaError>> {
-    let options = ParsingOptions {
-        allow_dtd: true,
-        ..ParsingOptions::default()
-    };
-    Document::parse_with_options(text, options).map_err(|e| {
-        let pos = e.pos();
-        let offset = crate::source::offset_of_text_pos(text, pos.row, pos.col);
+    crate::xml::parse_with_roxmltree(text).map_err(|(e, offset)| {
         vec![SchemaError::new(
             CODE_NOT_WELL_FORMED,
             format!("schema is not well-formed XML: {e}"),

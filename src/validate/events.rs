@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::{Document, Node};
 
 use super::Validator;
 use crate::datatype::Context;
@@ -160,15 +160,8 @@ pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
     if let Some((at, reason)) = crate::xml::entity_bomb(text) {
         return Err(DocError::not_well_formed(&reason, at..at));
     }
-    let options = ParsingOptions {
-        allow_dtd: true,
-        ..ParsingOptions::default()
-    };
-    Document::parse_with_options(text, options).map_err(|e| {
-        let pos = e.pos();
-        let offset = crate::source::offset_of_text_pos(text, pos.row, pos.col);
-        DocError::not_well_formed(&e.to_string(), offset..offset)
-    })
+    crate::xml::parse_with_roxmltree(text)
+        .map_err(|(e, offset)| DocError::not_well_formed(&e.to_string(), offset..offset))
 }
 
 /// A run of text not yet given to the validator: borrowed from the tree
