@@ -205,6 +205,226 @@ pub fn parse_with_roxmltree(
     })
 }
 
+/// A text outside the fast paths' subset of XML, or not well-formed: the
+/// caller leaves it to roxmltree.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unsupported;
+
+/// The lexical layer both fast paths (`validate::scan`, `syntax::xmltree`)
+/// scan with: a position in a text, and the constructs that read the same
+/// in both (declaration, comments, PIs, names, quoted values). Strict: it
+/// refuses whatever it is not sure roxmltree would take the same way.
+pub struct Cursor<'t> {
+    /// The whole text.
+    pub text: &'t str,
+    /// The same, as bytes.
+    pub bytes: &'t [u8],
+    /// The next byte to read.
+    pub pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'t str) -> Cursor<'t> {
+        Cursor {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    /// The byte at the cursor.
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Whether the text at the cursor starts with `s`.
+    pub fn at(&self, s: &[u8]) -> bool {
+        self.rest().starts_with(s)
+    }
+
+    /// Reads `s`, or refuses.
+    pub fn expect(&mut self, s: &[u8]) -> Result<(), Unsupported> {
+        if self.at(s) {
+            self.pos += s.len();
+            Ok(())
+        } else {
+            Err(Unsupported)
+        }
+    }
+
+    /// The bytes from the cursor on.
+    pub fn rest(&self) -> &'t [u8] {
+        self.bytes.get(self.pos..).unwrap_or(&[])
+    }
+
+    /// `text[range]`, refusing a range that is not on character boundaries.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> Result<&'t str, Unsupported> {
+        self.text.get(range).ok_or(Unsupported)
+    }
+
+    /// Skips spaces, tabs and newlines; whether there were any.
+    pub fn skip_space(&mut self) -> bool {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    /// What comes before the root element: the declaration, comments, PIs
+    /// and whitespace. Refuses unless the root element's `<` follows (no
+    /// root, a DOCTYPE or stray text).
+    pub fn prolog(&mut self) -> Result<(), Unsupported> {
+        self.declaration()?;
+        self.misc()?;
+        match self.peek() {
+            Some(b'<') => Ok(()),
+            _ => Err(Unsupported),
+        }
+    }
+
+    /// What comes after the root element: comments, PIs and whitespace up
+    /// to the end of the text.
+    pub fn epilog(&mut self) -> Result<(), Unsupported> {
+        self.misc()?;
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(Unsupported)
+        }
+    }
+
+    /// `<?xml version="1.0" (encoding="...")? (standalone="yes|no")? ?>`,
+    /// when the text starts with one.
+    fn declaration(&mut self) -> Result<(), Unsupported> {
+        if !self.at(b"<?xml ") {
+            return Ok(());
+        }
+        self.pos += b"<?xml".len();
+        self.skip_space();
+        self.expect(b"version")?;
+        if self.quoted_value()?.0 != "1.0" {
+            return Err(Unsupported);
+        }
+        let mut spaced = self.skip_space();
+        if spaced && self.at(b"encoding") {
+            self.pos += b"encoding".len();
+            let (name, _) = self.quoted_value()?;
+            let mut chars = name.bytes();
+            let well_formed = chars.next().is_some_and(|b| b.is_ascii_alphabetic())
+                && chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            if !well_formed {
+                return Err(Unsupported);
+            }
+            spaced = self.skip_space();
+        }
+        if spaced && self.at(b"standalone") {
+            self.pos += b"standalone".len();
+            if !matches!(self.quoted_value()?.0, "yes" | "no") {
+                return Err(Unsupported);
+            }
+            self.skip_space();
+        }
+        self.expect(b"?>")
+    }
+
+    /// `S? = S? "value"` after an attribute's (or the declaration's) name:
+    /// the value as written (it holds no `<`) and where it starts.
+    pub fn quoted_value(&mut self) -> Result<(&'t str, usize), Unsupported> {
+        self.skip_space();
+        self.expect(b"=")?;
+        self.skip_space();
+        let quote = self.peek().filter(|&q| q == b'"' || q == b'\'');
+        let quote = quote.ok_or(Unsupported)?;
+        let start = self.pos + 1;
+        let rest = self.bytes.get(start..).ok_or(Unsupported)?;
+        // A byte loop, not memchr: values are a few bytes long, too short
+        // for its setup to pay.
+        let len = rest
+            .iter()
+            .position(|&b| b == quote || b == b'<')
+            .ok_or(Unsupported)?;
+        if rest.get(len) != Some(&quote) {
+            return Err(Unsupported);
+        }
+        self.pos = start + len + 1;
+        Ok((self.slice(start..start + len)?, start))
+    }
+
+    /// Whitespace, comments and processing instructions outside the root.
+    fn misc(&mut self) -> Result<(), Unsupported> {
+        loop {
+            self.skip_space();
+            if self.at(b"<!--") {
+                self.comment()?;
+            } else if self.at(b"<?") {
+                self.processing_instruction()?;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    /// `<!-- ... -->`, without `--` inside or `-` at the end.
+    pub fn comment(&mut self) -> Result<(), Unsupported> {
+        let start = self.pos + 4;
+        let rest = self.bytes.get(start..).ok_or(Unsupported)?;
+        let len = memchr::memmem::find(rest, b"-->").ok_or(Unsupported)?;
+        let body = rest.get(..len).ok_or(Unsupported)?;
+        if body.ends_with(b"-") || memchr::memmem::find(body, b"--").is_some() {
+            return Err(Unsupported);
+        }
+        self.pos = start + len + 3;
+        Ok(())
+    }
+
+    /// `<?target data?>`, the target an ASCII name other than `xml`.
+    pub fn processing_instruction(&mut self) -> Result<(), Unsupported> {
+        self.pos += 2;
+        let target = self.name_part()?;
+        if target.eq_ignore_ascii_case("xml") {
+            return Err(Unsupported);
+        }
+        if self.at(b"?>") {
+            self.pos += 2;
+            return Ok(());
+        }
+        if !self.skip_space() {
+            return Err(Unsupported);
+        }
+        let len = memchr::memmem::find(self.rest(), b"?>").ok_or(Unsupported)?;
+        self.pos += len + 2;
+        Ok(())
+    }
+
+    /// An ASCII NCName (no colon).
+    fn name_part(&mut self) -> Result<&'t str, Unsupported> {
+        let start = self.pos;
+        if !self.peek().is_some_and(is_name_start) {
+            return Err(Unsupported);
+        }
+        self.pos += 1;
+        while self.peek().is_some_and(is_name_char) {
+            self.pos += 1;
+        }
+        self.slice(start..self.pos)
+    }
+
+    /// An ASCII QName: the whole name and the length of its prefix (0 when
+    /// it has none).
+    pub fn qname(&mut self) -> Result<(&'t str, usize), Unsupported> {
+        let start = self.pos;
+        let first = self.name_part()?;
+        if self.peek() != Some(b':') {
+            return Ok((first, 0));
+        }
+        self.pos += 1;
+        self.name_part()?;
+        Ok((self.slice(start..self.pos)?, first.len()))
+    }
+}
+
 /// Text that expanding internal entities may add to a file, at least: past
 /// `max(4 × the file's size, this)` bytes the file is refused before parsing.
 const ENTITY_EXPANSION_FLOOR: usize = 16 << 20;

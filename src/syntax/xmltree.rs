@@ -27,7 +27,7 @@ use std::ops::Range;
 
 use memchr::{memchr3, memmem};
 
-use crate::xml::{self, is_name_char, is_name_start};
+use crate::xml::{self, Cursor};
 
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
@@ -395,9 +395,7 @@ pub fn check_agreement(text: &str) -> Option<Option<String>> {
     )))
 }
 
-/// The document is outside the fast builder's subset, or not well-formed.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Unsupported;
+pub use crate::xml::Unsupported;
 
 type Scanned<T = ()> = Result<T, Unsupported>;
 
@@ -407,9 +405,7 @@ pub fn scan(text: &str) -> Result<Tree<'_>, Unsupported> {
         return Err(Unsupported);
     }
     let mut scanner = Scanner {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
+        cur: Cursor::new(text),
         tree: Tree {
             nodes: Vec::new(),
             attributes: Vec::new(),
@@ -450,9 +446,7 @@ impl<'a> RawAttribute<'a> {
 }
 
 struct Scanner<'a> {
-    text: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
+    cur: Cursor<'a>,
     tree: Tree<'a>,
     /// Open elements: node index and name as written.
     open: Vec<(usize, &'a str)>,
@@ -461,199 +455,25 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn document(&mut self) -> Scanned {
-        self.declaration()?;
-        self.misc()?;
-        if self.peek() != Some(b'<') {
-            return Err(Unsupported); // no root element, a DOCTYPE, stray text
-        }
+        self.cur.prolog()?;
         self.content()?;
-        self.misc()?;
-        if self.pos == self.bytes.len() {
-            Ok(())
-        } else {
-            Err(Unsupported)
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn at(&self, s: &[u8]) -> bool {
-        self.bytes
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(s))
-    }
-
-    fn expect(&mut self, s: &[u8]) -> Scanned {
-        if self.at(s) {
-            self.pos += s.len();
-            Ok(())
-        } else {
-            Err(Unsupported)
-        }
-    }
-
-    fn rest(&self) -> &'a [u8] {
-        self.bytes.get(self.pos..).unwrap_or(&[])
-    }
-
-    fn slice(&self, range: Range<usize>) -> Scanned<&'a str> {
-        self.text.get(range).ok_or(Unsupported)
-    }
-
-    /// Skips spaces, tabs and newlines; whether there were any.
-    fn skip_space(&mut self) -> bool {
-        let start = self.pos;
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
-            self.pos += 1;
-        }
-        self.pos > start
-    }
-
-    /// `<?xml version="1.0" (encoding="...")? (standalone="yes|no")? ?>`,
-    /// when the document starts with one.
-    fn declaration(&mut self) -> Scanned {
-        if !self.at(b"<?xml ") {
-            return Ok(());
-        }
-        self.pos += b"<?xml".len();
-        self.skip_space();
-        self.expect(b"version")?;
-        if self.quoted_value()?.0 != "1.0" {
-            return Err(Unsupported);
-        }
-        let mut spaced = self.skip_space();
-        if spaced && self.at(b"encoding") {
-            self.pos += b"encoding".len();
-            let (name, _) = self.quoted_value()?;
-            let mut chars = name.bytes();
-            let well_formed = chars.next().is_some_and(|b| b.is_ascii_alphabetic())
-                && chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-            if !well_formed {
-                return Err(Unsupported);
-            }
-            spaced = self.skip_space();
-        }
-        if spaced && self.at(b"standalone") {
-            self.pos += b"standalone".len();
-            if !matches!(self.quoted_value()?.0, "yes" | "no") {
-                return Err(Unsupported);
-            }
-            self.skip_space();
-        }
-        self.expect(b"?>")
-    }
-
-    /// `S? = S? "value"` after a name: the value as written (it holds no
-    /// `<`) and where it starts.
-    fn quoted_value(&mut self) -> Scanned<(&'a str, usize)> {
-        self.skip_space();
-        self.expect(b"=")?;
-        self.skip_space();
-        let quote = self.peek().filter(|&q| q == b'"' || q == b'\'');
-        let quote = quote.ok_or(Unsupported)?;
-        let start = self.pos + 1;
-        let rest = self.bytes.get(start..).ok_or(Unsupported)?;
-        // A byte loop, not memchr: values are a few bytes long, too short
-        // for its setup to pay.
-        let len = rest
-            .iter()
-            .position(|&b| b == quote || b == b'<')
-            .ok_or(Unsupported)?;
-        if rest.get(len) != Some(&quote) {
-            return Err(Unsupported);
-        }
-        self.pos = start + len + 1;
-        Ok((self.slice(start..start + len)?, start))
-    }
-
-    /// Whitespace, comments and processing instructions outside the root.
-    fn misc(&mut self) -> Scanned {
-        loop {
-            self.skip_space();
-            if self.at(b"<!--") {
-                self.comment()?;
-            } else if self.at(b"<?") {
-                self.processing_instruction()?;
-            } else {
-                return Ok(());
-            }
-        }
-    }
-
-    /// `<!-- ... -->`, without `--` inside or `-` at the end.
-    fn comment(&mut self) -> Scanned {
-        let start = self.pos + 4;
-        let rest = self.bytes.get(start..).ok_or(Unsupported)?;
-        let len = memmem::find(rest, b"-->").ok_or(Unsupported)?;
-        let body = rest.get(..len).ok_or(Unsupported)?;
-        if body.ends_with(b"-") || memmem::find(body, b"--").is_some() {
-            return Err(Unsupported);
-        }
-        self.pos = start + len + 3;
-        Ok(())
-    }
-
-    /// `<?target data?>`, the target an ASCII name other than `xml`.
-    fn processing_instruction(&mut self) -> Scanned {
-        self.pos += 2;
-        let target = self.name_part()?;
-        if target.eq_ignore_ascii_case("xml") {
-            return Err(Unsupported);
-        }
-        if self.at(b"?>") {
-            self.pos += 2;
-            return Ok(());
-        }
-        if !self.skip_space() {
-            return Err(Unsupported);
-        }
-        let len = memmem::find(self.rest(), b"?>").ok_or(Unsupported)?;
-        self.pos += len + 2;
-        Ok(())
-    }
-
-    /// An ASCII NCName (no colon).
-    fn name_part(&mut self) -> Scanned<&'a str> {
-        let start = self.pos;
-        if !self.peek().is_some_and(is_name_start) {
-            return Err(Unsupported);
-        }
-        self.pos += 1;
-        while self.peek().is_some_and(is_name_char) {
-            self.pos += 1;
-        }
-        self.slice(start..self.pos)
-    }
-
-    /// An ASCII QName: the whole name and the length of its prefix (0 when
-    /// it has none).
-    fn qname(&mut self) -> Scanned<(&'a str, usize)> {
-        let start = self.pos;
-        let first = self.name_part()?;
-        if self.peek() != Some(b':') {
-            return Ok((first, 0));
-        }
-        self.pos += 1;
-        self.name_part()?;
-        Ok((self.slice(start..self.pos)?, first.len()))
+        self.cur.epilog()
     }
 
     /// The root element and everything in it, iteratively.
     fn content(&mut self) -> Scanned {
         loop {
-            match self.peek() {
-                Some(b'<') => match self.bytes.get(self.pos + 1) {
+            match self.cur.peek() {
+                Some(b'<') => match self.cur.bytes.get(self.cur.pos + 1) {
                     Some(b'/') => {
                         self.end_tag()?;
                         if self.open.is_empty() {
                             return Ok(());
                         }
                     }
-                    Some(b'!') if self.at(b"<!--") => self.comment()?,
+                    Some(b'!') if self.cur.at(b"<!--") => self.cur.comment()?,
                     Some(b'!') => return Err(Unsupported), // CDATA or a stray declaration
-                    Some(b'?') => self.processing_instruction()?,
+                    Some(b'?') => self.cur.processing_instruction()?,
                     _ => {
                         self.start_tag()?;
                         if self.open.is_empty() {
@@ -668,19 +488,19 @@ impl<'a> Scanner<'a> {
     }
 
     fn start_tag(&mut self) -> Scanned {
-        let start = self.pos;
-        self.pos += 1;
-        let (qname, prefix_len) = self.qname()?;
+        let start = self.cur.pos;
+        self.cur.pos += 1;
+        let (qname, prefix_len) = self.cur.qname()?;
         self.raw.clear();
         let empty = loop {
-            let spaced = self.skip_space();
-            match self.peek() {
+            let spaced = self.cur.skip_space();
+            match self.cur.peek() {
                 Some(b'>') => {
-                    self.pos += 1;
+                    self.cur.pos += 1;
                     break false;
                 }
                 Some(b'/') => {
-                    self.expect(b"/>")?;
+                    self.cur.expect(b"/>")?;
                     break true;
                 }
                 _ if spaced => self.attribute()?,
@@ -713,12 +533,12 @@ impl<'a> Scanner<'a> {
             kind: NodeKind::Element(Element {
                 local,
                 namespace,
-                start_tag_end: self.pos,
+                start_tag_end: self.cur.pos,
                 attributes,
                 namespaces,
                 subtree_end: id + 1,
             }),
-            range: start..self.pos,
+            range: start..self.cur.pos,
         });
         if !empty {
             self.open.push((id, qname));
@@ -728,10 +548,10 @@ impl<'a> Scanner<'a> {
 
     /// `name = "value"` inside a start tag.
     fn attribute(&mut self) -> Scanned {
-        let start = self.pos;
-        let (qname, prefix_len) = self.qname()?;
-        let qname_end = self.pos;
-        let (raw, value_start) = self.quoted_value()?;
+        let start = self.cur.pos;
+        let (qname, prefix_len) = self.cur.qname()?;
+        let qname_end = self.cur.pos;
+        let (raw, value_start) = self.cur.quoted_value()?;
         // roxmltree keeps these two lengths in 16 and 8 bits.
         if qname_end - start > usize::from(u16::MAX) || value_start - 1 - qname_end > 200 {
             return Err(Unsupported);
@@ -741,7 +561,7 @@ impl<'a> Scanner<'a> {
             qname,
             prefix_len,
             value,
-            range: start..self.pos,
+            range: start..self.cur.pos,
             value_start,
         });
         Ok(())
@@ -827,10 +647,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn end_tag(&mut self) -> Scanned {
-        self.pos += 2;
-        let (qname, _) = self.qname()?;
-        self.skip_space();
-        self.expect(b">")?;
+        self.cur.pos += 2;
+        let (qname, _) = self.cur.qname()?;
+        self.cur.skip_space();
+        self.cur.expect(b">")?;
         let (id, open) = self.open.pop().ok_or(Unsupported)?;
         if open != qname {
             return Err(Unsupported);
@@ -842,7 +662,7 @@ impl<'a> Scanner<'a> {
         }) = self.tree.nodes.get_mut(id)
         {
             e.subtree_end = end;
-            range.end = self.pos;
+            range.end = self.cur.pos;
         }
         Ok(())
     }
@@ -850,11 +670,12 @@ impl<'a> Scanner<'a> {
     /// Character data up to the next `<`: one text node (roxmltree starts a
     /// new one after every tag, comment and processing instruction).
     fn text_piece(&mut self) -> Scanned {
-        let start = self.pos;
+        let start = self.cur.pos;
         // One byte loop, not three memchr calls: in a schema nearly every
         // piece of text is the indentation between two tags.
         let (mut gt, mut amp) = (false, false);
         let len = self
+            .cur
             .rest()
             .iter()
             .position(|&b| {
@@ -864,8 +685,8 @@ impl<'a> Scanner<'a> {
             })
             .ok_or(Unsupported)?;
         let end = start + len;
-        let raw = self.slice(start..end)?;
-        self.pos = end;
+        let raw = self.cur.slice(start..end)?;
+        self.cur.pos = end;
         if gt && memmem::find(raw.as_bytes(), b"]]>").is_some() {
             return Err(Unsupported);
         }

@@ -20,15 +20,13 @@
 
 use std::ops::Range;
 
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr3, memmem};
 
 use super::events::EventSink;
 use crate::datatype::Context;
-use crate::xml::{self, is_name_char, is_name_start};
+use crate::xml::{self, Cursor};
 
-/// The document is outside the fast path's subset, or not well-formed.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Unsupported;
+pub use crate::xml::Unsupported;
 
 type Scanned<T = ()> = Result<T, Unsupported>;
 
@@ -47,9 +45,7 @@ pub fn feed<S: EventSink>(text: &str, sink: &mut S) -> Scanned {
         return Err(Unsupported);
     }
     let mut scanner = Scanner {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
+        cur: Cursor::new(text),
         bindings: Vec::new(),
         open: Vec::new(),
         attributes: Vec::new(),
@@ -130,9 +126,7 @@ fn lookup<'t>(bindings: &[Binding<'t>], prefix: &str) -> Option<&'t str> {
 }
 
 struct Scanner<'t> {
-    text: &'t str,
-    bytes: &'t [u8],
-    pos: usize,
+    cur: Cursor<'t>,
     bindings: Vec<Binding<'t>>,
     open: Vec<Open<'t>>,
     attributes: Vec<RawAttribute<'t>>,
@@ -144,186 +138,26 @@ struct Scanner<'t> {
 
 impl<'t> Scanner<'t> {
     fn document<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
-        self.declaration()?;
-        self.misc()?;
-        if self.peek() != Some(b'<') {
-            return Err(Unsupported); // no root element, a DOCTYPE, stray text
-        }
+        self.cur.prolog()?;
         self.content(sink)?;
-        self.misc()?;
-        if self.pos == self.bytes.len() {
-            Ok(())
-        } else {
-            Err(Unsupported)
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn at(&self, s: &[u8]) -> bool {
-        self.bytes
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(s))
-    }
-
-    fn expect(&mut self, s: &[u8]) -> Scanned {
-        if self.at(s) {
-            self.pos += s.len();
-            Ok(())
-        } else {
-            Err(Unsupported)
-        }
-    }
-
-    /// Skips spaces, tabs and newlines; whether there were any.
-    fn skip_space(&mut self) -> bool {
-        let start = self.pos;
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
-            self.pos += 1;
-        }
-        self.pos > start
-    }
-
-    /// `<?xml version="1.0" (encoding="...")? (standalone="yes|no")? ?>`,
-    /// when the document starts with one.
-    fn declaration(&mut self) -> Scanned {
-        if !self.at(b"<?xml ") {
-            return Ok(());
-        }
-        self.pos += b"<?xml".len();
-        self.skip_space();
-        self.expect(b"version")?;
-        let version = self.quoted_value()?;
-        if version != "1.0" {
-            return Err(Unsupported);
-        }
-        let mut spaced = self.skip_space();
-        if spaced && self.at(b"encoding") {
-            self.pos += b"encoding".len();
-            let name = self.quoted_value()?;
-            let mut chars = name.bytes();
-            let well_formed = chars.next().is_some_and(|b| b.is_ascii_alphabetic())
-                && chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-            if !well_formed {
-                return Err(Unsupported);
-            }
-            spaced = self.skip_space();
-        }
-        if spaced && self.at(b"standalone") {
-            self.pos += b"standalone".len();
-            if !matches!(self.quoted_value()?, "yes" | "no") {
-                return Err(Unsupported);
-            }
-            self.skip_space();
-        }
-        self.expect(b"?>")
-    }
-
-    /// `S? = S? "value"` after an attribute's (or the declaration's) name:
-    /// the value as written, which holds no `<`.
-    fn quoted_value(&mut self) -> Scanned<&'t str> {
-        self.skip_space();
-        self.expect(b"=")?;
-        self.skip_space();
-        let quote = self.peek().filter(|&q| q == b'"' || q == b'\'');
-        let quote = quote.ok_or(Unsupported)?;
-        let start = self.pos + 1;
-        let len = memchr2(quote, b'<', &self.bytes[start..]).ok_or(Unsupported)?;
-        if self.bytes[start + len] != quote {
-            return Err(Unsupported);
-        }
-        self.pos = start + len + 1;
-        Ok(&self.text[start..start + len])
-    }
-
-    /// Whitespace, comments and processing instructions outside the root.
-    fn misc(&mut self) -> Scanned {
-        loop {
-            self.skip_space();
-            if self.at(b"<!--") {
-                self.comment()?;
-            } else if self.at(b"<?") {
-                self.processing_instruction()?;
-            } else {
-                return Ok(());
-            }
-        }
-    }
-
-    /// `<!-- ... -->`, without `--` inside or `-` at the end.
-    fn comment(&mut self) -> Scanned {
-        let start = self.pos + 4;
-        let len = memmem::find(&self.bytes[start..], b"-->").ok_or(Unsupported)?;
-        let body = &self.bytes[start..start + len];
-        if body.ends_with(b"-") || memmem::find(body, b"--").is_some() {
-            return Err(Unsupported);
-        }
-        self.pos = start + len + 3;
-        Ok(())
-    }
-
-    /// `<?target data?>`, the target an ASCII name other than `xml`.
-    fn processing_instruction(&mut self) -> Scanned {
-        self.pos += 2;
-        let target = self.name_part()?;
-        if target.eq_ignore_ascii_case("xml") {
-            return Err(Unsupported);
-        }
-        if self.at(b"?>") {
-            self.pos += 2;
-            return Ok(());
-        }
-        if !self.skip_space() {
-            return Err(Unsupported);
-        }
-        let len = memmem::find(&self.bytes[self.pos..], b"?>").ok_or(Unsupported)?;
-        self.pos += len + 2;
-        Ok(())
-    }
-
-    /// An ASCII NCName (no colon).
-    fn name_part(&mut self) -> Scanned<&'t str> {
-        let start = self.pos;
-        if !self.peek().is_some_and(is_name_start) {
-            return Err(Unsupported);
-        }
-        self.pos += 1;
-        while self.peek().is_some_and(is_name_char) {
-            self.pos += 1;
-        }
-        Ok(&self.text[start..self.pos])
-    }
-
-    /// An ASCII QName: the whole name and the length of its prefix (0 when
-    /// it has none).
-    fn qname(&mut self) -> Scanned<(&'t str, usize)> {
-        let start = self.pos;
-        let first = self.name_part()?;
-        if self.peek() != Some(b':') {
-            return Ok((first, 0));
-        }
-        self.pos += 1;
-        self.name_part()?;
-        Ok((&self.text[start..self.pos], first.len()))
+        self.cur.epilog()
     }
 
     /// The root element and everything in it, iteratively (depth is bounded
     /// by memory only).
     fn content<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
         loop {
-            match self.peek() {
-                Some(b'<') => match self.bytes.get(self.pos + 1) {
+            match self.cur.peek() {
+                Some(b'<') => match self.cur.bytes.get(self.cur.pos + 1) {
                     Some(b'/') => {
                         self.end_tag(sink)?;
                         if self.open.is_empty() {
                             return Ok(());
                         }
                     }
-                    Some(b'!') if self.at(b"<!--") => self.comment()?,
+                    Some(b'!') if self.cur.at(b"<!--") => self.cur.comment()?,
                     Some(b'!') => return Err(Unsupported), // CDATA or a stray declaration
-                    Some(b'?') => self.processing_instruction()?,
+                    Some(b'?') => self.cur.processing_instruction()?,
                     _ => {
                         self.start_tag(sink)?;
                         if self.open.is_empty() {
@@ -338,20 +172,20 @@ impl<'t> Scanner<'t> {
     }
 
     fn start_tag<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
-        let start = self.pos;
-        self.pos += 1;
-        let (qname, prefix_len) = self.qname()?;
+        let start = self.cur.pos;
+        self.cur.pos += 1;
+        let (qname, prefix_len) = self.cur.qname()?;
         self.attributes.clear();
         self.values.clear();
         let empty = loop {
-            let spaced = self.skip_space();
-            match self.peek() {
+            let spaced = self.cur.skip_space();
+            match self.cur.peek() {
                 Some(b'>') => {
-                    self.pos += 1;
+                    self.cur.pos += 1;
                     break false;
                 }
                 Some(b'/') => {
-                    self.expect(b"/>")?;
+                    self.cur.expect(b"/>")?;
                     break true;
                 }
                 _ if spaced => self.attribute()?,
@@ -361,7 +195,7 @@ impl<'t> Scanner<'t> {
         if self.attributes.len() > MAX_ATTRIBUTES || self.has_duplicate_qnames() {
             return Err(Unsupported);
         }
-        let span = start..self.pos;
+        let span = start..self.cur.pos;
         self.flush_text(sink);
         let scope = self.bindings.len();
         self.declare_namespaces()?;
@@ -385,15 +219,15 @@ impl<'t> Scanner<'t> {
 
     /// `name = "value"` inside a start tag.
     fn attribute(&mut self) -> Scanned {
-        let start = self.pos;
-        let (qname, prefix_len) = self.qname()?;
-        let raw = self.quoted_value()?;
+        let start = self.cur.pos;
+        let (qname, prefix_len) = self.cur.qname()?;
+        let (raw, _) = self.cur.quoted_value()?;
         let value = self.attribute_value(raw)?;
         self.attributes.push(RawAttribute {
             qname,
             prefix_len,
             value,
-            span: start..self.pos,
+            span: start..self.cur.pos,
         });
         Ok(())
     }
@@ -504,28 +338,28 @@ impl<'t> Scanner<'t> {
     }
 
     fn end_tag<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
-        let start = self.pos;
-        self.pos += 2;
-        let (qname, _) = self.qname()?;
-        self.skip_space();
-        self.expect(b">")?;
+        let start = self.cur.pos;
+        self.cur.pos += 2;
+        let (qname, _) = self.cur.qname()?;
+        self.cur.skip_space();
+        self.cur.expect(b">")?;
         let open = self.open.pop().ok_or(Unsupported)?;
         if open.qname != qname {
             return Err(Unsupported);
         }
         self.flush_text(sink);
-        sink.end_tag(start..self.pos);
+        sink.end_tag(start..self.cur.pos);
         self.bindings.truncate(open.scope);
         Ok(())
     }
 
     /// Character data up to the next `<`, joined to the pending run.
     fn text_piece(&mut self) -> Scanned {
-        let start = self.pos;
-        let len = memchr(b'<', &self.bytes[start..]).ok_or(Unsupported)?;
+        let start = self.cur.pos;
+        let len = memchr(b'<', &self.cur.bytes[start..]).ok_or(Unsupported)?;
         let end = start + len;
-        let raw = &self.text[start..end];
-        self.pos = end;
+        let raw = &self.cur.text[start..end];
+        self.cur.pos = end;
         if memchr(b'>', raw.as_bytes()).is_some() && memmem::find(raw.as_bytes(), b"]]>").is_some()
         {
             return Err(Unsupported);
