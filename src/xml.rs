@@ -210,6 +210,97 @@ pub fn parse_with_roxmltree(
 #[derive(Debug, PartialEq, Eq)]
 pub struct Unsupported;
 
+/// A qualified name as written, `prefix:local` or `local`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QName<'t> {
+    /// The whole name.
+    pub whole: &'t str,
+    /// Byte length of the prefix, 0 when there is none.
+    prefix_len: usize,
+}
+
+impl<'t> QName<'t> {
+    /// The prefix, or "".
+    #[inline]
+    pub fn prefix(&self) -> &'t str {
+        self.whole.get(..self.prefix_len).unwrap_or("")
+    }
+
+    /// The local part.
+    #[inline]
+    pub fn local(&self) -> &'t str {
+        match self.prefix_len {
+            0 => self.whole,
+            n => self.whole.get(n + 1..).unwrap_or(""),
+        }
+    }
+
+    /// Whether an attribute of this name declares a namespace (`xmlns` or
+    /// `xmlns:p`).
+    #[inline]
+    pub fn is_namespace_declaration(&self) -> bool {
+        self.prefix() == "xmlns" || self.whole == "xmlns"
+    }
+}
+
+/// The namespace of the `xml` prefix.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace of the `xmlns` prefix.
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// What an attribute declares, for the fast paths: `None` for an ordinary
+/// attribute, else the prefix ("" for the default namespace) and the URI.
+/// `value` is the value as written, `None` when it needed normalizing.
+/// Declarations roxmltree treats specially (of `xml` or `xmlns`, of their
+/// URIs, empty, with references, or `p:xmlns`, which roxmltree takes for a
+/// default declaration) are `Unsupported`.
+#[inline]
+pub fn namespace_declaration<'t>(
+    name: QName<'t>,
+    value: Option<&'t str>,
+) -> Result<Option<(&'t str, &'t str)>, Unsupported> {
+    let prefix = match (name.prefix(), name.local()) {
+        ("xmlns", "xml" | "xmlns") => return Err(Unsupported),
+        ("xmlns", local) => local,
+        ("", "xmlns") => "",
+        (_, "xmlns") => return Err(Unsupported),
+        _ => return Ok(None),
+    };
+    match value {
+        Some(uri) if !uri.is_empty() && uri != XML_NS && uri != XMLNS_NS => Ok(Some((prefix, uri))),
+        _ => Err(Unsupported),
+    }
+}
+
+/// Whether an attribute value needs [`normalize_attribute`] (it holds a
+/// reference, a tab or a newline).
+#[inline]
+pub fn needs_normalizing(raw: &str) -> bool {
+    memchr::memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_some()
+}
+
+/// Appends the attribute value `raw` to `out` normalized as XML 1.0 §3.3.3
+/// says for CDATA (tab and newline become spaces, references their
+/// characters); `None` on a reference the fast paths leave to roxmltree.
+/// Without `\r` (refused earlier), this is roxmltree's normalization.
+pub fn normalize_attribute(raw: &str, out: &mut String) -> Option<()> {
+    let mut rest = raw;
+    while let Some(i) = memchr::memchr3(b'&', b'\t', b'\n', rest.as_bytes()) {
+        out.push_str(rest.get(..i)?);
+        let tail = rest.get(i..)?;
+        if tail.starts_with('&') {
+            let (c, len) = reference(tail)?;
+            out.push(c);
+            rest = tail.get(len..)?;
+        } else {
+            out.push(' ');
+            rest = tail.get(1..)?;
+        }
+    }
+    out.push_str(rest);
+    Some(())
+}
+
 /// The lexical layer both fast paths (`validate::scan`, `syntax::xmltree`)
 /// scan with: a position in a text, and the constructs that read the same
 /// in both (declaration, comments, PIs, names, quoted values). Strict: it
@@ -411,17 +502,22 @@ impl<'t> Cursor<'t> {
         self.slice(start..self.pos)
     }
 
-    /// An ASCII QName: the whole name and the length of its prefix (0 when
-    /// it has none).
-    pub fn qname(&mut self) -> Result<(&'t str, usize), Unsupported> {
+    /// An ASCII QName.
+    pub fn qname(&mut self) -> Result<QName<'t>, Unsupported> {
         let start = self.pos;
         let first = self.name_part()?;
         if self.peek() != Some(b':') {
-            return Ok((first, 0));
+            return Ok(QName {
+                whole: first,
+                prefix_len: 0,
+            });
         }
         self.pos += 1;
         self.name_part()?;
-        Ok((self.slice(start..self.pos)?, first.len()))
+        Ok(QName {
+            whole: self.slice(start..self.pos)?,
+            prefix_len: first.len(),
+        })
     }
 }
 

@@ -25,12 +25,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use memchr::{memchr3, memmem};
+use memchr::memmem;
 
-use crate::xml::{self, Cursor};
-
-const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
-const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+use crate::xml::{self, Cursor, QName, XML_NS};
 
 /// More attributes than this on one element: left to roxmltree (the
 /// duplicate checks here compare pairs).
@@ -420,29 +417,10 @@ pub fn scan(text: &str) -> Result<Tree<'_>, Unsupported> {
 
 /// An attribute of the current start tag, as scanned.
 struct RawAttribute<'a> {
-    qname: &'a str,
-    /// Byte length of the prefix, 0 when there is none.
-    prefix_len: usize,
+    name: QName<'a>,
     value: Cow<'a, str>,
     range: Range<usize>,
     value_start: usize,
-}
-
-impl<'a> RawAttribute<'a> {
-    fn prefix(&self) -> &'a str {
-        self.qname.get(..self.prefix_len).unwrap_or("")
-    }
-
-    fn local(&self) -> &'a str {
-        match self.prefix_len {
-            0 => self.qname,
-            n => self.qname.get(n + 1..).unwrap_or(""),
-        }
-    }
-
-    fn is_declaration(&self) -> bool {
-        self.prefix() == "xmlns" || self.qname == "xmlns"
-    }
 }
 
 struct Scanner<'a> {
@@ -490,7 +468,7 @@ impl<'a> Scanner<'a> {
     fn start_tag(&mut self) -> Scanned {
         let start = self.cur.pos;
         self.cur.pos += 1;
-        let (qname, prefix_len) = self.cur.qname()?;
+        let name = self.cur.qname()?;
         self.raw.clear();
         let empty = loop {
             let spaced = self.cur.skip_space();
@@ -511,18 +489,15 @@ impl<'a> Scanner<'a> {
         let duplicate = raw
             .iter()
             .enumerate()
-            .any(|(i, a)| raw[..i].iter().any(|b| b.qname == a.qname));
+            .any(|(i, a)| raw[..i].iter().any(|b| b.name == a.name));
         if raw.len() > MAX_ATTRIBUTES || duplicate {
             return Err(Unsupported);
         }
         let parent = self.open.last().map(|&(id, _)| id);
         let namespaces = self.declare_namespaces(parent)?;
         let in_scope = self.tree.namespaces.get(namespaces.clone()).unwrap_or(&[]);
-        let prefix = qname.get(..prefix_len).unwrap_or("");
-        let local = qname
-            .get(prefix_len + usize::from(prefix_len > 0)..)
-            .unwrap_or("");
-        let namespace = match prefix {
+        let local = name.local();
+        let namespace = match name.prefix() {
             "xml" | "xmlns" => return Err(Unsupported),
             "" => lookup(in_scope, None),
             p => Some(lookup(in_scope, Some(p)).ok_or(Unsupported)?),
@@ -541,7 +516,7 @@ impl<'a> Scanner<'a> {
             range: start..self.cur.pos,
         });
         if !empty {
-            self.open.push((id, qname));
+            self.open.push((id, name.whole));
         }
         Ok(())
     }
@@ -549,17 +524,22 @@ impl<'a> Scanner<'a> {
     /// `name = "value"` inside a start tag.
     fn attribute(&mut self) -> Scanned {
         let start = self.cur.pos;
-        let (qname, prefix_len) = self.cur.qname()?;
+        let name = self.cur.qname()?;
         let qname_end = self.cur.pos;
         let (raw, value_start) = self.cur.quoted_value()?;
         // roxmltree keeps these two lengths in 16 and 8 bits.
         if qname_end - start > usize::from(u16::MAX) || value_start - 1 - qname_end > 200 {
             return Err(Unsupported);
         }
-        let value = normalize(raw)?;
+        let value = if xml::needs_normalizing(raw) {
+            let mut normalized = String::with_capacity(raw.len());
+            xml::normalize_attribute(raw, &mut normalized).ok_or(Unsupported)?;
+            Cow::Owned(normalized)
+        } else {
+            Cow::Borrowed(raw)
+        };
         self.raw.push(RawAttribute {
-            qname,
-            prefix_len,
+            name,
             value,
             range: start..self.cur.pos,
             value_start,
@@ -580,19 +560,14 @@ impl<'a> Scanner<'a> {
             .unwrap_or(0..0);
         let start = self.tree.namespaces.len();
         for attr in &self.raw {
-            let prefix = match (attr.prefix(), attr.local()) {
-                ("xmlns", "xml" | "xmlns") => return Err(Unsupported),
-                ("xmlns", local) => Some(local),
-                ("", "xmlns") => None,
-                (_, "xmlns") => return Err(Unsupported),
-                _ => continue,
+            let written = match attr.value {
+                Cow::Borrowed(v) => Some(v),
+                Cow::Owned(_) => None,
             };
-            let Cow::Borrowed(uri) = attr.value else {
-                return Err(Unsupported);
+            let Some((prefix, uri)) = xml::namespace_declaration(attr.name, written)? else {
+                continue;
             };
-            if uri.is_empty() || uri == XML_NS || uri == XMLNS_NS || uri.contains('&') {
-                return Err(Unsupported);
-            }
+            let prefix = (!prefix.is_empty()).then_some(prefix);
             self.tree.namespaces.push(Namespace { prefix, uri });
         }
         if self.tree.namespaces.len() == start {
@@ -616,15 +591,15 @@ impl<'a> Scanner<'a> {
         let in_scope = self.tree.namespaces.get(namespaces).unwrap_or(&[]);
         let start = self.tree.attributes.len();
         for attr in self.raw.drain(..) {
-            if attr.is_declaration() {
+            if attr.name.is_namespace_declaration() {
                 continue;
             }
-            let namespace = match attr.prefix() {
+            let namespace = match attr.name.prefix() {
                 "" => None,
                 "xml" => Some(XML_NS),
                 p => Some(lookup(in_scope, Some(p)).ok_or(Unsupported)?),
             };
-            let local = attr.local();
+            let local = attr.name.local();
             let added = self.tree.attributes.get(start..).unwrap_or(&[]);
             if added
                 .iter()
@@ -632,7 +607,7 @@ impl<'a> Scanner<'a> {
             {
                 return Err(Unsupported);
             }
-            let qname_end = attr.range.start + attr.qname.len();
+            let qname_end = attr.range.start + attr.name.whole.len();
             let value_end = attr.range.end - 1;
             self.tree.attributes.push(Attribute {
                 local,
@@ -648,7 +623,7 @@ impl<'a> Scanner<'a> {
 
     fn end_tag(&mut self) -> Scanned {
         self.cur.pos += 2;
-        let (qname, _) = self.cur.qname()?;
+        let qname = self.cur.qname()?.whole;
         self.cur.skip_space();
         self.cur.expect(b">")?;
         let (id, open) = self.open.pop().ok_or(Unsupported)?;
@@ -707,30 +682,6 @@ impl<'a> Scanner<'a> {
 
 fn lookup<'a>(in_scope: &[Namespace<'a>], prefix: Option<&str>) -> Option<&'a str> {
     in_scope.iter().find(|n| n.prefix == prefix).map(|n| n.uri)
-}
-
-/// An attribute value normalized as XML 1.0 §3.3.3 says for CDATA: tab and
-/// newline become spaces, references are replaced by their characters.
-fn normalize(raw: &str) -> Scanned<Cow<'_, str>> {
-    if !raw.bytes().any(|b| matches!(b, b'&' | b'\t' | b'\n')) {
-        return Ok(Cow::Borrowed(raw));
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = memchr3(b'&', b'\t', b'\n', rest.as_bytes()) {
-        out.push_str(rest.get(..i).ok_or(Unsupported)?);
-        let tail = rest.get(i..).ok_or(Unsupported)?;
-        if tail.starts_with('&') {
-            let (c, len) = xml::reference(tail).ok_or(Unsupported)?;
-            out.push(c);
-            rest = tail.get(len..).ok_or(Unsupported)?;
-        } else {
-            out.push(' ');
-            rest = tail.get(1..).ok_or(Unsupported)?;
-        }
-    }
-    out.push_str(rest);
-    Ok(Cow::Owned(out))
 }
 
 #[cfg(test)]

@@ -20,18 +20,15 @@
 
 use std::ops::Range;
 
-use memchr::{memchr, memchr3, memmem};
+use memchr::{memchr, memmem};
 
 use super::events::EventSink;
 use crate::datatype::Context;
-use crate::xml::{self, Cursor};
+use crate::xml::{self, Cursor, QName, XML_NS};
 
 pub use crate::xml::Unsupported;
 
 type Scanned<T = ()> = Result<T, Unsupported>;
-
-const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
-const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 /// More attributes than this on one element: left to the tree path (the
 /// duplicate checks here compare pairs).
@@ -71,24 +68,9 @@ struct Open<'t> {
 
 /// An attribute of the current start tag, as scanned.
 struct RawAttribute<'t> {
-    qname: &'t str,
-    /// Byte length of the prefix, 0 when there is none.
-    prefix_len: usize,
+    name: QName<'t>,
     value: Value<'t>,
     span: Range<usize>,
-}
-
-impl<'t> RawAttribute<'t> {
-    fn prefix(&self) -> &'t str {
-        &self.qname[..self.prefix_len]
-    }
-
-    fn local(&self) -> &'t str {
-        match self.prefix_len {
-            0 => self.qname,
-            n => &self.qname[n + 1..],
-        }
-    }
 }
 
 /// An attribute value: the text itself, or normalized into `Scanner::values`.
@@ -174,7 +156,7 @@ impl<'t> Scanner<'t> {
     fn start_tag<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
         let start = self.cur.pos;
         self.cur.pos += 1;
-        let (qname, prefix_len) = self.cur.qname()?;
+        let name = self.cur.qname()?;
         self.attributes.clear();
         self.values.clear();
         let empty = loop {
@@ -199,20 +181,21 @@ impl<'t> Scanner<'t> {
         self.flush_text(sink);
         let scope = self.bindings.len();
         self.declare_namespaces()?;
-        let prefix = &qname[..prefix_len];
-        let local = &qname[prefix_len + usize::from(prefix_len > 0)..];
-        let ns = match prefix {
+        let ns = match name.prefix() {
             "xml" | "xmlns" => return Err(Unsupported),
-            _ => self.resolve(prefix)?,
+            prefix => self.resolve(prefix)?,
         };
-        sink.start_tag_open(ns, local, qname, span.clone());
+        sink.start_tag_open(ns, name.local(), name.whole, span.clone());
         self.attributes_to(sink)?;
         sink.start_tag_close();
         if empty {
             sink.end_tag(span);
             self.bindings.truncate(scope);
         } else {
-            self.open.push(Open { qname, scope });
+            self.open.push(Open {
+                qname: name.whole,
+                scope,
+            });
         }
         Ok(())
     }
@@ -220,12 +203,11 @@ impl<'t> Scanner<'t> {
     /// `name = "value"` inside a start tag.
     fn attribute(&mut self) -> Scanned {
         let start = self.cur.pos;
-        let (qname, prefix_len) = self.cur.qname()?;
+        let name = self.cur.qname()?;
         let (raw, _) = self.cur.quoted_value()?;
         let value = self.attribute_value(raw)?;
         self.attributes.push(RawAttribute {
-            qname,
-            prefix_len,
+            name,
             value,
             span: start..self.cur.pos,
         });
@@ -235,23 +217,11 @@ impl<'t> Scanner<'t> {
     /// An attribute value normalized as XML 1.0 §3.3.3 says for CDATA: tab
     /// and newline become spaces, references are replaced by their characters.
     fn attribute_value(&mut self, raw: &'t str) -> Scanned<Value<'t>> {
-        if memchr3(b'&', b'\t', b'\n', raw.as_bytes()).is_none() {
+        if !xml::needs_normalizing(raw) {
             return Ok(Value::Raw(raw));
         }
         let from = self.values.len();
-        let mut rest = raw;
-        while let Some(i) = memchr3(b'&', b'\t', b'\n', rest.as_bytes()) {
-            self.values.push_str(&rest[..i]);
-            if rest.as_bytes()[i] == b'&' {
-                let (c, len) = xml::reference(&rest[i..]).ok_or(Unsupported)?;
-                self.values.push(c);
-                rest = &rest[i + len..];
-            } else {
-                self.values.push(' ');
-                rest = &rest[i + 1..];
-            }
-        }
-        self.values.push_str(rest);
+        xml::normalize_attribute(raw, &mut self.values).ok_or(Unsupported)?;
         Ok(Value::Normalized(from..self.values.len()))
     }
 
@@ -262,7 +232,7 @@ impl<'t> Scanner<'t> {
         attrs
             .iter()
             .enumerate()
-            .any(|(i, a)| attrs[..i].iter().any(|b| b.qname == a.qname))
+            .any(|(i, a)| attrs[..i].iter().any(|b| b.name == a.name))
     }
 
     /// Pushes the start tag's namespace declarations. Declarations the tree
@@ -270,20 +240,13 @@ impl<'t> Scanner<'t> {
     /// with references) are left to it.
     fn declare_namespaces(&mut self) -> Scanned {
         for attr in &self.attributes {
-            let prefix = match (attr.prefix(), attr.local()) {
-                ("xmlns", "xml" | "xmlns") => return Err(Unsupported),
-                ("xmlns", local) => local,
-                ("", "xmlns") => "",
-                // roxmltree takes `p:xmlns` for a default declaration.
-                (_, "xmlns") => return Err(Unsupported),
-                _ => continue,
+            let written = match attr.value {
+                Value::Raw(v) => Some(v),
+                Value::Normalized(_) => None,
             };
-            let Value::Raw(uri) = attr.value else {
-                return Err(Unsupported);
+            let Some((prefix, uri)) = xml::namespace_declaration(attr.name, written)? else {
+                continue;
             };
-            if uri.is_empty() || uri == XML_NS || uri == XMLNS_NS || uri.contains('&') {
-                return Err(Unsupported);
-            }
             self.bindings.push(Binding { prefix, uri });
         }
         Ok(())
@@ -304,15 +267,15 @@ impl<'t> Scanner<'t> {
     fn attributes_to<S: EventSink>(&self, sink: &mut S) -> Scanned {
         let attrs = &self.attributes;
         for (i, attr) in attrs.iter().enumerate() {
-            let (prefix, local) = (attr.prefix(), attr.local());
-            if is_declaration(attr) {
+            let (prefix, local) = (attr.name.prefix(), attr.name.local());
+            if attr.name.is_namespace_declaration() {
                 continue;
             }
             let ns = self.attribute_namespace(prefix)?;
             let clash = attrs[..i].iter().any(|other| {
-                !is_declaration(other)
-                    && other.local() == local
-                    && self.attribute_namespace(other.prefix()) == Ok(ns)
+                !other.name.is_namespace_declaration()
+                    && other.name.local() == local
+                    && self.attribute_namespace(other.name.prefix()) == Ok(ns)
             });
             if clash {
                 return Err(Unsupported);
@@ -322,7 +285,7 @@ impl<'t> Scanner<'t> {
                 Value::Normalized(range) => &self.values[range.clone()],
             };
             let ctx = Scope(&self.bindings);
-            sink.attribute(ns, local, attr.qname, value, attr.span.clone(), &ctx);
+            sink.attribute(ns, local, attr.name.whole, value, attr.span.clone(), &ctx);
         }
         Ok(())
     }
@@ -340,7 +303,7 @@ impl<'t> Scanner<'t> {
     fn end_tag<S: EventSink>(&mut self, sink: &mut S) -> Scanned {
         let start = self.cur.pos;
         self.cur.pos += 2;
-        let (qname, _) = self.cur.qname()?;
+        let qname = self.cur.qname()?.whole;
         self.cur.skip_space();
         self.cur.expect(b">")?;
         let open = self.open.pop().ok_or(Unsupported)?;
@@ -397,10 +360,6 @@ impl<'t> Scanner<'t> {
             sink.text(text, run.span, &Scope(&self.bindings));
         }
     }
-}
-
-fn is_declaration(attr: &RawAttribute) -> bool {
-    attr.prefix() == "xmlns" || attr.qname == "xmlns"
 }
 
 #[cfg(test)]
