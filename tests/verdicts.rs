@@ -145,3 +145,98 @@ element stylesheet { element attribute { attribute name { xsd:QName }, text }* }
     let doc_cr = doc.replace("<xsl:attribute", "\r\n<xsl:attribute");
     assert_verdicts("s.rnc", schema, &[(doc, 0), (&doc_cr, 0)]);
 }
+
+// 2. §4.7 removes every define of an overridden name from the included
+//    grammar, however many overrides name it (in a `div` or not); the
+//    overrides then combine like any defines of one name (§4.17).
+
+/// The included grammar: `doc` holding the `a` it defines as `<orig/>`.
+const INCLUDED_RNG: &str = r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><element name="doc"><ref name="a"/></element></start>
+  <define name="a"><element name="orig"><empty/></element></define>
+</grammar>
+"#;
+
+const INCLUDED_RNC: &str = "start = element doc { a }\na = element orig { empty }\n";
+
+/// Runs `schema` (which includes `inc.rng` or `inc.rnc`) on `<doc><x/></doc>`,
+/// `<doc><y/></doc>` and `<doc><orig/></doc>`; gives the three exit codes.
+fn include_verdicts(schema_name: &str, schema: &str) -> Vec<(i32, String)> {
+    ["<doc><x/></doc>", "<doc><y/></doc>", "<doc><orig/></doc>"]
+        .iter()
+        .map(|doc| {
+            run(
+                &[
+                    ("inc.rng", INCLUDED_RNG),
+                    ("inc.rnc", INCLUDED_RNC),
+                    (schema_name, schema),
+                    ("doc.xml", doc),
+                ],
+                &[schema_name, "doc.xml"],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_include_may_override_one_name_several_times() {
+    let schemas = [
+        (
+            "s.rng",
+            r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <include href="inc.rng">
+    <define name="a"><element name="x"><empty/></element></define>
+    <define name="a" combine="choice"><element name="y"><empty/></element></define>
+  </include>
+</grammar>
+"#,
+        ),
+        (
+            "div.rng",
+            r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <include href="inc.rng">
+    <define name="a"><element name="x"><empty/></element></define>
+    <div><define name="a" combine="choice"><element name="y"><empty/></element></define></div>
+  </include>
+</grammar>
+"#,
+        ),
+        (
+            "s.rnc",
+            "include \"inc.rnc\" {\n  a = element x { empty }\n  a |= element y { empty }\n}\n",
+        ),
+        (
+            "div.rnc",
+            "include \"inc.rnc\" {\n  a |= element x { empty }\n  div { a |= element y { empty } }\n}\n",
+        ),
+    ];
+    for (name, schema) in schemas {
+        let codes: Vec<i32> = include_verdicts(name, schema)
+            .iter()
+            .map(|(code, _)| *code)
+            .collect();
+        assert_eq!(
+            codes,
+            [0, 0, 1],
+            "{name}: {:?}",
+            include_verdicts(name, schema)
+        );
+    }
+}
+
+#[test]
+fn overrides_that_do_not_combine_or_override_nothing_are_still_errors() {
+    // Two overrides of `a`, neither with `combine`: §4.17 allows only one.
+    let twice = "include \"inc.rnc\" {\n  a = element x { empty }\n  a = element y { empty }\n}\n";
+    let (code, printed) = &include_verdicts("s.rnc", twice)[0];
+    assert_eq!(*code, 3, "{printed}");
+    // Overriding a name the included grammar lacks, twice: one error.
+    let absent = "include \"inc.rnc\" {\n  b = element x { empty }\n  b |= element y { empty }\n}\n";
+    let (code, printed) = &include_verdicts("s.rnc", absent)[0];
+    assert_eq!(*code, 3, "{printed}");
+    assert_eq!(
+        printed.matches("which the included grammar does not define").count(),
+        1,
+        "{printed}"
+    );
+}
