@@ -240,3 +240,94 @@ fn overrides_that_do_not_combine_or_override_nothing_are_still_errors() {
         "{printed}"
     );
 }
+
+// 3. Times order as dateTimes on one fixed date (XSD 1.0 §3.2.8), and a
+//    zoned and an unzoned value within 14 hours are incomparable
+//    (§3.2.7.4), so neither bound holds between them.
+
+#[test]
+fn times_order_across_timezones_as_datetimes_on_one_date() {
+    assert_values(
+        "time",
+        &[("minInclusive", "12:00:00Z")],
+        &[
+            ("12:00:00Z", 0),
+            ("11:59:59.999", 1),
+            ("12:00:00", 1),
+            ("22:00:01", 1),
+            ("11:00:00Z", 1),
+            // 02:00:00Z of the next day.
+            ("23:00:00-03:00", 0),
+        ],
+    );
+    assert_values(
+        "time",
+        &[("maxExclusive", "12:00:00")],
+        &[("11:00:00", 0), ("12:00:00Z", 1)],
+    );
+    assert_values(
+        "time",
+        &[("minInclusive", "00:00:00Z")],
+        &[("14:00:01", 0), ("14:00:00", 1)],
+    );
+    assert_values(
+        "time",
+        &[("maxInclusive", "03:00:00Z")],
+        &[("00:00:00+01:00", 0), ("23:00:00-03:00", 1)],
+    );
+    // Equality keeps the day carried too (as jing has it).
+    let schema = xsd_schema(r#"<element name="v"><value type="time">02:00:00Z</value></element>"#);
+    assert_verdicts(
+        "s.rng",
+        &schema,
+        &[
+            ("<v>02:00:00+00:00</v>", 0),
+            ("<v>03:00:00+01:00</v>", 0),
+            ("<v>23:00:00-03:00</v>", 1),
+        ],
+    );
+}
+
+#[test]
+fn dates_and_gregorian_types_order_across_timezones() {
+    assert_values(
+        "date",
+        &[("minInclusive", "2000-01-02Z")],
+        &[
+            ("2000-01-02", 1),
+            ("2000-01-03", 0),
+            ("2000-01-02+13:00", 1),
+            ("2000-01-03+14:00", 0),
+        ],
+    );
+    assert_values(
+        "date",
+        &[("maxExclusive", "2000-01-02")],
+        &[
+            ("2000-01-02Z", 1),
+            ("2000-01-01Z", 0),
+            ("2000-01-01-11:00", 1),
+            ("2000-01-01+14:00", 0),
+        ],
+    );
+    assert_values(
+        "gYearMonth",
+        &[("maxExclusive", "2000-02")],
+        &[("2000-02Z", 1), ("2000-01Z", 0), ("2000-01+05:00", 0)],
+    );
+    assert_values(
+        "gMonthDay",
+        &[("minInclusive", "--02-02Z")],
+        &[("--02-02", 1), ("--02-03", 0), ("--02-02+01:00", 1)],
+    );
+    assert_values(
+        "gDay",
+        &[("maxExclusive", "---02")],
+        &[("---02Z", 1), ("---01Z", 0), ("---01+10:00", 0)],
+    );
+    assert_values(
+        "gMonth",
+        &[("minInclusive", "--02Z")],
+        &[("--02", 1), ("--03", 0), ("--02-01:00", 0)],
+    );
+}
