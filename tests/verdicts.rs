@@ -331,3 +331,24 @@ fn dates_and_gregorian_types_order_across_timezones() {
         &[("--02", 1), ("--03", 0), ("--02-01:00", 0)],
     );
 }
+
+// 4. NaN equals itself and is incomparable with every other value (XSD 1.0
+//    2nd edition §3.2.4 float, §3.2.5 double): an inclusive NaN bound
+//    admits NaN alone, an exclusive one nothing.
+
+#[test]
+fn an_inclusive_nan_bound_admits_nan_alone() {
+    for datatype in ["double", "float"] {
+        for facet in ["minInclusive", "maxInclusive"] {
+            assert_values(
+                datatype,
+                &[(facet, "NaN")],
+                &[("NaN", 0), ("1", 1), ("INF", 1), ("-INF", 1)],
+            );
+        }
+        for facet in ["minExclusive", "maxExclusive"] {
+            assert_values(datatype, &[(facet, "NaN")], &[("NaN", 1), ("1", 1)]);
+        }
+        assert_values(datatype, &[("minInclusive", "0")], &[("NaN", 1), ("0", 0)]);
+    }
+}
