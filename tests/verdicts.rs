@@ -352,3 +352,30 @@ fn an_inclusive_nan_bound_admits_nan_alone() {
         assert_values(datatype, &[("minInclusive", "0")], &[("NaN", 1), ("0", 0)]);
     }
 }
+
+// 5. Duration seconds are an unsigned decimal: `.5` and `1.` as in
+//    `decimal` (jing and xmllint agree; XSD 1.1 duSecondFrag spells it out).
+
+#[test]
+fn duration_seconds_are_any_unsigned_decimal() {
+    assert_values(
+        "duration",
+        &[("minInclusive", "PT0S")],
+        &[
+            ("PT.5S", 0),
+            ("PT1.S", 0),
+            ("PT0.S", 0),
+            ("PT1.5S", 0),
+            ("PT.S", 1),
+            ("PT+1S", 1),
+            ("-PT.5S", 1),
+        ],
+    );
+    assert_values(
+        "duration",
+        &[("maxInclusive", "PT0.5S")],
+        &[("PT.5S", 0), ("PT.50S", 0), ("PT1.S", 1)],
+    );
+    let schema = xsd_schema(r#"<element name="v"><value type="duration">PT1S</value></element>"#);
+    assert_verdicts("s.rng", &schema, &[("<v>PT1.S</v>", 0), ("<v>PT1.01S</v>", 1)]);
+}

@@ -9,6 +9,8 @@
 
 use std::cmp::Ordering;
 
+use super::numeric::Decimal;
+
 /// Which of the eight date/time types a value belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DateTimeKind {
@@ -398,18 +400,15 @@ impl Duration {
                 }
             }
             if let Some(body) = rest.strip_suffix('S') {
-                let (int, fraction) = match body.split_once('.') {
-                    Some((int, fraction)) if !fraction.is_empty() => (int, fraction),
-                    Some(_) => return None,
-                    None => (body, ""),
-                };
-                if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+                // Seconds are an unsigned decimal, `.5` and `1.` included
+                // (XSD 1.1 spells it out as duSecondFrag; jing agrees).
+                if body.starts_with(['+', '-']) || Decimal::parse(body).is_none() {
                     return None;
                 }
-                if !fraction.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
+                let (int, fraction) = body.split_once('.').unwrap_or((body, ""));
+                if !int.is_empty() {
+                    seconds = seconds.checked_add(parse_u128(int)?)?;
                 }
-                seconds = seconds.checked_add(parse_u128(int)?)?;
                 frac = fraction.trim_end_matches('0').to_string();
                 any_time = true;
                 rest = "";
@@ -632,8 +631,14 @@ mod tests {
             ("P", false),
             ("-P", false),
             ("PT", false),
-            ("PT1.S", false),
-            ("PT.5S", false),
+            ("PT1.S", true),
+            ("PT.5S", true),
+            ("PT0.S", true),
+            ("PT.S", false),
+            ("PTS", false),
+            ("PT+1S", false),
+            ("PT-1S", false),
+            ("PT1.5.S", false),
             ("P1M1Y", false),
             ("1Y", false),
             ("P-1Y", false),
@@ -646,6 +651,8 @@ mod tests {
         assert_eq!(d("P0Y"), d("-P0Y"));
         assert_eq!(d("P1Y"), d("P1Y0M0DT0H0M0.0S"));
         assert_eq!(d("PT1S"), d("PT1.0S"));
+        assert_eq!(d("PT1S"), d("PT1.S"));
+        assert_eq!(d("PT0.5S"), d("PT.50S"));
         assert_ne!(d("P6M"), d("PT6M"));
         assert_ne!(d("P6M"), d("-P6M"));
         let cmp = |a: &str, b: &str| d(a).partial_cmp(&d(b));
