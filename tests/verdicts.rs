@@ -379,3 +379,53 @@ fn duration_seconds_are_any_unsigned_decimal() {
     let schema = xsd_schema(r#"<element name="v"><value type="duration">PT1S</value></element>"#);
     assert_verdicts("s.rng", &schema, &[("<v>PT1.S</v>", 0), ("<v>PT1.01S</v>", 1)]);
 }
+
+// 6. anyURI: RFC 2396 as amended by RFC 2732 (§3) makes `[` and `]`
+//    reserved characters, allowed only around an IPv6 host and in a query,
+//    a fragment or an opaque part; XSD 1.0 §3.2.17 (by XLink §5.4) does
+//    not escape them.
+
+#[test]
+fn uri_brackets_only_around_an_ipv6_host_or_in_a_query_or_fragment() {
+    assert_values(
+        "anyURI",
+        &[],
+        &[
+            ("http://[::1]/", 0),
+            ("http://u@[::1]:80/x", 0),
+            ("//[::ffff:1.2.3.4]/p", 0),
+            ("http://a/b?x[1]#[y]", 0),
+            ("mailto:a[x]", 0),
+            ("[", 1),
+            ("a[b", 1),
+            ("http://[::1", 1),
+            ("http://[::1]]/", 1),
+            ("http://[::1]x/", 1),
+            ("http://[::1]:x/", 1),
+            ("http://[zz]/", 1),
+            ("http://[]/", 1),
+            ("http://a/[x]", 1),
+            ("file:///[a]", 1),
+        ],
+    );
+}
+
+/// Where jing differs on anyURI, the RFCs decide.
+#[test]
+fn uri_cases_where_jing_is_wrong() {
+    assert_values(
+        "anyURI",
+        &[],
+        &[
+            // RFC 2396 §3.2.2: `server = [ [ userinfo "@" ] hostport ]` may
+            // be empty, so `//` is a network-path reference (jing refuses).
+            ("//", 0),
+            // RFC 2396 §3: an opaque part starts with `uric_no_slash`,
+            // which RFC 2732 did not extend with brackets (jing accepts).
+            ("mailto:[x]", 1),
+            // RFC 2732 §3's IPv6address (from RFC 2373) has no zone
+            // identifier; that came with RFC 6874 (jing accepts).
+            ("http://[fe80::1%25eth0]/", 1),
+        ],
+    );
+}
