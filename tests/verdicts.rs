@@ -429,3 +429,77 @@ fn uri_cases_where_jing_is_wrong() {
         ],
     );
 }
+
+// 7. XSD ENTITY and ENTITIES values name unparsed entities: those the
+//    document's internal DTD subset declares with NDATA (XSD 1.0 §3.3.11,
+//    §3.3.12; the cases of jing-trang's xsdtest.xml, no NOTATION needed).
+
+const ENTITY_SCHEMA: &str = r#"<element name="a" xmlns="http://relaxng.org/ns/structure/1.0"
+    datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
+  <optional><attribute name="e"><data type="ENTITY"/></attribute></optional>
+  <optional><attribute name="es"><data type="ENTITIES"/></attribute></optional>
+  <optional><element name="t"><data type="ENTITY"/></element></optional>
+</element>
+"#;
+
+/// A document whose DOCTYPE declares unparsed entities `foo` and `bar`,
+/// a parsed external entity `txt` and an internal one `int`, then `root`.
+fn with_entities(root: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE a [\n  <!-- <!ENTITY c SYSTEM 'c' NDATA jpeg> -->\n  \
+         <!ENTITY foo SYSTEM 'whatever' NDATA jpeg>\n  <!ENTITY bar SYSTEM \"b.jpg\" NDATA jpeg>\n  \
+         <!ENTITY txt SYSTEM 't.xml'>\n  <!ENTITY int 'x'>\n]>\n{root}\n"
+    )
+}
+
+#[test]
+fn entity_values_name_the_unparsed_entities_of_the_doctype() {
+    let docs = [
+        (with_entities(r#"<a e="foo"/>"#), 0),
+        (with_entities(r#"<a es=" foo  bar "><t> bar </t></a>"#), 0),
+        (with_entities(r#"<a e="txt"/>"#), 1),
+        (with_entities(r#"<a e="int"/>"#), 1),
+        (with_entities(r#"<a e="c"/>"#), 1),
+        (with_entities(r#"<a es="foo baz"/>"#), 1),
+        (r#"<a e="foo"/>"#.to_string(), 1),
+    ];
+    let docs: Vec<(&str, i32)> = docs.iter().map(|(d, w)| (d.as_str(), *w)).collect();
+    assert_verdicts("s.rng", ENTITY_SCHEMA, &docs);
+}
+
+/// One run over several documents (one validator reused): each document's
+/// entities are its own.
+#[test]
+fn unparsed_entities_do_not_leak_into_the_next_document() {
+    for args in [&["s.rng", "with.xml", "without.xml"], &["s.rng", "without.xml", "with.xml"]] {
+        let (code, printed) = run(
+            &[
+                ("s.rng", ENTITY_SCHEMA),
+                ("with.xml", &with_entities(r#"<a e="foo"/>"#)),
+                ("without.xml", r#"<a e="foo"/>"#),
+            ],
+            args,
+        );
+        assert_eq!(code, 1, "{printed}");
+        assert!(
+            printed.contains("without.xml:1:") && !printed.contains("with.xml:"),
+            "{printed}"
+        );
+    }
+}
+
+/// The library's two readers, a document in memory and one streamed.
+#[test]
+fn the_library_knows_the_unparsed_entities_on_both_paths() {
+    let dir = TempDir::new().expect("cannot create a temporary directory");
+    let path = dir.path().join("s.rng");
+    std::fs::write(&path, ENTITY_SCHEMA).expect("cannot write the schema");
+    let schema = rngcheck::Schema::load(&path).expect("the schema loads");
+    let mut validator = schema.validator();
+    let doc = with_entities(r#"<a es="bar foo"><t>foo</t></a>"#);
+    assert!(rngcheck::validate_text(&mut validator, &doc).is_valid());
+    assert!(rngcheck::validate_reader(&mut validator, doc.as_bytes()).is_valid());
+    let doc = with_entities(r#"<a es="bar int"/>"#);
+    assert!(!rngcheck::validate_text(&mut validator, &doc).is_valid());
+    assert!(!rngcheck::validate_reader(&mut validator, doc.as_bytes()).is_valid());
+}
