@@ -503,3 +503,122 @@ fn the_library_knows_the_unparsed_entities_on_both_paths() {
     assert!(!rngcheck::validate_text(&mut validator, &doc).is_valid());
     assert!(!rngcheck::validate_reader(&mut validator, doc.as_bytes()).is_valid());
 }
+
+// Where jing is wrong and rngcheck follows the spec (XML Schema Part 2,
+// 2nd edition, unless said otherwise). Each test holds cases jing decides
+// the other way (checked with jing), framed by cases both agree on.
+
+#[test]
+fn jing_is_wrong_midnight_at_24_00_00() {
+    // §3.2.7: hour 24 is allowed as 24:00:00, the first instant of the next
+    // day (jing refuses it).
+    assert_values(
+        "dateTime",
+        &[],
+        &[("2000-01-01T24:00:00", 0), ("2000-01-01T24:00:01", 1)],
+    );
+    assert_values("time", &[], &[("24:00:00", 0), ("24:00:00Z", 0)]);
+    let schema = xsd_schema(
+        r#"<element name="v"><value type="dateTime">2000-01-02T00:00:00</value></element>"#,
+    );
+    assert_verdicts("s.rng", &schema, &[("<v>2000-01-01T24:00:00</v>", 0)]);
+}
+
+#[test]
+fn jing_is_wrong_timezone_minus_14_00() {
+    // §3.2.7: a timezone offset is at most 14:00 either way (jing refuses
+    // -14:00 while taking +14:00).
+    for (datatype, text) in [
+        ("dateTime", "2000-01-01T00:00:00-14:00"),
+        ("time", "12:00:00-14:00"),
+        ("date", "2000-01-01-14:00"),
+        ("gYearMonth", "1999-06-14:00"),
+    ] {
+        assert_values(datatype, &[], &[(text, 0)]);
+    }
+    assert_values("time", &[], &[("12:00:00-14:01", 1)]);
+}
+
+#[test]
+fn jing_is_wrong_digit_facets_measure_the_value() {
+    // §4.3.11, §4.3.12: totalDigits and fractionDigits restrict the value
+    // space (i × 10^-n), so trailing fractional zeros do not count (jing
+    // counts them).
+    assert_values(
+        "decimal",
+        &[("totalDigits", "3")],
+        &[("1.000", 0), ("123.0", 0), ("0012", 0), ("1234", 1)],
+    );
+    assert_values(
+        "decimal",
+        &[("fractionDigits", "1")],
+        &[("1.000", 0), ("1.10", 0), ("1.01", 1)],
+    );
+}
+
+#[test]
+fn jing_is_wrong_fractional_seconds_beyond_milliseconds() {
+    // §3.2.7.1: fractional seconds have any precision (jing keeps
+    // milliseconds, so it equates .0001 and .0002).
+    let schema = xsd_schema(
+        r#"<element name="v"><value type="dateTime">2000-01-01T00:00:00.0001</value></element>"#,
+    );
+    assert_verdicts(
+        "s.rng",
+        &schema,
+        &[
+            ("<v>2000-01-01T00:00:00.00010</v>", 0),
+            ("<v>2000-01-01T00:00:00.0002</v>", 1),
+        ],
+    );
+    assert_values(
+        "dateTime",
+        &[("maxExclusive", "2000-01-01T00:00:00.0001")],
+        &[("2000-01-01T00:00:00.00005", 0), ("2000-01-01T00:00:00.00015", 1)],
+    );
+}
+
+#[test]
+fn jing_is_wrong_durations_equal_at_every_reference_point() {
+    // §3.2.6.2: durations are ordered by adding them to four reference
+    // dateTimes; P1Y and P12M (and P1D and PT24H) land on the same instant
+    // from each, so they are equal (as XSD 1.1's (months, seconds) value
+    // space makes explicit). jing refuses P12M against maxInclusive P1Y.
+    assert_values(
+        "duration",
+        &[("maxInclusive", "P1Y")],
+        &[("P12M", 0), ("P364D", 0), ("P13M", 1), ("P365D", 1)],
+    );
+    let schema = xsd_schema(r#"<element name="v"><value type="duration">P1D</value></element>"#);
+    assert_verdicts("s.rng", &schema, &[("<v>PT24H</v>", 0), ("<v>PT23H</v>", 1)]);
+}
+
+#[test]
+fn jing_is_wrong_a_dash_may_end_a_character_class() {
+    // Appendix F.1 (2nd edition): `-` is a character of a positive
+    // character group at its start or its end (jing takes the 1st
+    // edition's grammar and refuses the schema).
+    assert_values(
+        "string",
+        &[("pattern", "[a-]")],
+        &[("a", 0), ("-", 0), ("b", 1)],
+    );
+    assert_values("string", &[("pattern", "[ab-]")], &[("-", 0), ("c", 1)]);
+}
+
+#[test]
+fn jing_is_wrong_qname_takes_length_facets() {
+    // §3.2.18 lists length, minLength and maxLength among QName's
+    // applicable facets (jing refuses the schema: "does not define a
+    // units of length").
+    assert_values("QName", &[("length", "3")], &[("abc", 0)]);
+    assert_values("QName", &[("maxLength", "5")], &[("xml:a", 0)]);
+}
+
+#[test]
+fn jing_is_wrong_no_leap_seconds() {
+    // §3.2.7 (2nd edition): seconds run 00 to 59; leap seconds are not
+    // supported (jing takes 23:59:60).
+    assert_values("dateTime", &[], &[("2000-12-31T23:59:60", 1)]);
+    assert_values("time", &[], &[("23:59:60", 1), ("23:59:59", 0)]);
+}
