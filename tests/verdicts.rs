@@ -75,17 +75,14 @@ fn value_schema(datatype: &str, params: &[(&str, &str)]) -> String {
     ))
 }
 
-/// Documents `<v>text</v>` for each (text, expected exit code).
-fn values<'a>(rows: &[(&'a str, i32)]) -> Vec<(String, i32)> {
-    rows.iter()
-        .map(|&(text, want)| (format!("<v>{text}</v>"), want))
-        .collect()
-}
-
-/// [`assert_verdicts`] for `<v>` documents against [`value_schema`].
+/// [`assert_verdicts`] for documents `<v>text</v>` (text, expected exit
+/// code) against [`value_schema`].
 #[track_caller]
 fn assert_values(datatype: &str, params: &[(&str, &str)], rows: &[(&str, i32)]) {
-    let docs = values(rows);
+    let docs: Vec<(String, i32)> = rows
+        .iter()
+        .map(|&(text, want)| (format!("<v>{text}</v>"), want))
+        .collect();
     let docs: Vec<(&str, i32)> = docs.iter().map(|(d, w)| (d.as_str(), *w)).collect();
     assert_verdicts("s.rng", &value_schema(datatype, params), &docs);
 }
@@ -126,7 +123,10 @@ fn qname_values_may_use_the_undeclared_xml_prefix() {
         "s.rnc",
         compact,
         &[
-            (r#"<a n="xml:lang" l="xml:space" v="xml:lang" xml:lang="en"/>"#, 0),
+            (
+                r#"<a n="xml:lang" l="xml:space" v="xml:lang" xml:lang="en"/>"#,
+                0,
+            ),
             (r#"<a n="nope:lang"/>"#, 1),
         ],
     );
@@ -231,11 +231,14 @@ fn overrides_that_do_not_combine_or_override_nothing_are_still_errors() {
     let (code, printed) = &include_verdicts("s.rnc", twice)[0];
     assert_eq!(*code, 3, "{printed}");
     // Overriding a name the included grammar lacks, twice: one error.
-    let absent = "include \"inc.rnc\" {\n  b = element x { empty }\n  b |= element y { empty }\n}\n";
+    let absent =
+        "include \"inc.rnc\" {\n  b = element x { empty }\n  b |= element y { empty }\n}\n";
     let (code, printed) = &include_verdicts("s.rnc", absent)[0];
     assert_eq!(*code, 3, "{printed}");
     assert_eq!(
-        printed.matches("which the included grammar does not define").count(),
+        printed
+            .matches("which the included grammar does not define")
+            .count(),
         1,
         "{printed}"
     );
@@ -377,7 +380,11 @@ fn duration_seconds_are_any_unsigned_decimal() {
         &[("PT.5S", 0), ("PT.50S", 0), ("PT1.S", 1)],
     );
     let schema = xsd_schema(r#"<element name="v"><value type="duration">PT1S</value></element>"#);
-    assert_verdicts("s.rng", &schema, &[("<v>PT1.S</v>", 0), ("<v>PT1.01S</v>", 1)]);
+    assert_verdicts(
+        "s.rng",
+        &schema,
+        &[("<v>PT1.S</v>", 0), ("<v>PT1.01S</v>", 1)],
+    );
 }
 
 // 6. anyURI: RFC 2396 as amended by RFC 2732 (§3) makes `[` and `]`
@@ -471,7 +478,10 @@ fn entity_values_name_the_unparsed_entities_of_the_doctype() {
 /// entities are its own.
 #[test]
 fn unparsed_entities_do_not_leak_into_the_next_document() {
-    for args in [&["s.rng", "with.xml", "without.xml"], &["s.rng", "without.xml", "with.xml"]] {
+    for args in [
+        &["s.rng", "with.xml", "without.xml"],
+        &["s.rng", "without.xml", "with.xml"],
+    ] {
         let (code, printed) = run(
             &[
                 ("s.rng", ENTITY_SCHEMA),
@@ -574,7 +584,10 @@ fn jing_is_wrong_fractional_seconds_beyond_milliseconds() {
     assert_values(
         "dateTime",
         &[("maxExclusive", "2000-01-01T00:00:00.0001")],
-        &[("2000-01-01T00:00:00.00005", 0), ("2000-01-01T00:00:00.00015", 1)],
+        &[
+            ("2000-01-01T00:00:00.00005", 0),
+            ("2000-01-01T00:00:00.00015", 1),
+        ],
     );
 }
 
@@ -590,7 +603,11 @@ fn jing_is_wrong_durations_equal_at_every_reference_point() {
         &[("P12M", 0), ("P364D", 0), ("P13M", 1), ("P365D", 1)],
     );
     let schema = xsd_schema(r#"<element name="v"><value type="duration">P1D</value></element>"#);
-    assert_verdicts("s.rng", &schema, &[("<v>PT24H</v>", 0), ("<v>PT23H</v>", 1)]);
+    assert_verdicts(
+        "s.rng",
+        &schema,
+        &[("<v>PT24H</v>", 0), ("<v>PT23H</v>", 1)],
+    );
 }
 
 #[test]

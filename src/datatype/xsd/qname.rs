@@ -79,10 +79,7 @@ mod tests {
         assert_eq!(q("x:foo"), q("z:foo"));
         assert_ne!(q("x:foo"), q("y:foo"));
         assert_ne!(q("x:foo"), q("foo"));
-        assert_eq!(
-            q("xml:lang").map(|q| q.namespace),
-            Some(XML_NS.to_string())
-        );
+        assert_eq!(q("xml:lang").map(|q| q.namespace), Some(XML_NS.to_string()));
         assert_eq!(
             parse_qname("w:a", &Ctx, "QName"),
             Err("uses the undeclared namespace prefix \"w\"".to_string())

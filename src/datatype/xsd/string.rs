@@ -98,9 +98,9 @@ fn authority_brackets_in_place(authority: &str) -> bool {
     };
     !userinfo.contains(['[', ']'])
         && address.parse::<std::net::Ipv6Addr>().is_ok()
-        && port
-            .strip_prefix(':')
-            .map_or(port.is_empty(), |digits| digits.bytes().all(|b| b.is_ascii_digit()))
+        && port.strip_prefix(':').map_or(port.is_empty(), |digits| {
+            digits.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
