@@ -76,15 +76,30 @@ fn value_schema(datatype: &str, params: &[(&str, &str)]) -> String {
 }
 
 /// [`assert_verdicts`] for documents `<v>text</v>` (text, expected exit
-/// code) against [`value_schema`].
+/// code) against `schema`.
 #[track_caller]
-fn assert_values(datatype: &str, params: &[(&str, &str)], rows: &[(&str, i32)]) {
+fn assert_v_documents(schema: &str, rows: &[(&str, i32)]) {
     let docs: Vec<(String, i32)> = rows
         .iter()
         .map(|&(text, want)| (format!("<v>{text}</v>"), want))
         .collect();
     let docs: Vec<(&str, i32)> = docs.iter().map(|(d, w)| (d.as_str(), *w)).collect();
-    assert_verdicts("s.rng", &value_schema(datatype, params), &docs);
+    assert_verdicts("s.rng", schema, &docs);
+}
+
+/// `<v>` documents against `datatype` with `params` ([`value_schema`]).
+#[track_caller]
+fn assert_values(datatype: &str, params: &[(&str, &str)], rows: &[(&str, i32)]) {
+    assert_v_documents(&value_schema(datatype, params), rows);
+}
+
+/// `<v>` documents against `<value type="datatype">value</value>`.
+#[track_caller]
+fn assert_equal_values(datatype: &str, value: &str, rows: &[(&str, i32)]) {
+    let schema = xsd_schema(&format!(
+        r#"<element name="v"><value type="{datatype}">{value}</value></element>"#
+    ));
+    assert_v_documents(&schema, rows);
 }
 
 // 1. The `xml` prefix is bound by definition (Namespaces in XML §3), so a
@@ -279,14 +294,13 @@ fn times_order_across_timezones_as_datetimes_on_one_date() {
         &[("00:00:00+01:00", 0), ("23:00:00-03:00", 1)],
     );
     // Equality keeps the day carried too (as jing has it).
-    let schema = xsd_schema(r#"<element name="v"><value type="time">02:00:00Z</value></element>"#);
-    assert_verdicts(
-        "s.rng",
-        &schema,
+    assert_equal_values(
+        "time",
+        "02:00:00Z",
         &[
-            ("<v>02:00:00+00:00</v>", 0),
-            ("<v>03:00:00+01:00</v>", 0),
-            ("<v>23:00:00-03:00</v>", 1),
+            ("02:00:00+00:00", 0),
+            ("03:00:00+01:00", 0),
+            ("23:00:00-03:00", 1),
         ],
     );
 }
@@ -379,12 +393,7 @@ fn duration_seconds_are_any_unsigned_decimal() {
         &[("maxInclusive", "PT0.5S")],
         &[("PT.5S", 0), ("PT.50S", 0), ("PT1.S", 1)],
     );
-    let schema = xsd_schema(r#"<element name="v"><value type="duration">PT1S</value></element>"#);
-    assert_verdicts(
-        "s.rng",
-        &schema,
-        &[("<v>PT1.S</v>", 0), ("<v>PT1.01S</v>", 1)],
-    );
+    assert_equal_values("duration", "PT1S", &[("PT1.S", 0), ("PT1.01S", 1)]);
 }
 
 // 6. anyURI: RFC 2396 as amended by RFC 2732 (§3) makes `[` and `]`
@@ -528,10 +537,11 @@ fn jing_is_wrong_midnight_at_24_00_00() {
         &[("2000-01-01T24:00:00", 0), ("2000-01-01T24:00:01", 1)],
     );
     assert_values("time", &[], &[("24:00:00", 0), ("24:00:00Z", 0)]);
-    let schema = xsd_schema(
-        r#"<element name="v"><value type="dateTime">2000-01-02T00:00:00</value></element>"#,
+    assert_equal_values(
+        "dateTime",
+        "2000-01-02T00:00:00",
+        &[("2000-01-01T24:00:00", 0)],
     );
-    assert_verdicts("s.rng", &schema, &[("<v>2000-01-01T24:00:00</v>", 0)]);
 }
 
 #[test]
@@ -570,15 +580,12 @@ fn jing_is_wrong_digit_facets_measure_the_value() {
 fn jing_is_wrong_fractional_seconds_beyond_milliseconds() {
     // §3.2.7.1: fractional seconds have any precision (jing keeps
     // milliseconds, so it equates .0001 and .0002).
-    let schema = xsd_schema(
-        r#"<element name="v"><value type="dateTime">2000-01-01T00:00:00.0001</value></element>"#,
-    );
-    assert_verdicts(
-        "s.rng",
-        &schema,
+    assert_equal_values(
+        "dateTime",
+        "2000-01-01T00:00:00.0001",
         &[
-            ("<v>2000-01-01T00:00:00.00010</v>", 0),
-            ("<v>2000-01-01T00:00:00.0002</v>", 1),
+            ("2000-01-01T00:00:00.00010", 0),
+            ("2000-01-01T00:00:00.0002", 1),
         ],
     );
     assert_values(
@@ -602,12 +609,7 @@ fn jing_is_wrong_durations_equal_at_every_reference_point() {
         &[("maxInclusive", "P1Y")],
         &[("P12M", 0), ("P364D", 0), ("P13M", 1), ("P365D", 1)],
     );
-    let schema = xsd_schema(r#"<element name="v"><value type="duration">P1D</value></element>"#);
-    assert_verdicts(
-        "s.rng",
-        &schema,
-        &[("<v>PT24H</v>", 0), ("<v>PT23H</v>", 1)],
-    );
+    assert_equal_values("duration", "P1D", &[("PT24H", 0), ("PT23H", 1)]);
 }
 
 #[test]
