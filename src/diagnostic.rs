@@ -56,6 +56,35 @@ pub struct DocError {
     /// producer knows them without the text: streaming validation fills it
     /// in, since it keeps no copy of the document to count lines in later.
     pub line_col: Option<(u32, u32)>,
+    /// Another place the message refers to, as a byte offset: the earlier
+    /// occurrence of a repeated element. Renderers that have the text say
+    /// its line ([`DocError::related_note`]).
+    pub related: Option<usize>,
+}
+
+/// `text` with each `{uri}local` name written `prefix:local` (or `local` in
+/// the default namespace) where `prefix_of` knows the namespace.
+fn prefixed(text: &str, prefix_of: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let uri = &rest[open + 1..close];
+        match prefix_of(uri) {
+            Some(prefix) if prefix.is_empty() => {}
+            Some(prefix) => {
+                out.push_str(&prefix);
+                out.push(':');
+            }
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
@@ -78,6 +107,87 @@ pub fn quoted_all(items: &[String]) -> String {
     }
 }
 
+/// Longest value quoted whole in a message; longer ones are cut with "…".
+const VALUE_QUOTE_LIMIT: usize = 40;
+
+/// A document value as a message quotes it, cut past
+/// [`VALUE_QUOTE_LIMIT`] characters.
+pub fn quoted_value(value: &str) -> String {
+    match value.char_indices().nth(VALUE_QUOTE_LIMIT) {
+        Some((cut, _)) => format!("\"{}…\"", &value[..cut]),
+        None => format!("\"{value}\""),
+    }
+}
+
+/// What a value failed against, gathered after the failure: the words of
+/// value messages are chosen here, from these facts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValueProblem {
+    /// The literals an enumeration allows, sorted.
+    pub literals: Vec<String>,
+    /// Each failing datatype: its reason ("must be an integer", "does not
+    /// match the pattern …") and the schema `define` it was written in.
+    pub datatypes: Vec<(String, Option<String>)>,
+    /// A `list` failed.
+    pub list: bool,
+}
+
+/// The prefix of a datatype reason that quotes a raw pattern.
+const PATTERN_REASON: &str = "does not match the pattern ";
+
+impl ValueProblem {
+    /// "; must be equal to …" or "; must be a valid \"UUID\" (define …)",
+    /// or nothing when nothing is known. A raw regular expression appears
+    /// only when no define names the type (see [`ValueProblem::details`]).
+    fn requirement_clause(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.literals.is_empty() {
+            parts.push(format!(
+                "must be equal to {}",
+                quoted_alternatives(&self.literals)
+            ));
+        }
+        for (reason, define) in &self.datatypes {
+            let part = match define {
+                Some(d) if reason.starts_with(PATTERN_REASON) => {
+                    format!("must be a valid \"{d}\" (define \"{d}\" in the schema)")
+                }
+                Some(d) => format!("{reason} (define \"{d}\")"),
+                None => reason.clone(),
+            };
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        if self.list {
+            parts.push("must be a list of valid tokens".to_string());
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", parts.join(" or "))
+        }
+    }
+
+    /// The raw patterns behind named defines, for the hint.
+    fn details(&self) -> Option<String> {
+        let mut by_define: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (reason, define) in &self.datatypes {
+            if let (Some(d), Some(pattern)) = (define, reason.strip_prefix(PATTERN_REASON)) {
+                match by_define.iter_mut().find(|(name, _)| name == d) {
+                    Some((_, patterns)) => patterns.push(pattern),
+                    None => by_define.push((d, vec![pattern])),
+                }
+            }
+        }
+        let details: Vec<String> = by_define
+            .iter()
+            .map(|(d, patterns)| format!("\"{d}\" is a string matching {}", patterns.join(" or ")))
+            .collect();
+        (!details.is_empty()).then(|| details.join("; "))
+    }
+}
+
 impl DocError {
     fn new(
         code: &'static str,
@@ -93,12 +203,69 @@ impl DocError {
             expected,
             help: None,
             line_col: None,
+            related: None,
         }
     }
 
     /// Adds a "did you mean" hint naming `name`.
+    /// (before any other hint).
     pub fn did_you_mean(mut self, name: &str) -> DocError {
+        let rest = self.help.take().map(String::from);
         self.help = Some(format!("did you mean \"{name}\"?").into());
+        self.with_help(rest)
+    }
+
+    /// Adds `text` to the hint (after any hint already there).
+    pub fn with_help(mut self, text: Option<String>) -> DocError {
+        let Some(text) = text else {
+            return self;
+        };
+        self.help = Some(match self.help.take() {
+            Some(before) => format!("{before}; {text}").into(),
+            None => text.into(),
+        });
+        self
+    }
+
+    /// The hint that places [`DocError::related`], once a renderer knows
+    /// its line and column.
+    pub fn related_note(&self, line: u32, column: u32) -> Option<String> {
+        self.related?;
+        Some(match self.code {
+            "rngcheck::doc::repeated_element" => {
+                format!("the first one is at line {line}, column {column}")
+            }
+            _ => format!("see line {line}, column {column}"),
+        })
+    }
+
+    /// An element given again where only one is allowed; `earlier` is where
+    /// the first one starts.
+    pub fn repeated_element(
+        name: &str,
+        earlier: usize,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let mut error = DocError::new(
+            "rngcheck::doc::repeated_element",
+            format!("element \"{name}\" not allowed here; \"{name}\" is already given and only one is allowed"),
+            span,
+            Vec::new(),
+        );
+        error.related = Some(earlier);
+        error
+    }
+
+    /// Writes the names in `{uri}local` form in the message, hint and
+    /// expected list with the document's own prefixes (`prefix_of` gives
+    /// the prefix bound to a namespace, "" for the default one); a
+    /// namespace the document binds nowhere keeps its URI.
+    pub fn with_document_prefixes(mut self, prefix_of: impl Fn(&str) -> Option<String>) -> DocError {
+        self.message = prefixed(&self.message, &prefix_of);
+        self.help = self.help.map(|h| prefixed(&h, &prefix_of).into());
+        for name in &mut self.expected {
+            *name = prefixed(name, &prefix_of);
+        }
         self
     }
 
@@ -156,33 +323,44 @@ impl DocError {
     }
 
     /// An attribute the schema does not allow on this element.
-    pub fn unexpected_attribute(name: &str, span: std::ops::Range<usize>) -> DocError {
-        DocError::new(
-            "rngcheck::doc::unexpected_attribute",
-            format!("attribute \"{name}\" not allowed here"),
-            span,
-            Vec::new(),
-        )
-    }
-
-    /// An allowed attribute with a value that does not match.
-    pub fn invalid_attribute_value(
+    /// Lists the attributes the element could still take, as jing does.
+    pub fn unexpected_attribute(
         name: &str,
-        reason: &str,
+        element: &str,
         expected: Vec<String>,
         span: std::ops::Range<usize>,
     ) -> DocError {
-        let message = if reason.is_empty() {
-            format!("value of attribute \"{name}\" is invalid")
+        let message = if expected.is_empty() {
+            format!("attribute \"{name}\" not allowed here; element \"{element}\" takes no more attributes")
         } else {
-            format!("value of attribute \"{name}\" is invalid; {reason}")
+            format!(
+                "attribute \"{name}\" not allowed here; expected attribute {}",
+                quoted_alternatives(&expected)
+            )
         };
+        DocError::new("rngcheck::doc::unexpected_attribute", message, span, expected)
+    }
+
+    /// An allowed attribute with a value that does not match: names the
+    /// value and what was allowed.
+    pub fn invalid_attribute_value(
+        name: &str,
+        value: &str,
+        problem: &ValueProblem,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = format!(
+            "value {} of attribute \"{name}\" is invalid{}",
+            quoted_value(value),
+            problem.requirement_clause()
+        );
         DocError::new(
             "rngcheck::doc::invalid_attribute_value",
             message,
             span,
-            expected,
+            problem.literals.clone(),
         )
+        .with_help(problem.details())
     }
 
     /// Required attributes missing from a start tag.
@@ -245,19 +423,46 @@ impl DocError {
         )
     }
 
-    /// Text content that is not a valid value.
+    /// Text content that is not a valid value: names the text and what was
+    /// allowed.
     pub fn invalid_text(
         element: &str,
-        reason: &str,
-        expected: Vec<String>,
+        text: &str,
+        problem: &ValueProblem,
         span: std::ops::Range<usize>,
     ) -> DocError {
-        let message = if reason.is_empty() {
-            format!("character content of element \"{element}\" invalid")
-        } else {
-            format!("character content of element \"{element}\" invalid; {reason}")
-        };
-        DocError::new("rngcheck::doc::invalid_text", message, span, expected)
+        let message = format!(
+            "character content {} of element \"{element}\" is invalid{}",
+            quoted_value(text.trim_matches(crate::xml::is_xml_space)),
+            problem.requirement_clause()
+        );
+        DocError::new(
+            "rngcheck::doc::invalid_text",
+            message,
+            span,
+            problem.literals.clone(),
+        )
+        .with_help(problem.details())
+    }
+
+    /// An element with no content where its datatype needs a value (jing
+    /// reports it as invalid character content).
+    pub fn empty_content(
+        element: &str,
+        problem: &ValueProblem,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = format!(
+            "element \"{element}\" is empty{}",
+            problem.requirement_clause()
+        );
+        DocError::new(
+            "rngcheck::doc::invalid_text",
+            message,
+            span,
+            problem.literals.clone(),
+        )
+        .with_help(problem.details())
     }
 
     /// An ID value used twice (DTD compatibility §4).

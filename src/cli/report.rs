@@ -249,6 +249,20 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 .as_ref()
                 .map(|d| crate::validate::events::element_path(d, e.span.start))
                 .unwrap_or_default();
+            let e = &match &doc {
+                Some(d) => e.clone().with_document_prefixes(|uri| {
+                    crate::validate::events::prefix_at(d, e.span.start, uri)
+                }),
+                None => e.clone(),
+            };
+            let related = e.related.filter(|_| !text.is_empty()).and_then(|r| {
+                let lc = file.line_col(r);
+                e.related_note(lc.line, lc.column)
+            });
+            let help = match (e.help.as_deref(), related) {
+                (Some(h), Some(r)) => Some(format!("{h}; {r}")),
+                (h, r) => h.map(str::to_string).or(r),
+            };
             Record {
                 file: path.display().to_string(),
                 line,
@@ -259,7 +273,7 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 span: (!text.is_empty()).then(|| e.span.clone()),
                 path: path_in_doc,
                 expected: e.expected.clone(),
-                help: e.help.as_deref().map(str::to_string),
+                help,
                 text: (!text.is_empty()).then(|| text.to_string()),
             }
         })

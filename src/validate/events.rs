@@ -286,6 +286,22 @@ fn attribute_qname(node: Node, attr: &roxmltree::Attribute) -> String {
     }
 }
 
+/// The prefix the document binds to namespace `uri` on the innermost
+/// element holding `offset` ("" for the default namespace), for names in
+/// messages.
+pub fn prefix_at(doc: &Document, offset: usize, uri: &str) -> Option<String> {
+    let mut node = doc.root_element();
+    while let Some(child) = node
+        .children()
+        .find(|c| c.is_element() && c.range().contains(&offset))
+    {
+        node = child;
+    }
+    node.namespaces()
+        .find(|ns| ns.uri() == uri)
+        .map(|ns| ns.name().unwrap_or("").to_string())
+}
+
 /// The element path (`/domain/devices/disk[2]/target`) of the innermost
 /// element whose range contains `offset`; computed only for errors.
 pub fn element_path(doc: &Document, offset: usize) -> String {

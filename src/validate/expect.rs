@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use crate::datatype::Context;
 use crate::derive::Deriver;
+use crate::diagnostic::ValueProblem;
 use crate::pattern::{Pattern, PatternArena, PatternId};
 
 /// Which parts of a group can come next.
@@ -124,35 +125,32 @@ fn closes_with(d: &mut Deriver, p: PatternId, key: crate::pattern::NameKey) -> b
 }
 
 /// Why an attribute value or text failed: the literals it could have been,
-/// or the datatype's own reason.
-pub fn value_reason(
-    d: &Deriver,
-    p: PatternId,
-    s: &str,
-    ctx: &dyn Context,
-) -> (String, Vec<String>) {
-    let mut literals = Vec::new();
-    let mut reasons = Vec::new();
+/// or each datatype's own reason with the define it was written in.
+pub fn value_problem(d: &Deriver, p: PatternId, s: &str, ctx: &dyn Context) -> ValueProblem {
+    let mut problem = ValueProblem::default();
     walk_leaves(d, p, Reach::First, |leaf| match leaf {
-        Pattern::Value(v) => literals.push(d.grammar.values[v.0 as usize].literal.clone()),
+        Pattern::Value(v) => problem
+            .literals
+            .push(d.grammar.values[v.0 as usize].literal.clone()),
         Pattern::Data(dt) | Pattern::DataExcept(dt, _) => {
             if let Err(invalid) = d.grammar.datatypes[dt.0 as usize].check(s, ctx) {
-                reasons.push(invalid.reason);
+                let define = d.grammar.datatype_define(dt).map(str::to_string);
+                problem.datatypes.push((invalid.reason, define));
             }
         }
-        Pattern::List(_) => reasons.push("must be a list of valid tokens".to_string()),
+        Pattern::List(_) => problem.list = true,
         _ => {}
     });
-    let literals = dedup_sorted_keep_order(literals);
-    let mut parts = Vec::new();
-    if !literals.is_empty() {
-        parts.push(format!(
-            "must be equal to {}",
-            crate::diagnostic::quoted_alternatives(&literals)
-        ));
-    }
-    parts.extend(dedup_sorted_keep_order(reasons));
-    (parts.join(" or "), literals)
+    problem.literals = dedup_sorted_keep_order(problem.literals);
+    problem.datatypes.sort();
+    problem.datatypes.dedup();
+    problem
+}
+
+/// The allowed literal closest to a mistyped value, if close enough to be
+/// a likely typo.
+pub fn closest_value<'a>(value: &str, literals: &'a [String]) -> Option<&'a str> {
+    closest(value.trim_matches(crate::xml::is_xml_space), literals)
 }
 
 fn dedup_sorted(mut v: Vec<String>) -> Vec<String> {
@@ -225,7 +223,12 @@ fn required(
 /// The expected name closest to a misspelt one, if it is close enough to
 /// be a likely typo (at most a third of its letters differ).
 pub fn closest_name<'a>(name: &str, expected: &'a [String]) -> Option<&'a str> {
-    let local = name.rsplit(':').next().unwrap_or(name);
+    closest(name.rsplit(':').next().unwrap_or(name), expected)
+}
+
+/// The candidate within edit distance of a third of its letters (at least
+/// one) of `local`, the nearest first; never `local` itself.
+fn closest<'a>(local: &str, expected: &'a [String]) -> Option<&'a str> {
     expected
         .iter()
         .filter(|e| !e.contains(' ') && e.as_str() != local)

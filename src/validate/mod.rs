@@ -39,6 +39,8 @@ struct Frame {
     /// An error about this element's character content, reported (as jing
     /// does) where the element ends: its index in the error list.
     content_error: Option<usize>,
+    /// Where this element's children start in `Validator::children`.
+    children_base: usize,
     /// For a misplaced element checked against its own definitions: the
     /// parent's pattern to resume with after it.
     resume: Option<PatternId>,
@@ -68,7 +70,15 @@ pub struct Validator<'s> {
     max_errors: usize,
     /// The unparsed entities the document's DOCTYPE declares.
     unparsed_entities: Vec<String>,
+    /// The child elements (name key, start offset) started so far in each
+    /// open element, outermost first, each element's from its frame's
+    /// `children_base`: a repeated element's message points at the first
+    /// one. At most [`CHILDREN_KEPT`] per element, so memory stays bounded.
+    children: Vec<(NameKey, usize)>,
 }
+
+/// How many children of one element `Validator::children` keeps.
+const CHILDREN_KEPT: usize = 64;
 
 /// A value's context in this document: its element's namespace bindings
 /// (from the reader) and the document's unparsed entities.
@@ -101,6 +111,7 @@ impl<'s> Validator<'s> {
             errors: Vec::new(),
             max_errors: usize::MAX,
             unparsed_entities: Vec::new(),
+            children: Vec::new(),
         }
     }
 
@@ -127,6 +138,7 @@ impl<'s> Validator<'s> {
         self.errors.clear();
         self.ids.clear();
         self.unparsed_entities.clear();
+        self.children.clear();
     }
 
     fn report(&mut self, error: DocError) {
@@ -245,6 +257,9 @@ impl<'s> Validator<'s> {
         if unknown_name && expected.is_empty() {
             return DocError::unknown_element(qname, expected, span);
         }
+        if let Some(earlier) = self.earlier_sibling(key, &expected) {
+            return DocError::repeated_element(qname, earlier, span);
+        }
         let at_end = self.deriver.end_tag(self.pattern) != PatternArena::NOT_ALLOWED;
         let hint = expect::closest_name(qname, &expected).map(str::to_string);
         let error = DocError::unexpected_element(qname, expected, at_end, span);
@@ -252,6 +267,22 @@ impl<'s> Validator<'s> {
             Some(name) => error.did_you_mean(&name),
             None => error,
         }
+    }
+
+    /// Where an earlier sibling named `key` starts, when one does and the
+    /// name cannot come now (so the element is a repetition).
+    fn earlier_sibling(&self, key: NameKey, expected: &[String]) -> Option<usize> {
+        let NameKey::Known(id) = key else {
+            return None;
+        };
+        let parent = self.frames.last()?;
+        if expected.contains(&self.deriver.grammar.names.display_name(id)) {
+            return None;
+        }
+        self.children[parent.children_base..]
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, start)| *start)
     }
 
     #[inline]
@@ -263,6 +294,11 @@ impl<'s> Validator<'s> {
         key: NameKey,
         skipped: bool,
     ) {
+        let siblings = self.frames.last().map_or(0, |f| f.children_base);
+        if self.children.len() - siblings < CHILDREN_KEPT {
+            self.children.push((key, span.start));
+        }
+        let children_base = self.children.len();
         let base = self.frames.last().map_or(0, |f| f.name.end);
         self.names.truncate(base);
         self.names.push_str(qname);
@@ -275,6 +311,7 @@ impl<'s> Validator<'s> {
             has_child_element: false,
             had_text: false,
             skipped,
+            children_base,
             content_error: None,
             resume: None,
             rest: None,
@@ -316,9 +353,16 @@ impl<'s> Validator<'s> {
             .attribute(self.pattern, (ns, local, key), value, ctx);
         if started == PatternArena::NOT_ALLOWED {
             let possible = expect::possible_attributes(&self.deriver, self.pattern);
-            let mut error = DocError::unexpected_attribute(qname, span).reported_at(tag_end);
-            if let Some(name) = expect::closest_name(qname, &possible) {
-                error = error.did_you_mean(name);
+            let element = self
+                .frames
+                .last()
+                .and_then(|f| self.names.get(f.name.clone()))
+                .unwrap_or("");
+            let hint = expect::closest_name(qname, &possible).map(str::to_string);
+            let mut error = DocError::unexpected_attribute(qname, element, possible, span)
+                .reported_at(tag_end);
+            if let Some(name) = hint {
+                error = error.did_you_mean(&name);
             }
             self.report(error);
             return;
@@ -328,10 +372,13 @@ impl<'s> Validator<'s> {
             self.track_id(key, value, &span, tag_end);
             return;
         }
-        let (reason, expected) = expect::value_reason(&self.deriver, started, value, ctx);
-        self.report(
-            DocError::invalid_attribute_value(qname, &reason, expected, span).reported_at(tag_end),
-        );
+        let problem = expect::value_problem(&self.deriver, started, value, ctx);
+        let mut error =
+            DocError::invalid_attribute_value(qname, value, &problem, span).reported_at(tag_end);
+        if let Some(literal) = expect::closest_value(value, &problem.literals) {
+            error = error.did_you_mean(literal);
+        }
+        self.report(error);
         self.pattern = self.deriver.skip_to_continuation(started);
     }
 
@@ -414,13 +461,16 @@ impl<'s> Validator<'s> {
         let first_char = (span.start + leading).min(span.end);
         let span = first_char..span.end.saturating_sub(trailing).max(first_char);
         if expect::expects_text(&self.deriver, self.pattern) {
-            let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
+            let problem = expect::value_problem(&self.deriver, self.pattern, text, ctx);
             let element = self
                 .frames
                 .last()
                 .and_then(|f| self.names.get(f.name.clone()))
                 .unwrap_or("");
-            let error = DocError::invalid_text(element, &reason, expected, span);
+            let mut error = DocError::invalid_text(element, text, &problem, span);
+            if let Some(literal) = expect::closest_value(text, &problem.literals) {
+                error = error.did_you_mean(literal);
+            }
             if self.errors.len() < self.max_errors {
                 if let Some(frame) = self.frames.last_mut() {
                     frame.content_error = Some(self.errors.len());
@@ -438,6 +488,7 @@ impl<'s> Validator<'s> {
         let Some(frame) = self.frames.pop() else {
             return;
         };
+        self.children.truncate(frame.children_base);
         if frame.resume.is_some() {
             self.recovering -= 1;
         }
@@ -499,9 +550,16 @@ impl<'s> Validator<'s> {
         };
         let reported = at.end;
         let name = self.names.get(frame.name.clone()).unwrap_or("");
-        let error = DocError::incomplete_element(name, required, expected, wants_text, at)
-            .reported_at(reported);
-        self.report(error);
+        let no_content = !frame.has_child_element && !frame.had_text;
+        let error = if no_content && wants_text && required.is_empty() && expected.is_empty() {
+            // Empty where a value is needed: say what the value must be.
+            let problem =
+                expect::value_problem(&self.deriver, self.pattern, &self.pending_space, &NoContext);
+            DocError::empty_content(name, &problem, at)
+        } else {
+            DocError::incomplete_element(name, required, expected, wants_text, at)
+        };
+        self.report(error.reported_at(reported));
         let recovered = self.deriver.skip_to_continuation(self.pattern);
         self.pattern = if recovered == PatternArena::NOT_ALLOWED {
             self.recover_past(&frame)
