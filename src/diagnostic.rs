@@ -150,7 +150,7 @@ impl ValueProblem {
         for (reason, define) in &self.datatypes {
             let part = match define {
                 Some(d) if reason.starts_with(PATTERN_REASON) => {
-                    format!("must be a valid \"{d}\" (define \"{d}\" in the schema)")
+                    format!("must be a valid \"{d}\" (define \"{d}\")")
                 }
                 Some(d) => format!("{reason} (define \"{d}\")"),
                 None => reason.clone(),
@@ -241,11 +241,7 @@ impl DocError {
 
     /// An element given again where only one is allowed; `earlier` is where
     /// the first one starts.
-    pub fn repeated_element(
-        name: &str,
-        earlier: usize,
-        span: std::ops::Range<usize>,
-    ) -> DocError {
+    pub fn repeated_element(name: &str, earlier: usize, span: std::ops::Range<usize>) -> DocError {
         let mut error = DocError::new(
             "rngcheck::doc::repeated_element",
             format!("element \"{name}\" not allowed here; \"{name}\" is already given and only one is allowed"),
@@ -260,7 +256,10 @@ impl DocError {
     /// expected list with the document's own prefixes (`prefix_of` gives
     /// the prefix bound to a namespace, "" for the default one); a
     /// namespace the document binds nowhere keeps its URI.
-    pub fn with_document_prefixes(mut self, prefix_of: impl Fn(&str) -> Option<String>) -> DocError {
+    pub fn with_document_prefixes(
+        mut self,
+        prefix_of: impl Fn(&str) -> Option<String>,
+    ) -> DocError {
         self.message = prefixed(&self.message, &prefix_of);
         self.help = self.help.map(|h| prefixed(&h, &prefix_of).into());
         for name in &mut self.expected {
@@ -305,6 +304,15 @@ impl DocError {
         DocError::new("rngcheck::doc::unexpected_element", message, span, expected)
     }
 
+    /// Says where the element left unclosed was opened.
+    pub fn with_unclosed(mut self, name: &str, line: u32, column: u32) -> DocError {
+        self.message = format!(
+            "{}; element \"{name}\" opened at line {line}, column {column} is not closed",
+            self.message
+        );
+        self
+    }
+
     /// An element with a name the schema never mentions anywhere.
     pub fn unknown_element(
         name: &str,
@@ -338,7 +346,12 @@ impl DocError {
                 quoted_alternatives(&expected)
             )
         };
-        DocError::new("rngcheck::doc::unexpected_attribute", message, span, expected)
+        DocError::new(
+            "rngcheck::doc::unexpected_attribute",
+            message,
+            span,
+            expected,
+        )
     }
 
     /// An allowed attribute with a value that does not match: names the

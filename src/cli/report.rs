@@ -155,7 +155,7 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
         .text
         .as_ref()
         .filter(|_| record.span.is_some())
-        .map(|t| NamedSource::new(record.file.clone(), t.clone()));
+        .map(|t| NamedSource::new(position_header(record), t.clone()));
     let rendered = Rendered { record, source };
     let mut out = String::new();
     let result = match style {
@@ -165,7 +165,10 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
             } else {
                 GraphicalTheme::unicode_nocolor()
             };
+            // The snippet's header names the record's own line and column
+            // (the same as `short` and `json`), not the label's start.
             GraphicalReportHandler::new_themed(theme)
+                .without_primary_span_start()
                 .with_width(width)
                 .render_report(&mut out, &rendered)
         }
@@ -194,6 +197,16 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
         out.push('\n');
     }
     out
+}
+
+/// `file:line:col` of a record, as every format reports it (jing's
+/// convention: start-tag problems at the end of the start tag).
+fn position_header(record: &Record) -> String {
+    if record.line == 0 {
+        record.file.clone()
+    } else {
+        format!("{}:{}:{}", record.file, record.line, record.column)
+    }
 }
 
 fn print(out: &mut dyn Write, format: Format, record: &Record) {

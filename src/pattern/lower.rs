@@ -359,7 +359,8 @@ impl<'a> Lowering<'a> {
     fn push_datatype(&mut self, datatype: Datatype) -> DatatypeId {
         let dt = DatatypeId(self.datatypes.len() as u32);
         self.datatypes.push(datatype);
-        self.datatype_defines.push(self.define_stack.last().cloned());
+        self.datatype_defines
+            .push(self.define_stack.last().cloned());
         dt
     }
 

@@ -173,8 +173,53 @@ pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
     if let Some((at, reason)) = crate::xml::entity_bomb(text) {
         return Err(DocError::not_well_formed(&reason, at..at));
     }
-    crate::xml::parse_with_roxmltree(text)
-        .map_err(|(e, offset)| DocError::not_well_formed(&e.to_string(), offset..offset))
+    crate::xml::parse_with_roxmltree(text).map_err(|(e, offset)| {
+        let error = DocError::not_well_formed(&e.to_string(), offset..offset);
+        // An element left open: say where it was opened, which can be far
+        // from where the parser noticed.
+        let up_to = match e {
+            roxmltree::Error::UnexpectedCloseTag(..) => offset,
+            roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                text.len()
+            }
+            _ => return error,
+        };
+        match open_element_at(text, up_to) {
+            Some((name, start)) => {
+                let at = crate::source::SourceFile::detached(text).line_col(start);
+                error.with_unclosed(&name, at.line, at.column)
+            }
+            None => error,
+        }
+    })
+}
+
+/// The innermost element still open at `offset` (its name and the offset
+/// of its start tag), found by reading the text again up to there; only
+/// for the message of a document that is not well-formed.
+fn open_element_at(text: &str, offset: usize) -> Option<(String, usize)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut open: Vec<(String, usize)> = Vec::new();
+    loop {
+        let start = usize::try_from(reader.buffer_position()).ok()?;
+        if start >= offset {
+            break;
+        }
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                let name = tag.name().into_inner().to_string();
+                open.push((name, start));
+            }
+            Ok(Event::End(_)) => {
+                open.pop();
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    open.pop()
 }
 
 /// A run of text not yet given to the validator: borrowed from the tree

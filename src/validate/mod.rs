@@ -359,8 +359,8 @@ impl<'s> Validator<'s> {
                 .and_then(|f| self.names.get(f.name.clone()))
                 .unwrap_or("");
             let hint = expect::closest_name(qname, &possible).map(str::to_string);
-            let mut error = DocError::unexpected_attribute(qname, element, possible, span)
-                .reported_at(tag_end);
+            let mut error =
+                DocError::unexpected_attribute(qname, element, possible, span).reported_at(tag_end);
             if let Some(name) = hint {
                 error = error.did_you_mean(&name);
             }
