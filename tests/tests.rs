@@ -19,6 +19,8 @@ mod fixtures;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// Messages that say what is wrong (issue 18), pinned on a small schema.
+mod messages;
 /// Helpers shared by the modules below.
 mod util;
 /// Verdicts checked against jing, or against the spec where jing is wrong:

@@ -141,7 +141,9 @@ fn label_for(code: &str) -> &'static str {
     match code.rsplit("::").next().unwrap_or("") {
         "invalid_attribute_value" => "this value",
         "unexpected_attribute" => "this attribute",
-        "unexpected_element" | "unknown_element" | "unexpected_root" => "this element",
+        "unexpected_element" | "unknown_element" | "unexpected_root" | "repeated_element" => {
+            "this element"
+        }
         "missing_attribute" => "in this start tag",
         "incomplete_element" => "ends here",
         "text_not_allowed" | "invalid_text" => "this text",

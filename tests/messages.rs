@@ -1,0 +1,151 @@
+//! Messages that say what is wrong (issue 18): each broken document of
+//! `fixtures/messages/` against the small domain-like schema there,
+//! rendered in `short` and `json` by the real binary, pinned as snapshots.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+fn messages_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/messages")
+}
+
+/// The binary's output for `doc` against the fixture schema, in `format`.
+fn run(doc: &str, format: &str) -> (Option<i32>, String) {
+    let out = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(messages_dir())
+        .args(["-q", "--format", format, "domain.rng", doc])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_fixture_schema_accepts_the_valid_document() {
+    assert_eq!(run("valid.xml", "short"), (Some(0), String::new()));
+}
+
+#[test]
+fn every_broken_document_renders_as_pinned() {
+    let mut docs: Vec<String> = std::fs::read_dir(messages_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with("-invalid.xml"))
+        .collect();
+    docs.sort();
+    assert!(docs.len() >= 20, "{docs:?}");
+    for doc in docs {
+        let (code, short) = run(&doc, "short");
+        assert_eq!(code, Some(1), "{doc}: {short}");
+        insta::assert_snapshot!(format!("messages-{}", doc.trim_end_matches(".xml")), short);
+    }
+}
+
+/// The first JSON record of `doc`.
+fn first_json(doc: &str) -> serde_json::Value {
+    let (_, json) = run(doc, "json");
+    serde_json::from_str(json.lines().next().unwrap()).unwrap()
+}
+
+#[test]
+fn a_mistyped_enumeration_value_is_named_with_a_suggestion() {
+    let record = first_json("graphics-type-typo-invalid.xml");
+    let message = record["message"].as_str().unwrap();
+    assert!(
+        message.contains(r#"value "vnx" of attribute "type""#),
+        "{message}"
+    );
+    assert_eq!(record["help"], r#"did you mean "vnc"?"#);
+    assert_eq!(record["expected"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn a_patterned_type_is_named_by_its_define_before_its_regex() {
+    let record = first_json("memory-unit-unknown-invalid.xml");
+    let message = record["message"].as_str().unwrap();
+    assert!(message.contains(r#""gigs""#), "{message}");
+    assert!(message.contains(r#"define "unit""#), "{message}");
+    assert!(!message.contains("[bB]"), "{message}");
+    assert!(
+        record["help"].as_str().unwrap().contains("[bB]"),
+        "{record}"
+    );
+}
+
+#[test]
+fn an_unexpected_attribute_lists_the_allowed_ones_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.xml"),
+        "<domain type='kvm'><name>a</name><memory>1</memory><devices><graphics port='1' colour='x' type='vnc'/></devices></domain>",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["-q", "--format", "json"])
+        .arg(messages_dir().join("domain.rng"))
+        .arg("d.xml")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let record: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(record["code"], "rngcheck::doc::unexpected_attribute");
+    assert_eq!(record["expected"], serde_json::json!(["type"]));
+    assert!(record["message"]
+        .as_str()
+        .unwrap()
+        .contains(r#"expected attribute "type""#));
+}
+
+#[test]
+fn every_format_reports_the_same_line_and_column() {
+    let doc = "disk-cache-attribute-invalid.xml";
+    let (_, short) = run(doc, "short");
+    let record = first_json(doc);
+    let (line, column) = (
+        record["line"].as_u64().unwrap(),
+        record["column"].as_u64().unwrap(),
+    );
+    assert!(
+        short.starts_with(&format!("{doc}:{line}:{column}:")),
+        "{short}"
+    );
+    let human = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(messages_dir())
+        .env("NO_COLOR", "1")
+        .args(["-q", "domain.rng", doc])
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(human.contains(&format!("{doc}:{line}:{column}")), "{human}");
+    let text = std::fs::read_to_string(messages_dir().join(doc)).unwrap();
+    let graphical = rngcheck::cli::report::document_records(
+        std::path::Path::new(doc),
+        &text,
+        &rngcheck::validate_text(
+            &mut rngcheck::Schema::load(&messages_dir().join("domain.rng"))
+                .unwrap()
+                .validator(),
+            &text,
+        ),
+    )
+    .iter()
+    .map(|r| {
+        rngcheck::cli::report::render_human(
+            r,
+            rngcheck::cli::report::HumanStyle::Graphical { color: false },
+            80,
+        )
+    })
+    .collect::<String>();
+    assert!(
+        graphical.contains(&format!("[{doc}:{line}:{column}]")),
+        "{graphical}"
+    );
+}
