@@ -313,6 +313,25 @@ impl DocError {
         self
     }
 
+    /// An element allowed elsewhere in the schema, not here: where it
+    /// belongs, and the wrapper element that may be missing around it.
+    pub fn misplaced_element(
+        name: &str,
+        parents: &[String],
+        wrapper: Option<&str>,
+        expected: Vec<String>,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let mut message = format!(
+            "element \"{name}\" not allowed here; it belongs in {}",
+            parents.join(" or ")
+        );
+        if let Some(wrapper) = wrapper {
+            message.push_str(&format!(": missing \"{wrapper}\" around it?"));
+        }
+        DocError::new("rngcheck::doc::misplaced_element", message, span, expected)
+    }
+
     /// An element with a name the schema never mentions anywhere.
     pub fn unknown_element(
         name: &str,

@@ -141,9 +141,8 @@ fn label_for(code: &str) -> &'static str {
     match code.rsplit("::").next().unwrap_or("") {
         "invalid_attribute_value" => "this value",
         "unexpected_attribute" => "this attribute",
-        "unexpected_element" | "unknown_element" | "unexpected_root" | "repeated_element" => {
-            "this element"
-        }
+        "unexpected_element" | "unknown_element" | "unexpected_root" | "repeated_element"
+        | "misplaced_element" => "this element",
         "missing_attribute" => "in this start tag",
         "incomplete_element" => "ends here",
         "text_not_allowed" | "invalid_text" => "this text",

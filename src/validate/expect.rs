@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::datatype::Context;
 use crate::derive::Deriver;
 use crate::diagnostic::ValueProblem;
-use crate::pattern::{Pattern, PatternArena, PatternId};
+use crate::pattern::{NameClass, NameKey, Pattern, PatternArena, PatternId};
 
 /// Which parts of a group can come next.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -236,4 +236,46 @@ fn closest<'a>(local: &str, expected: &'a [String]) -> Option<&'a str> {
         .filter(|(distance, e)| *distance <= (e.chars().count().max(3) / 3).max(1))
         .min()
         .map(|(_, e)| e.as_str())
+}
+
+/// Where elements named `key` may appear: the element paths (from the
+/// document element, `/domain/devices`) of the nearest elements whose
+/// content can hold one, at most `limit`, shortest first. A breadth-first
+/// walk of the compiled grammar, only after a failure.
+pub fn allowed_parents(d: &Deriver, key: NameKey, limit: usize) -> Vec<String> {
+    let grammar = d.grammar;
+    let mut found = Vec::new();
+    let mut seen = HashSet::new();
+    let mut queue = std::collections::VecDeque::new();
+    queue.push_back((String::new(), grammar.start));
+    while let Some((path, content)) = queue.pop_front() {
+        let mut children = Vec::new();
+        walk_leaves(d, content, Reach::Anywhere, |leaf| {
+            if let Pattern::Element(e) = leaf {
+                children.push(e);
+            }
+        });
+        if !path.is_empty()
+            && children
+                .iter()
+                .any(|&e| grammar.names.names_explicitly(grammar.element(e).name, key))
+            && !found.contains(&path)
+        {
+            found.push(path.clone());
+            if found.len() == limit {
+                break;
+            }
+        }
+        for e in children {
+            let def = grammar.element(e);
+            let NameClass::Name(name) = grammar.names.get(def.name) else {
+                continue;
+            };
+            if seen.insert(e) {
+                let child = format!("{path}/{}", grammar.names.display_name(name));
+                queue.push_back((child, def.content));
+            }
+        }
+    }
+    found
 }

@@ -75,6 +75,9 @@ pub struct Validator<'s> {
     /// `children_base`: a repeated element's message points at the first
     /// one. At most [`CHILDREN_KEPT`] per element, so memory stays bounded.
     children: Vec<(NameKey, usize)>,
+    /// The wrapper element last reported missing, with the start of the
+    /// parent it is missing in: its later siblings are not reported again.
+    missing_wrapper: Option<(usize, String)>,
 }
 
 /// How many children of one element `Validator::children` keeps.
@@ -112,6 +115,7 @@ impl<'s> Validator<'s> {
             max_errors: usize::MAX,
             unparsed_entities: Vec::new(),
             children: Vec::new(),
+            missing_wrapper: None,
         }
     }
 
@@ -139,6 +143,7 @@ impl<'s> Validator<'s> {
         self.ids.clear();
         self.unparsed_entities.clear();
         self.children.clear();
+        self.missing_wrapper = None;
     }
 
     fn report(&mut self, error: DocError) {
@@ -182,10 +187,9 @@ impl<'s> Validator<'s> {
         }
         if !self.silenced() {
             let end = tag_end(&span);
-            let error = self
-                .unexpected_element_error(qname, key, span.clone())
-                .reported_at(end);
-            self.report(error);
+            if let Some(error) = self.unexpected_element_error(qname, key, span.clone()) {
+                self.report(error.reported_at(end));
+            }
         }
         // Like jing, check the misplaced element against the schema's
         // definitions of that name, so errors inside it are found too; the
@@ -248,25 +252,79 @@ impl<'s> Validator<'s> {
         qname: &str,
         key: NameKey,
         span: Range<usize>,
-    ) -> DocError {
+    ) -> Option<DocError> {
         let expected = expect::startable_elements(&self.deriver, self.pattern);
         if self.frames.is_empty() {
-            return DocError::bad_root(qname, expected, span);
+            return Some(DocError::bad_root(qname, expected, span));
         }
         let unknown_name = matches!(key, NameKey::Other | NameKey::OtherInNs(_));
         if unknown_name && expected.is_empty() {
-            return DocError::unknown_element(qname, expected, span);
+            return Some(DocError::unknown_element(qname, expected, span));
         }
         if let Some(earlier) = self.earlier_sibling(key, &expected) {
-            return DocError::repeated_element(qname, earlier, span);
+            return Some(DocError::repeated_element(qname, earlier, span));
+        }
+        if let Some(misplaced) = self.misplaced_element_error(qname, key, &expected, &span) {
+            return misplaced;
         }
         let at_end = self.deriver.end_tag(self.pattern) != PatternArena::NOT_ALLOWED;
         let hint = expect::closest_name(qname, &expected).map(str::to_string);
         let error = DocError::unexpected_element(qname, expected, at_end, span);
-        match hint {
+        Some(match hint {
             Some(name) => error.did_you_mean(&name),
             None => error,
+        })
+    }
+
+    /// An element the schema allows elsewhere, not here: says where
+    /// (its allowed parents' paths), and when one of the elements allowed
+    /// here is such a parent, that it may be missing around it. A run of
+    /// siblings missing the same wrapper is one error: `Some(None)` for the
+    /// later ones.
+    fn misplaced_element_error(
+        &mut self,
+        qname: &str,
+        key: NameKey,
+        expected: &[String],
+        span: &Range<usize>,
+    ) -> Option<Option<DocError>> {
+        let NameKey::Known(_) = key else {
+            return None;
+        };
+        let parents = expect::allowed_parents(&self.deriver, key, 3);
+        let here = self.current_path();
+        if parents.is_empty() || parents.contains(&here) {
+            return None;
         }
+        let wrapper = parents.iter().find_map(|p| {
+            let name = p.strip_prefix(&here)?.strip_prefix('/')?;
+            expected.iter().find(|e| *e == name).cloned()
+        });
+        let parent_start = self.frames.last().map_or(0, |f| f.span.start);
+        if let Some(wrapper) = &wrapper {
+            let run = (parent_start, wrapper.clone());
+            if self.missing_wrapper.as_ref() == Some(&run) {
+                return Some(None);
+            }
+            self.missing_wrapper = Some(run);
+        }
+        Some(Some(DocError::misplaced_element(
+            qname,
+            &parents,
+            wrapper.as_deref(),
+            expected.to_vec(),
+            span.clone(),
+        )))
+    }
+
+    /// The path of the open elements as written (`/domain/devices`).
+    fn current_path(&self) -> String {
+        let mut path = String::new();
+        for frame in &self.frames {
+            path.push('/');
+            path.push_str(self.names.get(frame.name.clone()).unwrap_or(""));
+        }
+        path
     }
 
     /// Where an earlier sibling named `key` starts, when one does and the
