@@ -56,10 +56,12 @@ pub struct DocError {
     /// producer knows them without the text: streaming validation fills it
     /// in, since it keeps no copy of the document to count lines in later.
     pub line_col: Option<(u32, u32)>,
-    /// Another place the message refers to, as a byte offset: the earlier
-    /// occurrence of a repeated element. Renderers that have the text say
-    /// its line ([`DocError::related_note`]).
-    pub related: Option<usize>,
+    /// Another, earlier place the message refers to (the first of a
+    /// repeated element), as its distance in bytes before `span.start`;
+    /// read it with [`DocError::related`]. Renderers that have the text say
+    /// its line ([`DocError::related_note`]). A small distance keeps
+    /// `DocError` small; one past 4 GiB leaves the note out.
+    pub related_before: Option<std::num::NonZeroU32>,
 }
 
 /// `text` with each `{uri}local` name written `prefix:local` (or `local` in
@@ -203,7 +205,7 @@ impl DocError {
             expected,
             help: None,
             line_col: None,
-            related: None,
+            related_before: None,
         }
     }
 
@@ -227,10 +229,16 @@ impl DocError {
         self
     }
 
+    /// The offset of the earlier place the message refers to, if any.
+    pub fn related(&self) -> Option<usize> {
+        let before = self.related_before?.get() as usize;
+        self.span.start.checked_sub(before)
+    }
+
     /// The hint that places [`DocError::related`], once a renderer knows
     /// its line and column.
     pub fn related_note(&self, line: u32, column: u32) -> Option<String> {
-        self.related?;
+        self.related()?;
         Some(match self.code {
             "rngcheck::doc::repeated_element" => {
                 format!("the first one is at line {line}, column {column}")
@@ -242,13 +250,17 @@ impl DocError {
     /// An element given again where only one is allowed; `earlier` is where
     /// the first one starts.
     pub fn repeated_element(name: &str, earlier: usize, span: std::ops::Range<usize>) -> DocError {
+        let span_start = span.start;
         let mut error = DocError::new(
             "rngcheck::doc::repeated_element",
             format!("element \"{name}\" not allowed here; \"{name}\" is already given and only one is allowed"),
             span,
             Vec::new(),
         );
-        error.related = Some(earlier);
+        error.related_before = span_start
+            .checked_sub(earlier)
+            .and_then(|d| u32::try_from(d).ok())
+            .and_then(std::num::NonZeroU32::new);
         error
     }
 

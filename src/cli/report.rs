@@ -269,7 +269,7 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 }),
                 None => e.clone(),
             };
-            let related = e.related.filter(|_| !text.is_empty()).and_then(|r| {
+            let related = e.related().filter(|_| !text.is_empty()).and_then(|r| {
                 let lc = file.line_col(r);
                 e.related_note(lc.line, lc.column)
             });
