@@ -138,9 +138,25 @@ pub struct ValueProblem {
 const PATTERN_REASON: &str = "does not match the pattern ";
 
 impl ValueProblem {
+    /// The failing datatypes' reasons, grouped by the define they were
+    /// written in (in order of first appearance).
+    fn by_define(&self) -> Vec<(Option<&str>, Vec<&str>)> {
+        let mut groups: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
+        for (reason, define) in &self.datatypes {
+            let define = define.as_deref();
+            match groups.iter_mut().find(|(d, _)| *d == define) {
+                Some((_, reasons)) => reasons.push(reason),
+                None => groups.push((define, vec![reason])),
+            }
+        }
+        groups
+    }
+
     /// "; must be equal to …" or "; must be a valid \"UUID\" (define …)",
-    /// or nothing when nothing is known. A raw regular expression appears
-    /// only when no define names the type (see [`ValueProblem::details`]).
+    /// or nothing when nothing is known. A define's own requirements
+    /// appear here only when they are one plain sentence; raw regular
+    /// expressions only when no define names the type (the rest is in
+    /// [`ValueProblem::details`]).
     fn requirement_clause(&self) -> String {
         let mut parts = Vec::new();
         if !self.literals.is_empty() {
@@ -149,16 +165,13 @@ impl ValueProblem {
                 quoted_alternatives(&self.literals)
             ));
         }
-        for (reason, define) in &self.datatypes {
-            let part = match define {
-                Some(d) if reason.starts_with(PATTERN_REASON) => {
-                    format!("must be a valid \"{d}\" (define \"{d}\")")
+        for (define, reasons) in self.by_define() {
+            match (define, reasons.as_slice()) {
+                (None, reasons) => parts.extend(reasons.iter().map(|r| r.to_string())),
+                (Some(d), [reason]) if !reason.starts_with(PATTERN_REASON) => {
+                    parts.push(format!("{reason} (define \"{d}\")"))
                 }
-                Some(d) => format!("{reason} (define \"{d}\")"),
-                None => reason.clone(),
-            };
-            if !parts.contains(&part) {
-                parts.push(part);
+                (Some(d), _) => parts.push(format!("must be a valid \"{d}\" (define \"{d}\")")),
             }
         }
         if self.list {
@@ -171,20 +184,29 @@ impl ValueProblem {
         }
     }
 
-    /// The raw patterns behind named defines, for the hint.
+    /// What each define named in the message stands for, raw patterns
+    /// included, for the hint: `"uint8" is an integer … or a string
+    /// matching 0x[0-9a-fA-F]{1,2}`.
     fn details(&self) -> Option<String> {
-        let mut by_define: Vec<(&str, Vec<&str>)> = Vec::new();
-        for (reason, define) in &self.datatypes {
-            if let (Some(d), Some(pattern)) = (define, reason.strip_prefix(PATTERN_REASON)) {
-                match by_define.iter_mut().find(|(name, _)| name == d) {
-                    Some((_, patterns)) => patterns.push(pattern),
-                    None => by_define.push((d, vec![pattern])),
+        let details: Vec<String> = self
+            .by_define()
+            .into_iter()
+            .filter_map(|(define, reasons)| {
+                let d = define?;
+                if let [reason] = reasons.as_slice() {
+                    if !reason.starts_with(PATTERN_REASON) {
+                        return None;
+                    }
                 }
-            }
-        }
-        let details: Vec<String> = by_define
-            .iter()
-            .map(|(d, patterns)| format!("\"{d}\" is a string matching {}", patterns.join(" or ")))
+                let alternatives: Vec<String> = reasons
+                    .iter()
+                    .map(|r| match r.strip_prefix(PATTERN_REASON) {
+                        Some(pattern) => format!("a string matching {pattern}"),
+                        None => r.strip_prefix("must be ").unwrap_or(r).to_string(),
+                    })
+                    .collect();
+                Some(format!("\"{d}\" is {}", alternatives.join(" or ")))
+            })
             .collect();
         (!details.is_empty()).then(|| details.join("; "))
     }
@@ -209,11 +231,20 @@ impl DocError {
         }
     }
 
-    /// Adds a "did you mean" hint naming `name`.
-    /// (before any other hint).
-    pub fn did_you_mean(mut self, name: &str) -> DocError {
+    /// Adds a "did you mean" hint naming `name` (before any other hint).
+    pub fn did_you_mean(self, name: &str) -> DocError {
+        self.did_you_mean_one_of(&[name])
+    }
+
+    /// Adds a "did you mean" hint naming the likely intended names, if
+    /// there are any (before any other hint).
+    pub fn did_you_mean_one_of(mut self, names: &[&str]) -> DocError {
+        if names.is_empty() {
+            return self;
+        }
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         let rest = self.help.take().map(String::from);
-        self.help = Some(format!("did you mean \"{name}\"?").into());
+        self.help = Some(format!("did you mean {}?", quoted_alternatives(&names)).into());
         self.with_help(rest)
     }
 
@@ -385,6 +416,12 @@ impl DocError {
         )
     }
 
+    /// Adds where an attribute not allowed here is allowed.
+    pub fn belongs_on(self, name: &str, owners: &[String]) -> DocError {
+        let hint = format!("attribute \"{name}\" belongs on {}", owners.join(" or "));
+        self.with_help(Some(hint))
+    }
+
     /// An allowed attribute with a value that does not match: names the
     /// value and what was allowed.
     pub fn invalid_attribute_value(
@@ -540,5 +577,93 @@ impl DocError {
             )
         };
         DocError::new("rngcheck::doc::unexpected_root", message, span, expected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_with_an_ellipsis() {
+        assert_eq!(quoted_value("vnx"), "\"vnx\"");
+        let long = "é".repeat(45);
+        assert_eq!(quoted_value(&long), format!("\"{}…\"", "é".repeat(40)));
+    }
+
+    #[test]
+    fn clark_names_take_the_document_prefixes() {
+        let prefix_of = |uri: &str| match uri {
+            "urn:q" => Some("qemu".to_string()),
+            "urn:default" => Some(String::new()),
+            _ => None,
+        };
+        assert_eq!(
+            prefixed(
+                r#""{urn:q}arg", "{urn:default}a" or "{urn:x}b""#,
+                &prefix_of
+            ),
+            r#""qemu:arg", "a" or "{urn:x}b""#
+        );
+        assert_eq!(prefixed("no { close", &prefix_of), "no { close");
+    }
+
+    #[test]
+    fn a_define_names_a_patterned_type_and_the_pattern_goes_to_the_hint() {
+        let problem = ValueProblem {
+            literals: Vec::new(),
+            datatypes: vec![
+                (
+                    "does not match the pattern 0x[0-9a-f]{1,2}".to_string(),
+                    Some("uint8".to_string()),
+                ),
+                (
+                    "must be an integer less than or equal to 255".to_string(),
+                    Some("uint8".to_string()),
+                ),
+            ],
+            list: false,
+        };
+        let error = DocError::invalid_attribute_value("bus", "0x100", &problem, 0..1);
+        assert_eq!(
+            error.message,
+            r#"value "0x100" of attribute "bus" is invalid; must be a valid "uint8" (define "uint8")"#
+        );
+        assert_eq!(
+            error.help.as_deref(),
+            Some(
+                r#""uint8" is a string matching 0x[0-9a-f]{1,2} or an integer less than or equal to 255"#
+            )
+        );
+    }
+
+    #[test]
+    fn one_plain_requirement_stays_in_the_message_and_no_define_keeps_the_regex() {
+        let problem = ValueProblem {
+            literals: vec!["vnc".to_string()],
+            datatypes: vec![
+                ("must be an integer".to_string(), Some("port".to_string())),
+                ("does not match the pattern [a-z]+".to_string(), None),
+            ],
+            list: false,
+        };
+        let error = DocError::invalid_text("x", " two ", &problem, 0..1).did_you_mean("vnc");
+        assert_eq!(
+            error.message,
+            r#"character content "two" of element "x" is invalid; must be equal to "vnc" or must be an integer (define "port") or does not match the pattern [a-z]+"#
+        );
+        assert_eq!(error.help.as_deref(), Some(r#"did you mean "vnc"?"#));
+        assert_eq!(error.expected, vec!["vnc".to_string()]);
+    }
+
+    #[test]
+    fn a_repeated_element_points_back_at_the_first() {
+        let error = DocError::repeated_element("name", 10, 40..50);
+        assert_eq!(error.related(), Some(10));
+        assert_eq!(
+            error.related_note(2, 3).as_deref(),
+            Some("the first one is at line 2, column 3")
+        );
+        assert_eq!(DocError::text_not_allowed(0..1).related_note(1, 1), None);
     }
 }

@@ -149,3 +149,40 @@ fn every_format_reports_the_same_line_and_column() {
         "{graphical}"
     );
 }
+
+#[test]
+fn a_forgotten_wrapper_is_one_error_and_errors_inside_the_run_still_count() {
+    let text = std::fs::read_to_string(messages_dir().join("devices-forgotten-invalid.xml"))
+        .unwrap()
+        .replace("type='vnc'", "type='vnx'");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.xml"), text).unwrap();
+    let out = Command::cargo_bin("rngcheck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["-q", "--format", "short"])
+        .arg(messages_dir().join("domain.rng"))
+        .arg("d.xml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains(r#"it belongs in /domain/devices: missing "devices" around it?"#),
+        "{text}"
+    );
+    assert!(lines[1].contains(r#"value "vnx""#), "{text}");
+}
+
+#[test]
+fn a_repeated_element_names_the_line_of_the_first() {
+    let record = first_json("name-twice-invalid.xml");
+    assert_eq!(record["code"], "rngcheck::doc::repeated_element");
+    assert_eq!(record["line"], 3);
+    assert!(record["help"]
+        .as_str()
+        .unwrap()
+        .contains("the first one is at line 2, column 3"));
+}

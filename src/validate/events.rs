@@ -423,3 +423,31 @@ impl<'a, 'i> Iterator for Traverse<'a, 'i> {
         Some(current)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_element_is_named_with_where_it_was_opened() {
+        let mismatched = "<a>\n  <b>\n  <c/>\n</a>\n";
+        let error = parse_document(mismatched).unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("element \"b\" opened at line 2, column 3 is not closed"),
+            "{}",
+            error.message
+        );
+        let truncated = "<a>\n  <b>\n  <c/>\n";
+        let error = parse_document(truncated).unwrap_err();
+        assert!(
+            error.message.contains("element \"b\" opened at line 2"),
+            "{}",
+            error.message
+        );
+        let bad_quote = "<a x=1/>";
+        let error = parse_document(bad_quote).unwrap_err();
+        assert!(!error.message.contains("opened at"), "{}", error.message);
+    }
+}

@@ -147,10 +147,21 @@ pub fn value_problem(d: &Deriver, p: PatternId, s: &str, ctx: &dyn Context) -> V
     problem
 }
 
-/// The allowed literal closest to a mistyped value, if close enough to be
-/// a likely typo.
-pub fn closest_value<'a>(value: &str, literals: &'a [String]) -> Option<&'a str> {
-    closest(value.trim_matches(crate::xml::is_xml_space), literals)
+/// The allowed literals closest to a mistyped value, if close enough to be
+/// likely typos: all those at the smallest distance (`qcow3`: `qcow` and
+/// `qcow2`), at most three.
+pub fn closest_values<'a>(value: &str, literals: &'a [String]) -> Vec<&'a str> {
+    let value = value.trim_matches(crate::xml::is_xml_space);
+    let Some(best) = closest(value, literals) else {
+        return Vec::new();
+    };
+    let distance = strsim::damerau_levenshtein(value, best);
+    literals
+        .iter()
+        .filter(|l| l.as_str() != value && strsim::damerau_levenshtein(value, l) == distance)
+        .take(3)
+        .map(String::as_str)
+        .collect()
 }
 
 fn dedup_sorted(mut v: Vec<String>) -> Vec<String> {
@@ -240,9 +251,30 @@ fn closest<'a>(local: &str, expected: &'a [String]) -> Option<&'a str> {
 
 /// Where elements named `key` may appear: the element paths (from the
 /// document element, `/domain/devices`) of the nearest elements whose
-/// content can hold one, at most `limit`, shortest first. A breadth-first
-/// walk of the compiled grammar, only after a failure.
+/// content can hold one, at most `limit`, shortest first.
 pub fn allowed_parents(d: &Deriver, key: NameKey, limit: usize) -> Vec<String> {
+    let names = &d.grammar.names;
+    let elements = &d.grammar.elements;
+    paths_holding(d, limit, |leaf| match leaf {
+        Pattern::Element(e) => names.names_explicitly(elements[e.0 as usize].name, key),
+        _ => false,
+    })
+}
+
+/// The element paths of the nearest elements that take an attribute named
+/// `key`, at most `limit`, shortest first.
+pub fn attribute_owners(d: &Deriver, key: NameKey, limit: usize) -> Vec<String> {
+    let names = &d.grammar.names;
+    paths_holding(d, limit, |leaf| match leaf {
+        Pattern::Attribute(nc, _) => names.names_explicitly(nc, key),
+        _ => false,
+    })
+}
+
+/// The paths of the elements whose content (not entering child elements)
+/// has a leaf that `holds`: a breadth-first walk of the compiled grammar
+/// from the start, each element pattern once, only after a failure.
+fn paths_holding(d: &Deriver, limit: usize, holds: impl Fn(Pattern) -> bool) -> Vec<String> {
     let grammar = d.grammar;
     let mut found = Vec::new();
     let mut seen = HashSet::new();
@@ -250,17 +282,14 @@ pub fn allowed_parents(d: &Deriver, key: NameKey, limit: usize) -> Vec<String> {
     queue.push_back((String::new(), grammar.start));
     while let Some((path, content)) = queue.pop_front() {
         let mut children = Vec::new();
+        let mut held = false;
         walk_leaves(d, content, Reach::Anywhere, |leaf| {
+            held |= holds(leaf);
             if let Pattern::Element(e) = leaf {
                 children.push(e);
             }
         });
-        if !path.is_empty()
-            && children
-                .iter()
-                .any(|&e| grammar.names.names_explicitly(grammar.element(e).name, key))
-            && !found.contains(&path)
-        {
+        if held && !path.is_empty() && !found.contains(&path) {
             found.push(path.clone());
             if found.len() == limit {
                 break;

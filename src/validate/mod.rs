@@ -417,10 +417,18 @@ impl<'s> Validator<'s> {
                 .and_then(|f| self.names.get(f.name.clone()))
                 .unwrap_or("");
             let hint = expect::closest_name(qname, &possible).map(str::to_string);
+            // Where else it goes, when nothing more goes here (for common
+            // names such as "type" the list of elsewhere would be noise).
+            let elsewhere = possible.is_empty();
             let mut error =
                 DocError::unexpected_attribute(qname, element, possible, span).reported_at(tag_end);
             if let Some(name) = hint {
                 error = error.did_you_mean(&name);
+            } else if let (NameKey::Known(_), true) = (key, elsewhere) {
+                let owners = expect::attribute_owners(&self.deriver, key, 3);
+                if !owners.is_empty() && !owners.contains(&self.current_path()) {
+                    error = error.belongs_on(qname, &owners);
+                }
             }
             self.report(error);
             return;
@@ -433,9 +441,7 @@ impl<'s> Validator<'s> {
         let problem = expect::value_problem(&self.deriver, started, value, ctx);
         let mut error =
             DocError::invalid_attribute_value(qname, value, &problem, span).reported_at(tag_end);
-        if let Some(literal) = expect::closest_value(value, &problem.literals) {
-            error = error.did_you_mean(literal);
-        }
+        error = error.did_you_mean_one_of(&expect::closest_values(value, &problem.literals));
         self.report(error);
         self.pattern = self.deriver.skip_to_continuation(started);
     }
@@ -526,9 +532,7 @@ impl<'s> Validator<'s> {
                 .and_then(|f| self.names.get(f.name.clone()))
                 .unwrap_or("");
             let mut error = DocError::invalid_text(element, text, &problem, span);
-            if let Some(literal) = expect::closest_value(text, &problem.literals) {
-                error = error.did_you_mean(literal);
-            }
+            error = error.did_you_mean_one_of(&expect::closest_values(text, &problem.literals));
             if self.errors.len() < self.max_errors {
                 if let Some(frame) = self.frames.last_mut() {
                     frame.content_error = Some(self.errors.len());
