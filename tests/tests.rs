@@ -21,3 +21,5 @@ mod hardening;
 mod ids;
 /// Helpers shared by the modules below.
 mod util;
+/// No silent pass: the workflows of issue 15, each with the right verdict.
+mod verdicts;
