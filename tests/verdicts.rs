@@ -340,7 +340,11 @@ fn argument_mistakes_are_named() {
     // ...and in document position, a swap.
     let out = run(&["doc.xml", "schema-as.xml"]);
     assert_exit(&out, 2);
-    assert_contains(&stderr(&out), "did you swap");
+    assert_contains(&text(&out), "schema-as.xml: error: this file is a RELAX NG schema");
+    assert_contains(&text(&out), "did you swap");
+    // With a schema named, a schema is a document like any other (here
+    // invalid: the schema is for <doc>).
+    assert_exit(&run(&["schema.rng", "doc.xml", "schema-as.xml"]), 1);
     // A misspelt schema name that does not exist: a missing schema.
     let out = run(&["schema.rgn", "doc.xml"]);
     assert_exit(&out, 3);
@@ -391,6 +395,13 @@ fn schema_discovery_prefers_the_checkout_then_the_installed_schemas() {
     write(top, "new/tests/data/sound.xml", SOUND_DOMAIN);
     let out = rngcheck(&top.join("new/tests/data"))
         .arg("sound.xml")
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    assert_contains(&stderr(&out), "schema: ../../src/conf/schemas/domain.rng");
+    // Streamed, the schema is picked from the file's first bytes.
+    let out = rngcheck(&top.join("new/tests/data"))
+        .args(["--stream", "sound.xml"])
         .output()
         .unwrap();
     assert_exit(&out, 0);

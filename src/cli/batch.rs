@@ -19,8 +19,9 @@ use std::sync::{mpsc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
-use super::schema_dir::sniff_root;
+use super::schema_dir::{is_relax_ng, sniff_root};
 use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
 use crate::loader::{decode_text, io_reason, FsLoader};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
@@ -619,11 +620,17 @@ impl<'p> Batch<'p> {
         }
         let input = open_document(source);
         let input = match (input, choice) {
-            (Ok(Input::File(file, size)), Choice::Fixed(i))
+            (Ok(Input::File(file, size)), choice)
                 if self.settings.stream || crate::should_stream(size) =>
             {
-                self.stream_document(file, path, i, expect, validators, buf, done);
-                return;
+                match self.stream_schema(file, choice) {
+                    Ok((file, i)) => {
+                        self.stream_document(file, path, i, expect, validators, buf, done);
+                        return;
+                    }
+                    // The root element was not found in the head: read it all.
+                    Err(file) => Ok(Input::File(file, size)),
+                }
             }
             (input, _) => input,
         };
@@ -798,6 +805,31 @@ impl<'p> Batch<'p> {
         }
     }
 
+    /// The schema for a document to be streamed: fixed, or picked by the
+    /// root element found in the file's first bytes (the file is rewound).
+    fn stream_schema(
+        &self,
+        mut file: std::fs::File,
+        choice: Choice,
+    ) -> Result<(std::fs::File, usize), std::fs::File> {
+        use std::io::{Read, Seek};
+        let picker = match choice {
+            Choice::Fixed(i) => return Ok((file, i)),
+            Choice::ByRoot(picker) => picker,
+        };
+        let mut head = Vec::new();
+        let read = (&mut file).take(64 * 1024).read_to_end(&mut head);
+        let rewound = file.rewind();
+        if read.is_err() || rewound.is_err() {
+            return Err(file);
+        }
+        let head = String::from_utf8_lossy(&head);
+        match sniff_root(&head).map(|local| self.plan.pickers[picker].pick(local)) {
+            Some(Ok(i)) => Ok((file, i)),
+            _ => Err(file),
+        }
+    }
+
     fn root_schema(&self, picker: usize, text: &str) -> Result<usize, RootProblem> {
         let parsed;
         let local = match sniff_root(text) {
@@ -810,9 +842,13 @@ impl<'p> Batch<'p> {
                 Err(e) => return Err(RootProblem::NotWellFormed(Outcome::NotWellFormed(e))),
             },
         };
-        self.plan.pickers[picker]
-            .pick(local)
-            .map_err(RootProblem::NoSchema)
+        self.plan.pickers[picker].pick(local).map_err(|message| {
+            RootProblem::NoSchema(if is_relax_ng(text) {
+                swapped_message("this file")
+            } else {
+                message
+            })
+        })
     }
 }
 

@@ -341,17 +341,22 @@ pub fn first_schema(args: &Args, schema: Option<&PathBuf>) -> Option<SchemaSourc
         .map(|path| SchemaSource::File(path.clone(), syntax))
 }
 
-/// A schema named where a document is expected is most likely a slip.
+/// What is said of a RELAX NG schema given as a document when no schema
+/// was named (one whose name says so is refused here; one whose content
+/// says so, when its root element finds no schema).
+pub fn swapped_message(path: &str) -> String {
+    format!(
+        "{path} is a RELAX NG schema, given where a document goes: did you swap the \
+         schema and the document? (the schema goes first, or use --schema FILE)"
+    )
+}
+
+/// With no schema named, a `.rng`/`.rnc` file among the documents is most
+/// likely a slip. (With a schema named, schemas may be documents: checked
+/// against the schema for RELAX NG, say.)
 fn refuse_schemas_as_documents(paths: &[PathBuf]) -> Result<(), PlanError> {
-    match paths
-        .iter()
-        .find(|p| !is_stdin(p) && !p.is_dir() && is_schema_file(p))
-    {
-        Some(p) => Err(usage(format!(
-            "{} is a RELAX NG schema, given where a document goes: did you swap the schema \
-             and the document? (the schema goes first, or use --schema FILE)",
-            p.display()
-        ))),
+    match paths.iter().find(|p| is_schema_path(p) && !p.is_dir()) {
+        Some(p) => Err(usage(swapped_message(&p.display().to_string()))),
         None => Ok(()),
     }
 }
@@ -408,7 +413,6 @@ pub fn build(args: &Args, schema: Option<PathBuf>) -> Result<Plan, PlanError> {
         } else {
             &args.paths[1..]
         };
-        refuse_schemas_as_documents(documents)?;
         let mut plan = Plan::new(args, None);
         let i = plan.schema_index(SchemaSource::File(path.clone(), syntax));
         plan.schema_only = documents.is_empty();
