@@ -19,6 +19,10 @@ mod fixtures;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// The README's usage examples, run as written.
+mod readme;
+/// Finding the README's runnable examples (shared with `tests/workflows.rs`).
+mod readme_blocks;
 /// Helpers shared by the modules below.
 mod util;
 /// No silent pass: the workflows of issue 15, each with the right verdict.

@@ -340,7 +340,10 @@ fn argument_mistakes_are_named() {
     // ...and in document position, a swap.
     let out = run(&["doc.xml", "schema-as.xml"]);
     assert_exit(&out, 2);
-    assert_contains(&text(&out), "schema-as.xml: error: this file is a RELAX NG schema");
+    assert_contains(
+        &text(&out),
+        "schema-as.xml: error: this file is a RELAX NG schema",
+    );
     assert_contains(&text(&out), "did you swap");
     // With a schema named, a schema is a document like any other (here
     // invalid: the schema is for <doc>).
