@@ -437,16 +437,15 @@ fn config_is_discovered_and_files_given_are_matched_to_checks() {
         "../domain.rng\t../vms/deep/bad.xml\n../domain.rng\t../vms/good.xml\n"
     );
     // Files named (as a pre-commit hook does): each against its check.
-    let out = rngcheck()
-        .current_dir(root)
-        .args([
-            "--config",
-            "rngcheck.toml",
-            "vms/good.xml",
-            "vms/deep/bad.xml",
-        ])
-        .output()
-        .unwrap();
+    let hook = |files: &[&str]| {
+        rngcheck()
+            .current_dir(root)
+            .args(["--config", "rngcheck.toml"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    let out = hook(&["vms/good.xml", "vms/deep/bad.xml"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert_contains(&text, "vms/deep/bad.xml:1:9: error");
@@ -454,16 +453,7 @@ fn config_is_discovered_and_files_given_are_matched_to_checks() {
     assert_contains(&stderr(&out), "2 documents checked: 1 valid, 1 invalid");
     // A file no check covers goes to schema discovery; with no schema for
     // its root element it is an error, not a skip.
-    let out = rngcheck()
-        .current_dir(root)
-        .args([
-            "--config",
-            "rngcheck.toml",
-            "vms/good.xml",
-            "elsewhere/x.xml",
-        ])
-        .output()
-        .unwrap();
+    let out = hook(&["vms/good.xml", "elsewhere/x.xml"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_contains(&stdout(&out), "no schema for root element <x>");
     // --no-config: the documents go to the embedded schema instead.
@@ -855,10 +845,18 @@ fn pre_commit_hook_refuses_an_invalid_document() {
         "the setup commit (schemas, config, documents) was refused:\n{log}"
     );
 
-    write(&repo, "vms/bad.xml", "<domain><name>vm</name></domain>\n");
-    let (ok, log) = git(&["add", "vms/bad.xml"]);
-    assert!(ok, "{log}");
-    let (ok, log) = git(&["commit", "-q", "-m", "bad vm"]);
+    // Writes a file, stages it, and tries to commit.
+    let commit = |rel: &str, text: &str, message: &str| {
+        write(&repo, rel, text);
+        let (ok, log) = git(&["add", rel]);
+        assert!(ok, "{log}");
+        git(&["commit", "-q", "-m", message])
+    };
+    let (ok, log) = commit(
+        "vms/bad.xml",
+        "<domain><name>vm</name></domain>\n",
+        "bad vm",
+    );
     assert!(!ok, "an invalid domain was committed:\n{log}");
     assert_contains(&log, "rngcheck");
     assert!(
@@ -871,14 +869,11 @@ fn pre_commit_hook_refuses_an_invalid_document() {
     let (ok, log) = git(&["rm", "-q", "--cached", "vms/bad.xml"]);
     assert!(ok, "{log}");
     std::fs::remove_file(repo.join("vms/bad.xml")).unwrap();
-    write(
-        &repo,
+    let (ok, log) = commit(
         "vms/good.xml",
         "<domain type='kvm'><name>vm</name></domain>\n",
+        "good vm",
     );
-    let (ok, log) = git(&["add", "vms/good.xml"]);
-    assert!(ok, "{log}");
-    let (ok, log) = git(&["commit", "-q", "-m", "good vm"]);
     assert!(ok, "a valid domain was refused:\n{log}");
 
     // A schema change alone, staged: the documents built on it are checked.
@@ -886,23 +881,17 @@ fn pre_commit_hook_refuses_an_invalid_document() {
         "<element name=\"name\">",
         "<attribute name=\"uuid\"/><element name=\"name\">",
     );
-    write(&repo, "schemas/domain.rng", &stricter);
-    let (ok, log) = git(&["add", "schemas/domain.rng"]);
-    assert!(ok, "{log}");
-    let (ok, log) = git(&["commit", "-q", "-m", "stricter domains"]);
+    let (ok, log) = commit("schemas/domain.rng", &stricter, "stricter domains");
     assert!(!ok, "a schema rejecting every domain was committed:\n{log}");
     assert_contains(&log, "vms/first.xml");
     assert_contains(&log, "vms/good.xml");
     let (ok, log) = git(&["checkout", "-q", "HEAD", "--", "schemas/domain.rng"]);
     assert!(ok, "{log}");
-    write(
-        &repo,
+    let (ok, log) = commit(
         "schemas/pool.rnc",
         "element pool { element uuid { text } }\n",
+        "stricter pools",
     );
-    let (ok, log) = git(&["add", "schemas/pool.rnc"]);
-    assert!(ok, "{log}");
-    let (ok, log) = git(&["commit", "-q", "-m", "stricter pools"]);
     assert!(
         !ok,
         "a compact schema rejecting every pool was committed:\n{log}"

@@ -6,24 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::readme_blocks::{blocks, run};
+use crate::readme_blocks::{blocks, copy_dir, run};
 use crate::util::write_file;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A clone's files, with a `virsh` that dumps a valid domain.

@@ -137,3 +137,18 @@ pub fn run(example: &Example, cwd: &std::path::Path, path: &std::ffi::OsStr) -> 
         _ => Ok(()),
     }
 }
+
+/// Copies the tree `from` to `to` (files and directories), to build the
+/// scratch trees the examples run in.
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("cannot create a directory");
+    for entry in std::fs::read_dir(from).expect("cannot read a directory") {
+        let entry = entry.expect("cannot read a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("cannot read a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("cannot copy a file");
+        }
+    }
+}

@@ -83,6 +83,11 @@ fn rngcheck(cwd: &Path) -> Command {
     cmd
 }
 
+/// Runs the binary in `cwd` with `args`.
+fn run(cwd: &Path, args: &[&str]) -> Output {
+    rngcheck(cwd).args(args).output().unwrap()
+}
+
 #[track_caller]
 fn assert_exit(out: &Output, code: i32) {
     assert_eq!(
@@ -111,17 +116,14 @@ fn includes_resolve_through_parent_steps() {
     ] {
         let cwd = top.join(sub);
         let schema = format!("{up}/src/conf/schemas/domain.rng");
-        let out = rngcheck(&cwd).args([&schema, "vm.xml"]).output().unwrap();
+        let out = run(&cwd, &[&schema, "vm.xml"]);
         assert_exit(&out, 0);
-        let out = rngcheck(&cwd)
-            .args([&format!("./{schema}"), "./vm.xml"])
-            .output()
-            .unwrap();
+        let out = run(&cwd, &[&format!("./{schema}"), "./vm.xml"]);
         assert_exit(&out, 0);
-        let out = rngcheck(&cwd)
-            .args(["--schema-dir", &format!("{up}/src/conf/schemas"), "vm.xml"])
-            .output()
-            .unwrap();
+        let out = run(
+            &cwd,
+            &["--schema-dir", &format!("{up}/src/conf/schemas"), "vm.xml"],
+        );
         assert_exit(&out, 0);
     }
     // No arguments, two levels below rngcheck.toml: its whole table.
@@ -134,10 +136,7 @@ fn includes_resolve_through_parent_steps() {
     {
         std::os::unix::fs::symlink(top.join("src/conf/schemas"), top.join("tests/schemas"))
             .unwrap();
-        let out = rngcheck(&top.join("tests/a"))
-            .args(["../schemas/domain.rng", "vm.xml"])
-            .output()
-            .unwrap();
+        let out = run(&top.join("tests/a"), &["../schemas/domain.rng", "vm.xml"]);
         assert_exit(&out, 0);
     }
 }
@@ -284,19 +283,16 @@ fn nothing_checked_is_an_error_naming_the_empty_input() {
     let top = dir.path();
     std::fs::create_dir_all(top.join("empty")).unwrap();
     write(top, "empty/notes.txt", "not a document\n");
-    let out = rngcheck(top)
-        .args(["src/conf/schemas/domain.rng", "empty"])
-        .output()
-        .unwrap();
+    let out = run(top, &["src/conf/schemas/domain.rng", "empty"]);
     assert_exit(&out, 2);
     assert_contains(
         &stderr(&out),
         "nothing to check: empty: no document in this directory",
     );
-    let out = rngcheck(top)
-        .args(["src/conf/schemas/domain.rng", "empty", "--allow-empty"])
-        .output()
-        .unwrap();
+    let out = run(
+        top,
+        &["src/conf/schemas/domain.rng", "empty", "--allow-empty"],
+    );
     assert_exit(&out, 0);
     write(
         top,
@@ -305,19 +301,13 @@ fn nothing_checked_is_an_error_naming_the_empty_input() {
          filter = \"^nothing-matches\"\n\
          [[check]]\nschema = \"src/conf/schemas/domain.rng\"\npaths = [\"tests/a\"]\n",
     );
-    let out = rngcheck(top)
-        .args(["--config", "filtered.toml"])
-        .output()
-        .unwrap();
+    let out = run(top, &["--config", "filtered.toml"]);
     assert_exit(&out, 2);
     assert_contains(
         &stderr(&out),
         "nothing to check: [[check]] #1 (src/conf/schemas/domain.rng): no document matches its paths and filter",
     );
-    let out = rngcheck(top)
-        .args(["--config", "filtered.toml", "--allow-empty"])
-        .output()
-        .unwrap();
+    let out = run(top, &["--config", "filtered.toml", "--allow-empty"]);
     assert_exit(&out, 0);
 }
 
@@ -329,7 +319,7 @@ fn argument_mistakes_are_named() {
     let schema = format!(r#"<element name="doc" xmlns="{RNG}"><attribute name="v"/></element>"#);
     write(top, "schema.rng", &schema);
     write(top, "doc.xml", "<doc v='1'/>\n");
-    let run = |args: &[&str]| rngcheck(top).args(args).output().unwrap();
+    let run = |args: &[&str]| run(top, args);
     // Swapped.
     let out = run(&["doc.xml", "schema.rng"]);
     assert_exit(&out, 2);
@@ -403,10 +393,7 @@ fn schema_discovery_prefers_the_checkout_then_the_installed_schemas() {
     assert_exit(&out, 0);
     assert_contains(&stderr(&out), "schema: ../../src/conf/schemas/domain.rng");
     // Streamed, the schema is picked from the file's first bytes.
-    let out = rngcheck(&top.join("new/tests/data"))
-        .args(["--stream", "sound.xml"])
-        .output()
-        .unwrap();
+    let out = run(&top.join("new/tests/data"), &["--stream", "sound.xml"]);
     assert_exit(&out, 0);
     assert_contains(&stderr(&out), "schema: ../../src/conf/schemas/domain.rng");
     write_full_schemas(&top.join("old/docs/schemas"));
@@ -472,10 +459,7 @@ fn schema_discovery_finds_virshs_prefix() {
 #[test]
 fn a_missing_root_is_one_usage_error() {
     let dir = libvirt_like();
-    let out = rngcheck(dir.path())
-        .args(["--root", "no/such/dir"])
-        .output()
-        .unwrap();
+    let out = run(dir.path(), &["--root", "no/such/dir"]);
     assert_exit(&out, 2);
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert_contains(&stderr(&out), "--root no/such/dir: no such directory");

@@ -11,7 +11,7 @@ mod readme_blocks;
 mod shared_data;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rngcheck");
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let scratch = tempfile::tempdir().expect("cannot create a temporary directory");
     let top = scratch.path().join("libvirt");
     for dir in ["src", "tests", "examples"] {
-        copy_dir(&shared.join(dir), &top.join(dir));
+        readme_blocks::copy_dir(&shared.join(dir), &top.join(dir));
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(
@@ -171,19 +171,6 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("cannot create a directory");
-    for entry in std::fs::read_dir(from).expect("cannot read a directory") {
-        let entry = entry.expect("cannot read a directory entry");
-        let target: PathBuf = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("cannot copy a file");
-        }
     }
 }
 
