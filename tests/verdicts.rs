@@ -428,6 +428,11 @@ fn schema_discovery_prefers_the_checkout_then_the_installed_schemas() {
         &stderr(&out),
         "schema: embedded domain schema, rngcheck's subset of libvirt's format",
     );
+    // --help says so too, and how to get the full schema.
+    let help = text(&run(top, &["--help"]));
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_contains(&help, "The embedded schema is only a subset");
+    assert_contains(&help, "install libvirt");
     // A root element nothing has a schema for.
     write(top, "loose/f.xml", "<frobnicate/>\n");
     let out = rngcheck(&top.join("loose")).arg("f.xml").output().unwrap();

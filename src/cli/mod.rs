@@ -43,10 +43,12 @@ pub const EXIT_SCHEMA: u8 = 3;
 /// element, from (1) the src/conf/schemas or docs/schemas directory of an
 /// enclosing libvirt checkout, (2) an installed libvirt's
 /// /usr/share/libvirt/schemas (or that of the virsh on PATH), (3) the
-/// embedded domain schema, for <domain> only. The embedded schema is a
-/// subset of libvirt's domain format (disk backing chains): for the full
-/// one, run inside a libvirt checkout, install libvirt, or name
-/// libvirt's domain.rng. The summary line names the schema used.
+/// embedded domain schema, for <domain> only. The embedded schema is only a
+/// subset of libvirt's domain format (the common parts, and disk backing
+/// chains in detail; it rejects about a third of libvirt's own valid domain
+/// test documents): for the full one, run inside a libvirt checkout,
+/// install libvirt, or name libvirt's domain.rng. The summary line names
+/// the schema used.
 ///
 /// Exit codes: 0 all valid (or every expectation held), 1 some document
 /// invalid, not well-formed or unreadable (or an expectation broken),
