@@ -163,6 +163,17 @@ fn a_named_document_outside_every_check_gets_a_verdict() {
         .unwrap();
     assert_exit(&out, 2);
     assert_contains(&text(&out), "no schema for root element <frobnicate>");
+    // Only files met while walking a named directory are left out, counted.
+    write(dir.path(), "tests/notes/readme.xml", "<frobnicate/>\n");
+    let out = run(
+        dir.path(),
+        &["--config", "rngcheck.toml", "tests/a/vm.xml", "tests/notes"],
+    );
+    assert_exit(&out, 0);
+    assert_contains(
+        &stderr(&out),
+        "1 document checked: 1 valid, 0 invalid; 1 skipped (met in a directory; no [[check]] covers them)",
+    );
 }
 
 /// Item 3: a schema file named with `--config` (as the pre-commit hook

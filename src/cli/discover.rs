@@ -65,6 +65,7 @@ pub fn virsh_schema_dir(path_var: Option<OsString>) -> Option<PathBuf> {
 #[derive(Debug, Default)]
 pub struct CheckoutFinder {
     cwd: Option<PathBuf>,
+    /// By document directory as named.
     found: HashMap<PathBuf, Option<PathBuf>>,
 }
 
@@ -87,10 +88,15 @@ impl CheckoutFinder {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let abs = std::fs::canonicalize(dir).ok()?;
-        if let Some(known) = self.found.get(&abs) {
+        // Keyed by the directory as named (documents of one directory are
+        // named alike), so that each is resolved once, not once per document.
+        if let Some(known) = self.found.get(dir) {
             return known.clone();
         }
+        let Ok(abs) = std::fs::canonicalize(dir) else {
+            self.found.insert(dir.to_path_buf(), None);
+            return None;
+        };
         let found = abs
             .ancestors()
             .flat_map(|top| CHECKOUT_SCHEMA_DIRS.iter().map(move |d| top.join(d)))
@@ -99,7 +105,7 @@ impl CheckoutFinder {
                 (Some(cwd), true) => relative_to(cwd, &found).unwrap_or(found),
                 _ => found,
             });
-        self.found.insert(abs, found.clone());
+        self.found.insert(dir.to_path_buf(), found.clone());
         found
     }
 }
