@@ -302,9 +302,10 @@ fn one_slip(a: &str, b: &str) -> bool {
 /// The schema to check every document against, when the user named one:
 /// `--schema FILE`, or the first path when it is a schema (named `.rng` or
 /// `.rnc`, read with `--compact`, or an existing file whose root element is
-/// RELAX NG). Never with `--config`, `--default-schema` or `--schema-dir`
-/// (which decide schemas otherwise). A missing first path named like a
-/// schema (`domain.rgn`) is a missing schema (exit 3), not a missing document.
+/// RELAX NG). Never with `--config` or `--default-schema` (which decide
+/// schemas otherwise; with `--schema-dir`, [`build`] refuses one found
+/// here). A missing first path named like a schema (`domain.rgn`) is a
+/// missing schema (exit 3), not a missing document.
 pub fn schema_argument(args: &Args) -> Result<Option<PathBuf>, PlanError> {
     if let Some(schema) = &args.schema {
         return Ok(Some(schema.clone()));
