@@ -497,7 +497,8 @@ fn expand_named(
         }
         let mut found = Vec::new();
         walk::expand(path, options, &keep, &mut found);
-        if path.is_dir() && !found.iter().any(|f| matches!(f, Found::File(_))) {
+        // (A file named is found as itself: only then is the path statted.)
+        if !found.iter().any(|f| matches!(f, Found::File(_))) && path.is_dir() {
             empty.push(format!(
                 "{}: no document in this directory (files named *.{})",
                 path.display(),
