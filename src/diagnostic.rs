@@ -430,18 +430,27 @@ impl DocError {
         problem: &ValueProblem,
         span: std::ops::Range<usize>,
     ) -> DocError {
-        let message = format!(
-            "value {} of attribute \"{name}\" is invalid{}",
-            quoted_value(value),
-            problem.requirement_clause()
-        );
-        DocError::new(
+        DocError::value_error(
             "rngcheck::doc::invalid_attribute_value",
-            message,
+            format!(
+                "value {} of attribute \"{name}\" is invalid",
+                quoted_value(value)
+            ),
+            problem,
             span,
-            problem.literals.clone(),
         )
-        .with_help(problem.details())
+    }
+
+    /// `lead` followed by what the value must be; the allowed literals are
+    /// the expected list, a define's details the hint.
+    fn value_error(
+        code: &'static str,
+        lead: String,
+        problem: &ValueProblem,
+        span: std::ops::Range<usize>,
+    ) -> DocError {
+        let message = format!("{lead}{}", problem.requirement_clause());
+        DocError::new(code, message, span, problem.literals.clone()).with_help(problem.details())
     }
 
     /// Required attributes missing from a start tag.
@@ -512,18 +521,15 @@ impl DocError {
         problem: &ValueProblem,
         span: std::ops::Range<usize>,
     ) -> DocError {
-        let message = format!(
-            "character content {} of element \"{element}\" is invalid{}",
-            quoted_value(text.trim_matches(crate::xml::is_xml_space)),
-            problem.requirement_clause()
-        );
-        DocError::new(
+        DocError::value_error(
             "rngcheck::doc::invalid_text",
-            message,
+            format!(
+                "character content {} of element \"{element}\" is invalid",
+                quoted_value(text.trim_matches(crate::xml::is_xml_space))
+            ),
+            problem,
             span,
-            problem.literals.clone(),
         )
-        .with_help(problem.details())
     }
 
     /// An element with no content where its datatype needs a value (jing
@@ -533,17 +539,12 @@ impl DocError {
         problem: &ValueProblem,
         span: std::ops::Range<usize>,
     ) -> DocError {
-        let message = format!(
-            "element \"{element}\" is empty{}",
-            problem.requirement_clause()
-        );
-        DocError::new(
+        DocError::value_error(
             "rngcheck::doc::invalid_text",
-            message,
+            format!("element \"{element}\" is empty"),
+            problem,
             span,
-            problem.literals.clone(),
         )
-        .with_help(problem.details())
     }
 
     /// An ID value used twice (DTD compatibility §4).

@@ -2,7 +2,7 @@
 //! `fixtures/messages/` against the small domain-like schema there,
 //! rendered in `short` and `json` by the real binary, pinned as snapshots.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -10,17 +10,37 @@ fn messages_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/messages")
 }
 
-/// The binary's output for `doc` against the fixture schema, in `format`.
-fn run(doc: &str, format: &str) -> (Option<i32>, String) {
+/// The binary's output, run in `dir`, for `doc` against `schema`, in `format`.
+fn rngcheck_in(dir: &Path, schema: &Path, doc: &str, format: &str) -> (Option<i32>, String) {
     let out = Command::cargo_bin("rngcheck")
         .unwrap()
-        .current_dir(messages_dir())
-        .args(["-q", "--format", format, "domain.rng", doc])
+        .current_dir(dir)
+        .args(["-q", "--format", format])
+        .arg(schema)
+        .arg(doc)
         .output()
         .unwrap();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// The binary's output for `doc` of the fixtures against the fixture schema.
+fn run(doc: &str, format: &str) -> (Option<i32>, String) {
+    rngcheck_in(&messages_dir(), Path::new("domain.rng"), doc, format)
+}
+
+/// The binary's output for a document written as `text` in a scratch
+/// directory, against the fixture schema.
+fn run_text(text: &str, format: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.xml"), text).unwrap();
+    rngcheck_in(
+        dir.path(),
+        &messages_dir().join("domain.rng"),
+        "d.xml",
+        format,
     )
 }
 
@@ -78,21 +98,10 @@ fn a_patterned_type_is_named_by_its_define_before_its_regex() {
 
 #[test]
 fn an_unexpected_attribute_lists_the_allowed_ones_in_json() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("d.xml"),
+    let (_, text) = run_text(
         "<domain type='kvm'><name>a</name><memory>1</memory><devices><graphics port='1' colour='x' type='vnc'/></devices></domain>",
-    )
-    .unwrap();
-    let out = Command::cargo_bin("rngcheck")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["-q", "--format", "json"])
-        .arg(messages_dir().join("domain.rng"))
-        .arg("d.xml")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+        "json",
+    );
     let record: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(record["code"], "rngcheck::doc::unexpected_attribute");
     assert_eq!(record["expected"], serde_json::json!(["type"]));
@@ -155,18 +164,8 @@ fn a_forgotten_wrapper_is_one_error_and_errors_inside_the_run_still_count() {
     let text = std::fs::read_to_string(messages_dir().join("devices-forgotten-invalid.xml"))
         .unwrap()
         .replace("type='vnc'", "type='vnx'");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("d.xml"), text).unwrap();
-    let out = Command::cargo_bin("rngcheck")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["-q", "--format", "short"])
-        .arg(messages_dir().join("domain.rng"))
-        .arg("d.xml")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (code, text) = run_text(&text, "short");
+    assert_eq!(code, Some(1));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
