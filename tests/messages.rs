@@ -185,3 +185,12 @@ fn a_repeated_element_names_the_line_of_the_first() {
         .unwrap()
         .contains("the first one is at line 2, column 3"));
 }
+
+#[test]
+fn names_in_messages_and_expected_use_the_document_prefixes() {
+    let record = first_json("arg-unprefixed-invalid.xml");
+    assert_eq!(record["expected"], serde_json::json!(["qemu:arg"]));
+    let message = record["message"].as_str().unwrap();
+    assert!(message.contains(r#""qemu:arg""#), "{message}");
+    assert!(!message.contains("http://"), "{message}");
+}
