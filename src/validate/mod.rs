@@ -78,6 +78,17 @@ pub struct Validator<'s> {
     /// The wrapper element last reported missing, with the start of the
     /// parent it is missing in: its later siblings are not reported again.
     missing_wrapper: Option<(usize, String)>,
+    /// Memo of [`Validator::placements`].
+    placements: std::collections::HashMap<(Placement, NameKey), Vec<String>>,
+}
+
+/// Which placement of a name [`Validator::placements`] looks up.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Placement {
+    /// The parents an element may appear in.
+    ElementIn,
+    /// The elements an attribute may appear on.
+    AttributeOn,
 }
 
 /// How many children of one element `Validator::children` keeps.
@@ -116,6 +127,7 @@ impl<'s> Validator<'s> {
             unparsed_entities: Vec::new(),
             children: Vec::new(),
             missing_wrapper: None,
+            placements: Default::default(),
         }
     }
 
@@ -291,7 +303,7 @@ impl<'s> Validator<'s> {
         let NameKey::Known(_) = key else {
             return None;
         };
-        let parents = expect::allowed_parents(&self.deriver, key, 3);
+        let parents = self.placements(Placement::ElementIn, key);
         let here = self.current_path();
         if parents.is_empty() || parents.contains(&here) {
             return None;
@@ -315,6 +327,21 @@ impl<'s> Validator<'s> {
             expected.to_vec(),
             span.clone(),
         )))
+    }
+
+    /// Where elements (or attributes) named `key` are allowed, at most
+    /// three paths: a walk of the whole grammar, done once per name and
+    /// kept for the validator's life (the grammar does not change).
+    fn placements(&mut self, kind: Placement, key: NameKey) -> Vec<String> {
+        if let Some(paths) = self.placements.get(&(kind, key)) {
+            return paths.clone();
+        }
+        let paths = match kind {
+            Placement::ElementIn => expect::allowed_parents(&self.deriver, key, 3),
+            Placement::AttributeOn => expect::attribute_owners(&self.deriver, key, 3),
+        };
+        self.placements.insert((kind, key), paths.clone());
+        paths
     }
 
     /// The path of the open elements as written (`/domain/devices`).
@@ -425,7 +452,7 @@ impl<'s> Validator<'s> {
             if let Some(name) = hint {
                 error = error.did_you_mean(&name);
             } else if let (NameKey::Known(_), true) = (key, elsewhere) {
-                let owners = expect::attribute_owners(&self.deriver, key, 3);
+                let owners = self.placements(Placement::AttributeOn, key);
                 if !owners.is_empty() && !owners.contains(&self.current_path()) {
                     error = error.belongs_on(qname, &owners);
                 }
