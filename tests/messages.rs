@@ -160,10 +160,14 @@ fn every_format_reports_the_same_line_and_column() {
 }
 
 #[test]
-fn a_forgotten_wrapper_is_one_error_and_errors_inside_the_run_still_count() {
+fn a_forgotten_wrapper_is_one_error_for_the_run_and_errors_inside_it_still_count() {
     let text = std::fs::read_to_string(messages_dir().join("devices-forgotten-invalid.xml"))
         .unwrap()
-        .replace("type='vnc'", "type='vnx'");
+        .replace("type='vnc'", "type='vnx'")
+        .replace(
+            "<graphics",
+            "<disk type='file'><source file='/b'/><target dev='vdb'/></disk>\n  <graphics",
+        );
     let (code, text) = run_text(&text, "short");
     assert_eq!(code, Some(1));
     let lines: Vec<&str> = text.lines().collect();

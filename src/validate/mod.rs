@@ -70,7 +70,7 @@ pub struct Validator<'s> {
     max_errors: usize,
     /// The unparsed entities the document's DOCTYPE declares.
     unparsed_entities: Vec<String>,
-    /// The child elements (name key, start offset) started so far in each
+    /// The child elements (name key, start offset) accepted so far in each
     /// open element, outermost first, each element's from its frame's
     /// `children_base`: a repeated element's message points at the first
     /// one. At most [`CHILDREN_KEPT`] per element, so memory stays bounded.
@@ -90,6 +90,12 @@ enum Placement {
     /// The elements an attribute may appear on.
     AttributeOn,
 }
+
+/// How many allowed paths of a name `Validator::placements` keeps.
+const PLACEMENTS_KEPT: usize = 64;
+
+/// How many of them a message shows.
+const PLACEMENTS_SHOWN: usize = 3;
 
 /// How many children of one element `Validator::children` keeps.
 const CHILDREN_KEPT: usize = 64;
@@ -226,6 +232,10 @@ impl<'s> Validator<'s> {
     /// Starts an allowed element.
     fn enter(&mut self, entry: Entry, qname: &str, span: Range<usize>, before: PatternId) {
         self.pattern = entry.inner;
+        let siblings = self.frames.last().map_or(0, |f| f.children_base);
+        if self.children.len() - siblings < CHILDREN_KEPT {
+            self.children.push((entry.key, span.start));
+        }
         self.push_frame(qname, span, before, entry.key, false);
         if let Some(frame) = self.frames.last_mut() {
             frame.rest = entry.rest;
@@ -322,34 +332,41 @@ impl<'s> Validator<'s> {
         }
         Some(Some(DocError::misplaced_element(
             qname,
-            &parents,
+            &parents[..parents.len().min(PLACEMENTS_SHOWN)],
             wrapper.as_deref(),
             expected.to_vec(),
             span.clone(),
         )))
     }
 
-    /// Where elements (or attributes) named `key` are allowed, at most
-    /// three paths: a walk of the whole grammar, done once per name and
-    /// kept for the validator's life (the grammar does not change).
+    /// Where elements (or attributes) named `key` are allowed, the
+    /// shortest paths first (enough of them to tell whether the current
+    /// path is one; messages show the first few): a walk of the whole
+    /// grammar, done once per name and kept for the validator's life (the
+    /// grammar does not change).
     fn placements(&mut self, kind: Placement, key: NameKey) -> Vec<String> {
         if let Some(paths) = self.placements.get(&(kind, key)) {
             return paths.clone();
         }
         let paths = match kind {
-            Placement::ElementIn => expect::allowed_parents(&self.deriver, key, 3),
-            Placement::AttributeOn => expect::attribute_owners(&self.deriver, key, 3),
+            Placement::ElementIn => expect::allowed_parents(&self.deriver, key, PLACEMENTS_KEPT),
+            Placement::AttributeOn => expect::attribute_owners(&self.deriver, key, PLACEMENTS_KEPT),
         };
         self.placements.insert((kind, key), paths.clone());
         paths
     }
 
-    /// The path of the open elements as written (`/domain/devices`).
+    /// The path of the open elements (`/domain/devices`), names spelt as
+    /// the grammar's paths spell them (`{uri}local`), to compare with those.
     fn current_path(&self) -> String {
+        let names = &self.deriver.grammar.names;
         let mut path = String::new();
         for frame in &self.frames {
             path.push('/');
-            path.push_str(self.names.get(frame.name.clone()).unwrap_or(""));
+            match frame.key {
+                NameKey::Known(id) => path.push_str(&names.display_name(id)),
+                _ => path.push_str(self.names.get(frame.name.clone()).unwrap_or("")),
+            }
         }
         path
     }
@@ -379,10 +396,6 @@ impl<'s> Validator<'s> {
         key: NameKey,
         skipped: bool,
     ) {
-        let siblings = self.frames.last().map_or(0, |f| f.children_base);
-        if self.children.len() - siblings < CHILDREN_KEPT {
-            self.children.push((key, span.start));
-        }
         let children_base = self.children.len();
         let base = self.frames.last().map_or(0, |f| f.name.end);
         self.names.truncate(base);
@@ -454,7 +467,7 @@ impl<'s> Validator<'s> {
             } else if let (NameKey::Known(_), true) = (key, elsewhere) {
                 let owners = self.placements(Placement::AttributeOn, key);
                 if !owners.is_empty() && !owners.contains(&self.current_path()) {
-                    error = error.belongs_on(qname, &owners);
+                    error = error.belongs_on(qname, &owners[..owners.len().min(PLACEMENTS_SHOWN)]);
                 }
             }
             self.report(error);
