@@ -637,3 +637,6 @@ impl<'s> Deriver<'s> {
         r
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -22,6 +22,8 @@ pub mod simplify;
 pub mod source;
 mod strtab;
 pub mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod validate;
 mod xml;
 

@@ -481,3 +481,6 @@ impl NameRange {
         self.start == self.end
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -240,3 +240,6 @@ fn remove_components(cs: &mut Vec<Component>, matches: &dyn Fn(&ComponentKind) -
     }
     removed
 }
+
+#[cfg(test)]
+mod tests;

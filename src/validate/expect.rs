@@ -308,3 +308,6 @@ fn paths_holding(d: &Deriver, limit: usize, holds: impl Fn(Pattern) -> bool) -> 
     }
     found
 }
+
+#[cfg(test)]
+mod tests;

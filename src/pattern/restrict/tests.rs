@@ -1,0 +1,245 @@
+//! §7 restrictions, one row per rule: a schema that breaks it is refused
+//! with the rule's message, and a near neighbour that keeps it compiles.
+
+use crate::testing::{check, check_files_refused, check_refused, compile};
+
+/// `rng` (the body of a `grammar` in the XML syntax) is refused with an
+/// error containing `expected`.
+fn refused_rng(body: &str, expected: &str) {
+    let schema = format!(
+        "<grammar xmlns='http://relaxng.org/ns/structure/1.0' \
+         datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>{body}</grammar>"
+    );
+    check_files_refused(&[("main.rng", &schema)], expected);
+}
+
+const PATH: &str = "rngcheck::schema::prohibited_path";
+
+#[test]
+fn prohibited_paths_in_attributes() {
+    check_refused(
+        "element r { attribute a { attribute b { text } } }",
+        "attribute is not allowed inside attribute",
+    );
+    check_refused(
+        "element r { attribute a { element b { empty } } }",
+        "element is not allowed inside attribute",
+    );
+    check_refused(
+        "element r { (attribute a { text }, element b { empty })+ }",
+        "attribute is not allowed inside oneOrMore//group or oneOrMore//interleave",
+    );
+    check_refused(
+        "element r { (attribute a { text } & element b { empty })+ }",
+        "attribute is not allowed inside oneOrMore//group or oneOrMore//interleave",
+    );
+    // An attribute directly under oneOrMore, or a group under an attribute
+    // value, is fine.
+    check("element r { attribute a { text }+ }", "<r a='1'/>", "valid");
+    check(
+        "element r { attribute a { list { token, token } } }",
+        "<r a='x y'/>",
+        "valid",
+    );
+    check(
+        "element r { (element b { attribute a { text } })+ }",
+        "<r><b a='1'/><b a='2'/></r>",
+        "valid",
+    );
+}
+
+#[test]
+fn prohibited_paths_in_lists() {
+    for (inner, what) in [
+        ("list { token }", "list is not allowed inside list"),
+        ("element a { empty }", "element is not allowed inside list"),
+        (
+            "attribute a { text }",
+            "attribute is not allowed inside list",
+        ),
+        ("text", "text is not allowed inside list"),
+        ("token & token", "interleave is not allowed inside list"),
+    ] {
+        check_refused(&format!("element r {{ list {{ {inner} }} }}"), what);
+    }
+    check(
+        "element r { list { (token, xsd:int)+ } }",
+        "<r>a 1 b 2</r>",
+        "valid",
+    );
+}
+
+#[test]
+fn prohibited_paths_in_data_except() {
+    for (inner, what) in [
+        (
+            "attribute a { text }",
+            "attribute is not allowed inside data/except",
+        ),
+        (
+            "element a { empty }",
+            "element is not allowed inside data/except",
+        ),
+        ("text", "text is not allowed inside data/except"),
+        ("list { token }", "list is not allowed inside data/except"),
+        ("(\"a\", \"b\")", "group is not allowed inside data/except"),
+        (
+            "(\"a\" & \"b\")",
+            "interleave is not allowed inside data/except",
+        ),
+        ("\"a\"+", "oneOrMore is not allowed inside data/except"),
+    ] {
+        check_refused(&format!("element r {{ token - ({inner}) }}"), what);
+    }
+    refused_rng(
+        "<start><element name='r'><data type='token'><except><empty/></except></data></element></start>",
+        "empty is not allowed inside data/except",
+    );
+    check(
+        "element r { token - (\"a\" | (xsd:int - \"1\")) }",
+        "<r>1</r>",
+        "valid",
+    );
+}
+
+#[test]
+fn prohibited_paths_in_start() {
+    for (start, what) in [
+        ("attribute a { text }", "attribute is not allowed in start"),
+        ("text", "text is not allowed in start"),
+        ("token", "data or value is not allowed in start"),
+        ("\"a\"", "data or value is not allowed in start"),
+        ("token - \"a\"", "data is not allowed in start"),
+        ("list { token }", "list is not allowed in start"),
+        (
+            "element a { empty }, element b { empty }",
+            "group is not allowed in start",
+        ),
+        (
+            "element a { empty } & element b { empty }",
+            "interleave is not allowed in start",
+        ),
+        ("element a { empty }+", "oneOrMore is not allowed in start"),
+        ("empty", "empty is not allowed in start"),
+    ] {
+        check_refused(&format!("start = {start}"), what);
+    }
+    check(
+        "start = element a { empty } | element b { empty }",
+        "<b/>",
+        "valid",
+    );
+}
+
+#[test]
+fn prohibited_paths_are_reported_as_such() {
+    let errors = compile(&[("main.rnc", "element r { list { text } }")]).unwrap_err();
+    assert!(errors[0].starts_with(PATH), "{errors:?}");
+    assert_eq!(errors.len(), 1, "one report per place and rule: {errors:?}");
+}
+
+#[test]
+fn string_sequences() {
+    for schema in [
+        "element r { xsd:int, element a { empty } }",
+        "element r { element a { empty }, token }",
+        "element r { xsd:int, xsd:int }",
+        "element r { token & text }",
+        "element r { list { token }, element a { empty } }",
+    ] {
+        check_refused(
+            schema,
+            "groups data or values with other content (RELAX NG §7.2)",
+        );
+    }
+    // Data beside attributes, or alone in a choice with elements, is fine.
+    check(
+        "element r { attribute a { text }, xsd:int }",
+        "<r a='x'>1</r>",
+        "valid",
+    );
+    check(
+        "element r { xsd:int | element a { empty } }",
+        "<r><a/></r>",
+        "valid",
+    );
+    check(
+        "element r { text, element a { empty } }",
+        "<r>x<a/></r>",
+        "valid",
+    );
+}
+
+#[test]
+fn duplicate_attributes() {
+    for schema in [
+        "element r { attribute a { text }, attribute a { text } }",
+        "element r { attribute a { text } & attribute a { xsd:int } }",
+        "element r { attribute * { text }+, attribute a { text } }",
+        "element r { attribute a { text }, (attribute b { text } | attribute a { text }) }",
+    ] {
+        check_refused(
+            schema,
+            "the same attribute can occur twice here (RELAX NG §7.3)",
+        );
+    }
+    check_refused(
+        "element r { attribute * { text } }",
+        "an attribute with anyName or nsName must be inside oneOrMore (RELAX NG §7.3)",
+    );
+    check(
+        "element r { attribute a { text } | attribute a { xsd:int } }",
+        "<r a='1'/>",
+        "valid",
+    );
+    check(
+        "element r { attribute a { text }, attribute * - a { text }* }",
+        "<r a='1' b='2'/>",
+        "valid",
+    );
+    check(
+        "element r { attribute a { text }, element e { attribute a { text } } }",
+        "<r a='1'><e a='2'/></r>",
+        "valid",
+    );
+}
+
+#[test]
+fn interleave_overlap() {
+    for schema in [
+        "element r { element a { empty } & element a { empty } }",
+        "element r { element a { empty } & (element b { empty }, element a { empty }?) }",
+        "element r { element * { empty } & element a { empty } }",
+    ] {
+        check_refused(
+            schema,
+            "both sides of this interleave can start with the same element (RELAX NG §7.4)",
+        );
+    }
+    check_refused(
+        "element r { text & mixed { element a { empty } } }",
+        "both sides of this interleave contain text (RELAX NG §7.4)",
+    );
+    check(
+        "element r { element a { empty } & (element b { empty }, element c { empty }) }",
+        "<r><b/><a/><c/></r>",
+        "valid",
+    );
+    check(
+        "element r { element * - a { empty } & element a { empty } }",
+        "<r><a/><x/></r>",
+        "valid",
+    );
+}
+
+#[test]
+fn restrictions_apply_through_references() {
+    check_refused(
+        "start = element r { d } d = list { e } e = list { token }",
+        "list is not allowed inside list",
+    );
+    check_refused(
+        "start = element r { a, a } a = attribute x { text }",
+        "the same attribute can occur twice here",
+    );
+}
