@@ -20,6 +20,7 @@ pub mod pattern;
 mod schema;
 pub mod simplify;
 pub mod source;
+mod stack;
 mod strtab;
 pub mod syntax;
 #[cfg(test)]

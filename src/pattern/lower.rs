@@ -199,7 +199,7 @@ impl<'a> Lowering<'a> {
     }
 
     fn pattern(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
-        let id = self.pattern_kind(p, scope);
+        let id = crate::stack::deeper(|| self.pattern_kind(p, scope));
         self.note_span(id, p.span)
     }
 
@@ -378,6 +378,10 @@ impl<'a> Lowering<'a> {
     /// §4.16 looks at the name class as written: a `name` xmlns (or the
     /// xmlns namespace) anywhere in it, even inside an except, is an error.
     fn check_xmlns(&mut self, nc: &ast::NameClass) {
+        crate::stack::deeper(|| self.check_xmlns_here(nc));
+    }
+
+    fn check_xmlns_here(&mut self, nc: &ast::NameClass) {
         const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns";
         match &nc.kind {
             NameClassKind::Name { ns, local } => {
@@ -404,6 +408,10 @@ impl<'a> Lowering<'a> {
     }
 
     fn name_class_inner(&mut self, nc: &ast::NameClass, ctx: Context) -> NameClassId {
+        crate::stack::deeper(|| self.name_class_kind(nc, ctx))
+    }
+
+    fn name_class_kind(&mut self, nc: &ast::NameClass, ctx: Context) -> NameClassId {
         match &nc.kind {
             NameClassKind::Name { ns, local } => {
                 let name = self.names.name(ns, local);
@@ -638,7 +646,7 @@ enum Context {
 fn flatten_divs<'a>(cs: &'a [Component], out: &mut Vec<&'a Component>) {
     for c in cs {
         match &c.kind {
-            ComponentKind::Div(inner) => flatten_divs(inner, out),
+            ComponentKind::Div(inner) => crate::stack::deeper(|| flatten_divs(inner, out)),
             _ => out.push(c),
         }
     }

@@ -91,6 +91,10 @@ impl<'a> Resolver<'a> {
     }
 
     fn pattern(&mut self, p: &mut Pattern) {
+        crate::stack::deeper(|| self.pattern_inner(p));
+    }
+
+    fn pattern_inner(&mut self, p: &mut Pattern) {
         let span = p.span;
         match &mut p.kind {
             PatternKind::ExternalRef { href, ns } => {
@@ -140,7 +144,7 @@ impl<'a> Resolver<'a> {
         match &mut c.kind {
             ComponentKind::Start { pattern, .. } => self.pattern(pattern),
             ComponentKind::Define { patterns, .. } => self.patterns(patterns),
-            ComponentKind::Div(cs) => self.components(cs),
+            ComponentKind::Div(cs) => crate::stack::deeper(|| self.components(cs)),
             ComponentKind::Include {
                 href,
                 ns,

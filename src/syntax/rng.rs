@@ -109,9 +109,11 @@ struct Parser<'a, 'i> {
     kids: Vec<Node<'a, 'i>>,
 }
 
-/// Schemas nest patterns at most this deep. Later stages recurse over the
-/// tree, so the bound keeps hostile schemas from exhausting the stack; real
-/// schemas stay far below it (libvirt's deepest nesting is about 30).
+/// Schemas nest patterns at most this deep. The reader and later stages
+/// recurse over the tree (on stack that `crate::stack::deeper` grows as
+/// needed), so the bound keeps hostile schemas from taking unbounded
+/// memory; real schemas stay far below it (libvirt's deepest nesting is
+/// about 30).
 pub const MAX_SCHEMA_DEPTH: usize = 5_000;
 
 fn is_rng(node: Node) -> bool {
@@ -327,7 +329,7 @@ impl<'a, 'i> Parser<'a, 'i> {
         if !self.descend(node) {
             return None;
         }
-        let result = self.pattern_inner(node, outer);
+        let result = crate::stack::deeper(|| self.pattern_inner(node, outer));
         self.depth -= 1;
         result
     }
@@ -514,7 +516,7 @@ impl<'a, 'i> Parser<'a, 'i> {
         if !self.descend(node) {
             return None;
         }
-        let result = self.name_class_inner(node, outer);
+        let result = crate::stack::deeper(|| self.name_class_inner(node, outer));
         self.depth -= 1;
         result
     }
@@ -762,7 +764,9 @@ impl<'a, 'i> Parser<'a, 'i> {
                     if !self.descend(child) {
                         continue;
                     }
-                    let inner = self.grammar_content(child, &child_scope, in_include);
+                    let inner = crate::stack::deeper(|| {
+                        self.grammar_content(child, &child_scope, in_include)
+                    });
                     self.depth -= 1;
                     ComponentKind::Div(inner)
                 }

@@ -1,0 +1,92 @@
+//! Deeply nested schemas through the library on an ordinary 2 MiB thread:
+//! each loads, or is refused with an error, and never overflows the stack
+//! (an embedding program has no big thread of its own to hide behind).
+
+use std::path::{Path, PathBuf};
+
+use rngcheck::loader::MemLoader;
+use rngcheck::{validate_text, Schema};
+
+const NS: &str = "http://relaxng.org/ns/structure/1.0";
+
+/// What loading `schema` (XML syntax) gives on a 2 MiB thread: `Ok` with
+/// the verdict on `doc`, or the schema errors' codes.
+fn load_on_small_stack(schema: String, doc: &'static str) -> Result<bool, Vec<String>> {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let mut loader = MemLoader::new([(PathBuf::from("deep.rng"), schema)]);
+            match Schema::load_with(Path::new("deep.rng"), &mut loader, None) {
+                Ok(schema) => Ok(validate_text(&mut schema.validator(), doc).is_valid()),
+                Err(e) => Err(e.errors.iter().map(|e| e.code.to_string()).collect()),
+            }
+        })
+        .expect("spawn a thread")
+        .join()
+        .expect("loading the schema did not panic")
+}
+
+/// `depth` nested `<wrapper>` around `inner`, inside `<element name="r">`.
+fn nest(wrapper: &str, depth: usize, inner: &str) -> String {
+    format!(
+        "<element name='r' xmlns='{NS}'>{}{inner}{}</element>",
+        format!("<{wrapper}>").repeat(depth),
+        format!("</{wrapper}>").repeat(depth)
+    )
+}
+
+#[test]
+fn a_100_000_deep_optional_nest_is_refused_cleanly() {
+    let schema = nest("optional", 100_000, "<element name='a'><empty/></element>");
+    let codes = load_on_small_stack(schema, "<r/>").unwrap_err();
+    assert_eq!(codes, ["rngcheck::schema::too_deep"]);
+}
+
+#[test]
+fn nests_within_the_limit_load_and_validate() {
+    let schema = nest("optional", 4_990, "<element name='a'><empty/></element>");
+    assert_eq!(load_on_small_stack(schema.clone(), "<r><a/></r>"), Ok(true));
+    assert_eq!(load_on_small_stack(schema, "<r><b/></r>"), Ok(false));
+    let schema = nest(
+        "group",
+        4_990,
+        "<element name='a'><empty/></element><text/>",
+    );
+    assert_eq!(load_on_small_stack(schema, "<r><a/>x</r>"), Ok(true));
+    let schema = nest("choice", 4_990, "<attribute name='a'/><empty/>");
+    assert_eq!(load_on_small_stack(schema, "<r a='1'/>"), Ok(true));
+    let schema = nest("zeroOrMore", 4_990, "<element name='a'><empty/></element>");
+    assert_eq!(load_on_small_stack(schema, "<r><a/><a/></r>"), Ok(true));
+}
+
+#[test]
+fn deep_name_classes_and_divs_load() {
+    const DEPTH: usize = 4_990;
+    let name_class = format!(
+        "{}<name>a</name>{}",
+        "<choice><name>b</name>".repeat(DEPTH),
+        "</choice>".repeat(DEPTH)
+    );
+    let schema = format!("<element xmlns='{NS}'>{name_class}<empty/></element>");
+    assert_eq!(load_on_small_stack(schema, "<a/>"), Ok(true));
+    let schema = format!(
+        "<grammar xmlns='{NS}'>{}<start><element name='r'><empty/></element></start>{}</grammar>",
+        "<div>".repeat(DEPTH),
+        "</div>".repeat(DEPTH)
+    );
+    assert_eq!(load_on_small_stack(schema, "<r/>"), Ok(true));
+}
+
+#[test]
+fn deeply_nested_elements_load_and_validate() {
+    const DEPTH: usize = 4_990;
+    let schema = format!(
+        "<element name='r' xmlns='{NS}'>{}<empty/>{}</element>",
+        "<element name='e'>".repeat(DEPTH),
+        "</element>".repeat(DEPTH)
+    );
+    let doc: &'static str = Box::leak(
+        format!("<r>{}{}</r>", "<e>".repeat(DEPTH), "</e>".repeat(DEPTH)).into_boxed_str(),
+    );
+    assert_eq!(load_on_small_stack(schema, doc), Ok(true));
+}
