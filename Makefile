@@ -4,7 +4,7 @@
 
 CARGO ?= cargo
 
-.PHONY: build test conformance bench clean
+.PHONY: build test conformance bench mutants clean
 
 build:
 	$(CARGO) build --release
@@ -26,6 +26,13 @@ conformance:
 	$(CARGO) test --release --test compact_conformance || status=1; \
 	$(CARGO) test --release --test workflows || status=1; \
 	exit $$status
+
+# Mutation testing of the core (docs/mutants.md); not part of CI. Needs
+# `cargo install cargo-mutants --locked`.
+MUTANTS_FILES ?= -f src/derive.rs -f 'src/pattern/*.rs' -f 'src/simplify/*.rs' -f 'src/validate/*.rs'
+MUTANTS_ARGS ?=
+mutants:
+	$(CARGO) mutants $(MUTANTS_FILES) $(MUTANTS_ARGS) -- --lib
 
 # Benchmarks; each prints times and ratios, none asserts a timing
 # (BENCH_HUGE=1 adds the 1000 MB streaming case to the scaling run).

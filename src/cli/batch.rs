@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
 use super::schema_dir::{is_relax_ng, sniff_root};
-use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
+use super::{report, Format, EXIT_INTERNAL, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
 use crate::loader::{decode_text, io_reason, FsLoader};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
 use crate::validate::Validator;
@@ -220,12 +220,15 @@ pub struct RunResult {
 }
 
 impl RunResult {
-    /// The exit code: 3 if a schema failed, else 2 if a document had no
-    /// schema, else 1 if any document failed (or broke its expectation),
-    /// else 0. A closed standard output changes nothing: the verdict is
-    /// over what was checked.
+    /// The exit code: 101 if rngcheck failed internally on a document (its
+    /// name was printed), else 3 if a schema failed, else 2 if a document
+    /// had no schema, else 1 if any document failed (or broke its
+    /// expectation), else 0. A closed standard output changes nothing: the
+    /// verdict is over what was checked.
     pub fn exit_code(&self) -> u8 {
-        if self.schema_failures > 0 {
+        if self.tally.internal > 0 {
+            EXIT_INTERNAL
+        } else if self.schema_failures > 0 {
             EXIT_SCHEMA
         } else if self.tally.no_schema > 0 {
             EXIT_USAGE
@@ -363,7 +366,7 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
             let _ = writeln!(stderr, "rngcheck: {verdict}: nothing to check: {input}");
         }
     }
-    if settings.allow_empty || code == EXIT_SCHEMA {
+    if settings.allow_empty || code == EXIT_SCHEMA || code == EXIT_INTERNAL {
         code
     } else {
         EXIT_USAGE
@@ -450,8 +453,11 @@ impl<'p> Batch<'p> {
                 EXIT_SCHEMA
             }
             Err(_) => {
-                eprintln!("rngcheck: internal error while compiling the schema");
-                EXIT_SCHEMA
+                eprintln!(
+                    "rngcheck: {}: internal error while compiling the schema",
+                    self.plan.schemas[0].display
+                );
+                EXIT_INTERNAL
             }
         }
     }
@@ -1062,6 +1068,15 @@ mod tests {
             (tally(|t| t.skipped = 4), 0, 0),
             (tally(|t| t.no_schema = 1), 0, 2),
             (tally(|t| t.no_schema = 1), 1, 3),
+            (tally(|t| t.internal = 1), 0, 101),
+            (
+                tally(|t| {
+                    t.internal = 1;
+                    t.invalid = 2;
+                }),
+                1,
+                101,
+            ),
         ];
         for (tally, schema_failures, code) in cases {
             let result = RunResult {

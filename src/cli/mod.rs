@@ -30,6 +30,9 @@ pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code: the schema is incorrect or could not be loaded.
 pub const EXIT_SCHEMA: u8 = 3;
+/// Exit code: rngcheck itself failed (a panic: a bug to report), as Rust
+/// exits after an uncaught panic; never a verdict on the input.
+pub const EXIT_INTERNAL: u8 = 101;
 
 /// Validate XML documents against a RELAX NG schema.
 ///
@@ -185,7 +188,7 @@ pub fn main() -> ExitCode {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
             eprintln!("rngcheck: internal error");
-            ExitCode::from(EXIT_SCHEMA)
+            ExitCode::from(EXIT_INTERNAL)
         }
     }
 }
