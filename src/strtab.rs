@@ -100,8 +100,8 @@ impl<V: std::fmt::Debug, const N: usize> std::fmt::Debug for TaggedStrMap<V, N> 
 
 /// Whether a stored key is `parts` end to end (the lengths of the parts
 /// have been compared already). Always inlined, like `hash`: each caller
-/// knows its number of parts, and the loops then unroll (a call each cost
-/// 5% of the validator's instructions).
+/// knows its number of parts, and the loops then unroll (as a call, it was
+/// a visible part of the validator's work).
 #[inline(always)]
 fn key_eq<const N: usize>(stored: &KeyBytes, parts: &[&str; N]) -> bool {
     let mut rest = stored.as_bytes();

@@ -189,8 +189,8 @@ fn match_sequence(seq: &[Run], text: &str) -> bool {
 #[derive(Clone, Debug)]
 struct LazyCrate {
     /// The tree: printed in the crate's syntax on first use (printing
-    /// every pattern up front cost a tenth of compiling libvirt's schema),
-    /// or run by our NFA if the crate refuses it.
+    /// every pattern up front weighed on compiling large schemas whose
+    /// documents use few of them), or run by our NFA if the crate refuses it.
     node: Node,
     compiled: std::sync::OnceLock<Compiled>,
 }
@@ -237,9 +237,8 @@ impl LazyCrate {
     fn compile(&self) -> Compiled {
         // regex-lite, not regex: it matches code points against range
         // lists instead of compiling classes into UTF-8 automata, so a
-        // class like XSD's `.` costs microseconds to build, not hundreds
-        // of them; matching speed matters less, as derivatives memoize
-        // each distinct value.
+        // large class like XSD's `.` is cheap to build; matching speed
+        // matters less, as derivatives memoize each distinct value.
         let mut text = String::from(r"\A(?:");
         self.node.print(&mut text);
         text.push_str(r")\z");
