@@ -90,3 +90,17 @@ pub fn expected_names(schema: &str, doc: &str) -> Vec<String> {
         other => panic!("expected an invalid document, got {other:?}"),
     }
 }
+
+/// The verdicts on `docs` checked one after the other with one validator
+/// (whose memo carries over from document to document).
+pub fn verdicts_in_turn(schema: &str, docs: &[&str]) -> Vec<String> {
+    let schema = compile(&[("main.rnc", schema)]).expect("the schema compiles");
+    let mut validator = schema.validator();
+    docs.iter()
+        .map(|doc| match validate_text(&mut validator, doc) {
+            Outcome::Valid => "valid".to_string(),
+            Outcome::NotWellFormed(e) => format!("not well-formed: {}", e.message),
+            Outcome::Invalid(errors) => errors[0].message.clone(),
+        })
+        .collect()
+}

@@ -1,7 +1,7 @@
 //! Derivatives, one table per pattern kind: each row is a compact schema, a
 //! document and the verdict (`valid`, or part of the first error).
 
-use crate::testing::{check_all, expected_names};
+use crate::testing::{check_all, compile, expected_names, verdicts_in_turn};
 
 #[test]
 fn group_takes_its_parts_in_order() {
@@ -315,4 +315,103 @@ fn errors_name_what_was_expected() {
     let mut missing = expected_names(schema, "<r/>");
     missing.sort();
     assert_eq!(missing, ["x", "y"]);
+}
+
+#[test]
+fn values_that_consult_the_context_are_not_memoized() {
+    // The same text is a QName whose prefix is declared in one place and
+    // not in the other; the first answer must not be reused for the second.
+    let verdicts = verdicts_in_turn(
+        "element r { element q { xsd:QName }* }",
+        &[
+            "<r><q xmlns:p='urn:p'>p:a</q></r>",
+            "<r><q>p:a</q></r>",
+            "<r><q xmlns:p='urn:p'>p:a</q><q>p:a</q></r>",
+        ],
+    );
+    assert_eq!(verdicts[0], "valid");
+    assert!(verdicts[1].contains("is invalid"), "{verdicts:?}");
+    assert!(verdicts[2].contains("is invalid"), "{verdicts:?}");
+    let verdicts = verdicts_in_turn(
+        "element r { attribute a { xsd:QName } }",
+        &["<r xmlns:p='urn:p' a='p:a'/>", "<r a='p:a'/>"],
+    );
+    assert_eq!(verdicts[0], "valid");
+    assert!(verdicts[1].contains("is invalid"), "{verdicts:?}");
+}
+
+#[test]
+fn entity_values_consult_the_document() {
+    const DECLARED: &str = "<!DOCTYPE r [<!NOTATION n SYSTEM 'n'>\
+                            <!ENTITY u SYSTEM 'u' NDATA n>]>";
+    let verdicts = verdicts_in_turn(
+        "element r { element e { xsd:ENTITY }* }",
+        &[
+            &format!("{DECLARED}<r><e>u</e></r>"),
+            "<r><e>u</e></r>",
+            &format!("{DECLARED}<r><e>v</e></r>"),
+        ],
+    );
+    assert_eq!(verdicts[0], "valid");
+    assert!(verdicts[1].contains("is invalid"), "{verdicts:?}");
+    assert!(verdicts[2].contains("is invalid"), "{verdicts:?}");
+}
+
+/// The deriver of `schema` after the text `values` were each derived
+/// against the content of its document element.
+fn deriver_after_texts<'s>(
+    schema: &'s crate::Schema,
+    values: &[&str],
+) -> (super::Deriver<'s>, crate::pattern::PatternId) {
+    let grammar = schema.grammar();
+    let mut d = super::Deriver::new(grammar);
+    let content = grammar.element(crate::pattern::ElementId(0)).content;
+    for value in values {
+        d.text(content, value, &crate::datatype::NoContext);
+    }
+    (d, content)
+}
+
+#[test]
+fn the_text_memo_remembers_each_value() {
+    let schema = compile(&[("main.rnc", "element r { xsd:int }")]).unwrap();
+    let (d, _) = deriver_after_texts(&schema, &["1", "2", "x", "2"]);
+    assert_eq!(d.text.len(), 3);
+}
+
+#[test]
+fn the_text_memo_is_bounded() {
+    let schema = compile(&[("main.rnc", "element r { xsd:int }")]).unwrap();
+    let values: Vec<String> = (0..super::TEXT_MEMO_CAP + 10)
+        .map(|i| i.to_string())
+        .collect();
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+    let (d, _) = deriver_after_texts(&schema, &values);
+    assert!(d.text.len() <= super::TEXT_MEMO_CAP, "{}", d.text.len());
+    assert!(d.text.len() > 0);
+}
+
+#[test]
+fn trim_starts_afresh_only_past_the_cap() {
+    let schema = compile(&[(
+        "main.rnc",
+        "element r { (element a { empty } | element b { empty })* & text }",
+    )])
+    .unwrap();
+    let base = schema.grammar().arena.len();
+    let (mut d, _) = deriver_after_texts(&schema, &["x", "y"]);
+    let key = d.grammar.names.key("", "a");
+    let content = schema
+        .grammar()
+        .element(crate::pattern::ElementId(0))
+        .content;
+    d.start_tag_open(content, key);
+    let grown = d.arena.len();
+    assert!(grown > base, "deriving made new patterns");
+    d.cap = grown;
+    d.trim();
+    assert_eq!(d.arena.len(), grown, "at the cap, kept");
+    d.cap = grown - 1;
+    d.trim();
+    assert_eq!(d.arena.len(), base, "past the cap, started afresh");
 }
