@@ -9,7 +9,8 @@ use crate::loader::MemLoader;
 use crate::{validate_text, Outcome, Schema};
 
 /// Compiles `files` (the first is the schema; the others are what it
-/// includes, by name), or returns every error as `code: message`.
+/// includes, by name), or returns every error as `code: message @offset`
+/// (the byte where its span starts, `None` without one).
 pub fn compile(files: &[(&str, &str)]) -> Result<Schema, Vec<String>> {
     let mut loader = MemLoader::new(
         files
@@ -19,7 +20,7 @@ pub fn compile(files: &[(&str, &str)]) -> Result<Schema, Vec<String>> {
     Schema::load_with(Path::new(files[0].0), &mut loader, None).map_err(|e| {
         e.errors
             .iter()
-            .map(|e| format!("{}: {}", e.code, e.message))
+            .map(|e| format!("{}: {} @{:?}", e.code, e.message, e.span.map(|s| s.start)))
             .collect()
     })
 }

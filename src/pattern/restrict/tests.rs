@@ -243,3 +243,123 @@ fn restrictions_apply_through_references() {
         "the same attribute can occur twice here",
     );
 }
+
+#[test]
+fn a_pattern_shared_by_two_contexts_is_checked_in_each() {
+    // The same attribute pattern (one id in the arena) is allowed in one
+    // place and prohibited in the other, in either order.
+    check_refused(
+        "element r { attribute a { text }, list { attribute a { text } } }",
+        "attribute is not allowed inside list",
+    );
+    check_refused(
+        "element r { list { attribute a { text } }, attribute a { text } }",
+        "attribute is not allowed inside list",
+    );
+    check_refused(
+        "start = element r { d, element s { list { d } } }\nd = attribute a { text }",
+        "attribute is not allowed inside list",
+    );
+}
+
+#[test]
+fn each_violation_is_reported_once_at_its_place() {
+    let schema = "element r {\n  attribute a { attribute b { text } },\n  \
+                  attribute c { attribute d { text } }\n}";
+    let errors = compile(&[("main.rnc", schema)]).unwrap_err();
+    let inside: Vec<_> = errors
+        .iter()
+        .filter(|e| e.contains("attribute is not allowed inside attribute"))
+        .collect();
+    let at_b = schema.find("attribute b").unwrap();
+    let at_d = schema.find("attribute d").unwrap();
+    assert_eq!(inside.len(), 2, "{errors:?}");
+    assert!(inside[0].ends_with(&format!("@Some({at_b})")), "{errors:?}");
+    assert!(inside[1].ends_with(&format!("@Some({at_d})")), "{errors:?}");
+    // One place breaking two rules gets both errors.
+    let errors = compile(&[("main.rnc", "start = list { text }")]).unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("list is not allowed in start")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("text is not allowed inside list")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn attribute_names_are_compared_across_many() {
+    for schema in [
+        // The repeated name is not the first on either side.
+        "element r { attribute a { text }, attribute b { text }, attribute c { text }, \
+         (attribute d { text } | attribute b { text }) }",
+        "element r { (attribute a { text } | attribute b { text } | attribute c { text }), \
+         attribute c { text } }",
+        "element r { (attribute c { text } | attribute a { text }), \
+         (attribute b { text } | attribute a { text }) }",
+        // A wildcard on the second side.
+        "element r { attribute a { text }, attribute * { text }+ }",
+        "namespace p = \"urn:p\"\n\
+         element r { attribute p:a { text }, attribute b { text }, attribute p:* { text }+ }",
+    ] {
+        check_refused(schema, "the same attribute can occur twice here");
+    }
+    check(
+        "element r { attribute a { text }, attribute b { text }, attribute c { text }, \
+         (attribute d { text } | attribute e { text }) }",
+        "<r a='1' b='2' c='3' e='4'/>",
+        "valid",
+    );
+    check(
+        "namespace p = \"urn:p\"\n\
+         element r { attribute a { text }, attribute b { text }, attribute p:* { text }+ }",
+        "<r xmlns:p='urn:p' a='1' b='2' p:x='3'/>",
+        "valid",
+    );
+}
+
+#[test]
+fn interleaved_text_and_elements_are_found_inside_groups_and_repeats() {
+    check_refused(
+        "element r { (element a { empty }, text)+ & text }",
+        "both sides of this interleave contain text",
+    );
+    check_refused(
+        "element r { (element b { empty }, element a { empty }+) & (element c { empty } | element a { empty }) }",
+        "can start with the same element",
+    );
+    check(
+        "element r { (element a { empty }, text)+ & element b { empty } }",
+        "<r><a/><b/>x</r>",
+        "valid",
+    );
+}
+
+#[test]
+fn content_types_of_each_kind() {
+    for schema in [
+        "element r { xsd:int+ }",
+        "element r { (xsd:int - \"1\"), element a { empty } }",
+        "element r { \"a\", element a { empty } }",
+        "element r { (xsd:int | text), element a { empty } }",
+    ] {
+        check_refused(schema, "groups data or values with other content");
+    }
+    check("element r { list { xsd:int+ } }", "<r>1 2</r>", "valid");
+    check(
+        "element r { attribute a { xsd:int }, (xsd:int - \"1\") }",
+        "<r a='1'>2</r>",
+        "valid",
+    );
+    check(
+        "element r { (element a { empty }, text)+ }",
+        "<r><a/>x<a/></r>",
+        "valid",
+    );
+    check("element r { empty, xsd:int }", "<r>2</r>", "valid");
+}
