@@ -12,11 +12,21 @@ const NS: &str = "http://relaxng.org/ns/structure/1.0";
 /// What loading `schema` (XML syntax) gives on a 2 MiB thread: `Ok` with
 /// the verdict on `doc`, or the schema errors' codes.
 fn load_on_small_stack(schema: String, doc: &'static str) -> Result<bool, Vec<String>> {
+    load_file_on_small_stack("deep.rng", schema, doc)
+}
+
+/// [`load_on_small_stack`] for a schema file named `name` (its extension
+/// decides the syntax).
+fn load_file_on_small_stack(
+    name: &'static str,
+    schema: String,
+    doc: &'static str,
+) -> Result<bool, Vec<String>> {
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || {
-            let mut loader = MemLoader::new([(PathBuf::from("deep.rng"), schema)]);
-            match Schema::load_with(Path::new("deep.rng"), &mut loader, None) {
+            let mut loader = MemLoader::new([(PathBuf::from(name), schema)]);
+            match Schema::load_with(Path::new(name), &mut loader, None) {
                 Ok(schema) => Ok(validate_text(&mut schema.validator(), doc).is_valid()),
                 Err(e) => Err(e.errors.iter().map(|e| e.code.to_string()).collect()),
             }
@@ -40,6 +50,27 @@ fn a_100_000_deep_optional_nest_is_refused_cleanly() {
     let schema = nest("optional", 100_000, "<element name='a'><empty/></element>");
     let codes = load_on_small_stack(schema, "<r/>").unwrap_err();
     assert_eq!(codes, ["rngcheck::schema::too_deep"]);
+}
+
+#[test]
+fn a_100_000_deep_compact_nest_is_refused_cleanly() {
+    const DEPTH: usize = 100_000;
+    let schema = format!(
+        "element r {{ {}empty{} }}",
+        "(".repeat(DEPTH),
+        ")?".repeat(DEPTH)
+    );
+    let codes = load_file_on_small_stack("deep.rnc", schema, "<r/>").unwrap_err();
+    assert_eq!(codes, ["rngcheck::schema::rnc_too_deep"]);
+    let schema = format!(
+        "element r {{ {}empty{} }}",
+        "(".repeat(200),
+        ")?".repeat(200)
+    );
+    assert_eq!(
+        load_file_on_small_stack("deep.rnc", schema, "<r/>"),
+        Ok(true)
+    );
 }
 
 #[test]
