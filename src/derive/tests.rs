@@ -415,3 +415,59 @@ fn trim_starts_afresh_only_past_the_cap() {
     d.trim();
     assert_eq!(d.arena.len(), base, "past the cap, started afresh");
 }
+
+#[test]
+fn allowed_start_tags_are_remembered_whole() {
+    let schema = compile(&[(
+        "main.rnc",
+        "element r { (element a { empty } | element b { empty })* }",
+    )])
+    .unwrap();
+    let grammar = schema.grammar();
+    let mut d = super::Deriver::new(grammar);
+    let content = grammar.element(crate::pattern::ElementId(0)).content;
+    for name in ["a", "b", "a", "c"] {
+        let key = grammar.names.key("", name);
+        let entry = d.start_tag(content, "", name, key);
+        assert_eq!(entry.is_some(), name != "c", "{name}");
+    }
+    assert_eq!(
+        d.element_steps.len(),
+        2,
+        "a and b, each once; c was refused"
+    );
+    assert!(d.cached_start_tag(content, "", "a").is_some());
+    assert!(d.cached_start_tag(content, "", "c").is_none());
+}
+
+#[test]
+fn allowed_attributes_are_remembered_whole_unless_they_used_the_context() {
+    let schema = compile(&[(
+        "main.rnc",
+        "element r { attribute x { xsd:int }?, attribute q { xsd:QName }? }",
+    )])
+    .unwrap();
+    let grammar = schema.grammar();
+    let mut d = super::Deriver::new(grammar);
+    let content = grammar.element(crate::pattern::ElementId(0)).content;
+    let x = ("", "x", grammar.names.key("", "x"));
+    let q = ("", "q", grammar.names.key("", "q"));
+    let ctx = crate::datatype::NoContext;
+    let at_limit = format!("{}1", "0".repeat(super::TEXT_MEMO_MAX_LEN - 1));
+    let too_long = format!("{}1", "0".repeat(super::TEXT_MEMO_MAX_LEN));
+    for value in ["1", "2", "two", &at_limit, &too_long] {
+        d.attribute(content, x, value, &ctx);
+    }
+    let declared = crate::syntax::ast::NsContext {
+        default_ns: String::new(),
+        prefixes: vec![("p".to_string(), "urn:p".to_string())],
+    };
+    let (_, ended) = d.attribute(content, q, "p:a", &declared);
+    assert_ne!(ended, crate::pattern::PatternArena::NOT_ALLOWED);
+    assert!(d.cached_attribute(content, "", "x", "1").is_some());
+    assert!(d.cached_attribute(content, "", "x", &at_limit).is_some());
+    assert!(d.cached_attribute(content, "", "x", &too_long).is_none());
+    assert!(d.cached_attribute(content, "", "x", "two").is_none());
+    assert!(d.cached_attribute(content, "", "q", "p:a").is_none());
+    assert_eq!(d.attribute_steps.len(), 3, "1, 2 and the one at the limit");
+}
