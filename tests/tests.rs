@@ -14,6 +14,10 @@ mod diagnostics;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
+/// Every output format (human, narrated, short, json, sarif, github) on one
+/// fixture; colour; `--max-errors`; completions and the man page; memory
+/// taken by many errors.
+mod formats;
 /// Hostile and broken input (entity bombs, huge and deep documents, bad
 /// encodings, unreadable files, schema cycles, huge schemas).
 mod hardening;

@@ -266,39 +266,87 @@ fn attribute_qname(node: Node, attr: &roxmltree::Attribute) -> String {
     }
 }
 
-/// The element path (`/domain/devices/disk[2]/target`) of the innermost
-/// element whose range contains `offset`; computed only for errors.
-pub fn element_path(doc: &Document, offset: usize) -> String {
-    let mut path = String::new();
-    let mut node = doc.root_element();
-    if !node.range().contains(&offset) {
-        return path;
+/// Element paths (`/domain/devices/disk[2]/target`) of offsets in one
+/// document; computed only for errors. Each element's children are indexed
+/// once, on first need, so thousands of errors among thousands of siblings
+/// cost a pass over those siblings, not one per error.
+pub struct ElementPaths<'d, 'input> {
+    doc: &'d Document<'input>,
+    children: std::collections::HashMap<roxmltree::NodeId, Vec<Child<'d, 'input>>>,
+}
+
+/// An element child, with its place among same-named siblings.
+struct Child<'d, 'input> {
+    node: Node<'d, 'input>,
+    /// 1-based among the siblings of the same name.
+    index: usize,
+    /// How many siblings (itself included) have that name.
+    same_named: usize,
+}
+
+impl<'d, 'input> ElementPaths<'d, 'input> {
+    /// Paths in `doc`.
+    pub fn new(doc: &'d Document<'input>) -> Self {
+        ElementPaths {
+            doc,
+            children: std::collections::HashMap::new(),
+        }
     }
-    loop {
-        let name = node.tag_name().name();
-        let same_before = node
-            .prev_siblings()
-            .skip(1)
-            .filter(|s| s.is_element() && s.tag_name() == node.tag_name())
-            .count();
-        let same_after = node
-            .next_siblings()
-            .skip(1)
-            .filter(|s| s.is_element() && s.tag_name() == node.tag_name())
-            .count();
+
+    /// The path of the innermost element whose range contains `offset`
+    /// (empty when the root element does not).
+    pub fn path(&mut self, offset: usize) -> String {
+        let mut path = String::new();
+        let mut node = self.doc.root_element();
+        if !node.range().contains(&offset) {
+            return path;
+        }
         path.push('/');
-        path.push_str(name);
-        if same_before + same_after > 0 {
-            path.push_str(&format!("[{}]", same_before + 1));
-        }
-        match node
-            .children()
-            .find(|c| c.is_element() && c.range().contains(&offset))
-        {
-            Some(child) => node = child,
-            None => return path,
+        path.push_str(node.tag_name().name());
+        loop {
+            let children = self
+                .children
+                .entry(node.id())
+                .or_insert_with(|| index_children(node));
+            // Children are in document order and do not overlap.
+            let i = children.partition_point(|c| c.node.range().end <= offset);
+            match children.get(i).filter(|c| c.node.range().contains(&offset)) {
+                Some(child) => {
+                    path.push('/');
+                    path.push_str(child.node.tag_name().name());
+                    if child.same_named > 1 {
+                        path.push_str(&format!("[{}]", child.index));
+                    }
+                    node = child.node;
+                }
+                None => return path,
+            }
         }
     }
+}
+
+fn index_children<'d, 'input>(parent: Node<'d, 'input>) -> Vec<Child<'d, 'input>> {
+    // Keyed by (namespace, local name), as the original path compared them.
+    let mut seen: std::collections::HashMap<(Option<&str>, &str), usize> =
+        std::collections::HashMap::new();
+    let key = |node: &Node<'d, 'input>| (node.tag_name().namespace(), node.tag_name().name());
+    let mut children: Vec<Child> = parent
+        .children()
+        .filter(Node::is_element)
+        .map(|node| {
+            let count = seen.entry(key(&node)).or_default();
+            *count += 1;
+            Child {
+                node,
+                index: *count,
+                same_named: 0,
+            }
+        })
+        .collect();
+    for child in &mut children {
+        child.same_named = seen[&key(&child.node)];
+    }
+    children
 }
 
 /// Entering or leaving a node.

@@ -66,6 +66,8 @@ pub struct Validator<'s> {
     pending_space: String,
     errors: Vec<DocError>,
     max_errors: usize,
+    /// Errors found past `max_errors` in this document, counted only.
+    unrecorded: usize,
 }
 
 impl<'s> Validator<'s> {
@@ -81,12 +83,20 @@ impl<'s> Validator<'s> {
             pending_space: String::new(),
             errors: Vec::new(),
             max_errors: usize::MAX,
+            unrecorded: 0,
         }
     }
 
-    /// Stops recording after `n` errors in one document.
+    /// Stops recording after `n` errors in one document (at least one is
+    /// always recorded: it makes the verdict); the rest are only counted.
     pub fn set_max_errors(&mut self, n: usize) {
         self.max_errors = n.max(1);
+    }
+
+    /// How many errors of the current document were found past the cap and
+    /// not recorded.
+    pub fn unrecorded(&self) -> usize {
+        self.unrecorded
     }
 
     /// Prepares for a new document.
@@ -98,12 +108,15 @@ impl<'s> Validator<'s> {
         self.names.clear();
         self.pending_space.clear();
         self.errors.clear();
+        self.unrecorded = 0;
         self.ids.clear();
     }
 
     fn report(&mut self, error: DocError) {
         if self.errors.len() < self.max_errors {
             self.errors.push(error);
+        } else {
+            self.unrecorded += 1;
         }
     }
 
