@@ -251,6 +251,38 @@ fn sarif_log_has_the_required_structure() {
     assert_eq!(invocation["exitCode"], 3);
 }
 
+/// GitLab's Code Quality report: a JSON array of issues, each with the
+/// fields GitLab reads and a fingerprint of its own.
+#[test]
+fn gitlab_report_is_an_array_of_code_quality_issues() {
+    let dir = fixture();
+    let text = stdout(&run_format(dir.path(), "gitlab"));
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(issues.len(), 4, "{text}");
+    for issue in &issues {
+        assert!(issue["description"].is_string(), "{issue}");
+        assert!(issue["check_name"].is_string(), "{issue}");
+        assert_eq!(issue["severity"], "major");
+        assert!(issue["location"]["lines"]["begin"]
+            .as_u64()
+            .is_some_and(|l| l >= 1));
+    }
+    let paths: Vec<&str> = issues
+        .iter()
+        .map(|i| i["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["docs/one-bad.xml", TWO_BAD, TWO_BAD, "broken.rng"]);
+    let mut fingerprints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), 4, "{text}");
+    // The same run gives the same fingerprints (GitLab matches issues by them).
+    assert_eq!(stdout(&run_format(dir.path(), "gitlab")), text);
+}
+
 #[test]
 fn a_schema_with_errors_alone_is_a_sarif_log_of_them() {
     let dir = fixture();
@@ -286,7 +318,7 @@ fn color_always_colours_a_pipe_and_never_or_no_color_do_not() {
         &["--color", "never"],
         &[("FORCE_COLOR", "1")]
     )));
-    for format in ["narrated", "short", "json", "sarif", "github"] {
+    for format in ["narrated", "short", "json", "sarif", "github", "gitlab"] {
         let out = run(&["--color", "always", "--format", format], &[]);
         assert!(!has_ansi(&out), "{format}: {}", stdout(&out));
     }
@@ -418,7 +450,9 @@ fn many_errors_in_a_big_document_take_bounded_memory_in_every_format() {
     const LIMIT: u64 = 200 * 1024 * 1024;
     let dir = tempfile::tempdir().unwrap();
     let (schema, doc) = many_errors(dir.path());
-    for format in ["human", "narrated", "short", "json", "sarif", "github"] {
+    for format in [
+        "human", "narrated", "short", "json", "sarif", "github", "gitlab",
+    ] {
         let (code, peak) = peak_rss(&[
             "--format".as_ref(),
             format.as_ref(),

@@ -14,7 +14,7 @@ mod diagnostics;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
-/// Every output format (human, narrated, short, json, sarif, github) on one
+/// Every output format (human, narrated, short, json, sarif, github, gitlab) on one
 /// fixture; colour; `--max-errors`; completions and the man page; memory
 /// taken by many errors.
 mod formats;

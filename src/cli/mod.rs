@@ -160,6 +160,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=…`), one per error.
     Github,
+    /// A GitLab Code Quality report (JSON array of issues).
+    Gitlab,
 }
 
 /// When `human` output has colour.

@@ -149,6 +149,10 @@ pub const RULES: &[(&str, &str)] = &[
         "rngcheck::internal",
         "The validator failed internally on this document.",
     ),
+    (
+        "rngcheck::not_shown",
+        "Errors past --max-errors: counted, not shown.",
+    ),
     ("rngcheck::schema::load", "A schema file could not be read."),
     (
         "rngcheck::schema::not_well_formed",
@@ -507,27 +511,46 @@ fn github_line(r: &Record) -> String {
     github_command("error", &props, &message)
 }
 
+/// A path relative to the working directory (`./` dropped), or None when
+/// it lies elsewhere.
+fn relative_to_cwd(file: &str) -> Option<std::path::PathBuf> {
+    let path = Path::new(file);
+    let relative = if path.is_absolute() {
+        let cwd = std::env::current_dir().ok()?;
+        path.strip_prefix(cwd).ok()?.to_path_buf()
+    } else {
+        path.to_path_buf()
+    };
+    Some(
+        relative
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect(),
+    )
+}
+
+/// A path as GitLab's reports name it: relative to the working directory
+/// (the checkout) where it can be, `/`-separated.
+fn relative_path(file: &str) -> String {
+    match relative_to_cwd(file) {
+        Some(rel) => rel.to_string_lossy().replace('\\', "/"),
+        None => file.to_string(),
+    }
+}
+
 /// A path as a URI reference relative to the working directory (percent-
 /// encoded, `/`-separated), or a `file://` URI when it lies elsewhere.
 fn artifact_uri(file: &str) -> String {
-    let path = Path::new(file);
-    let relative = if path.is_absolute() {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-    } else {
-        Some(path.to_path_buf())
-    };
     let encode = |p: &Path| {
         let mut out = String::new();
         for (i, part) in p.components().enumerate() {
             let part = part.as_os_str().to_string_lossy();
-            if i > 0 && !out.ends_with('/') {
-                out.push('/');
-            }
             if part == "/" {
                 out.push('/');
                 continue;
+            }
+            if i > 0 && !out.ends_with('/') {
+                out.push('/');
             }
             for b in part.bytes() {
                 if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -539,15 +562,9 @@ fn artifact_uri(file: &str) -> String {
         }
         out
     };
-    match relative {
-        Some(rel) => {
-            let rel: std::path::PathBuf = rel
-                .components()
-                .filter(|c| !matches!(c, std::path::Component::CurDir))
-                .collect();
-            encode(&rel)
-        }
-        None => format!("file://{}", encode(path)),
+    match relative_to_cwd(file) {
+        Some(rel) => encode(&rel),
+        None => format!("file://{}", encode(Path::new(file))),
     }
 }
 
@@ -590,10 +607,39 @@ fn sarif_result(r: &Record) -> serde_json::Value {
     result
 }
 
-/// Marks the lines a worker renders in SARIF, so the [`Stream`] can put
-/// each in its place: a result, or a notification for the invocation.
-const SARIF_RESULT: char = 'R';
+/// Marks the lines a worker renders in SARIF and GitLab's format, so the
+/// [`Stream`] can put each in its place: an element of the output's array
+/// (SARIF results, GitLab issues), or a notification for SARIF's invocation.
+const ELEMENT: char = 'R';
 const SARIF_NOTE: char = 'N';
+
+/// A GitLab Code Quality issue (the Code Climate subset GitLab reads).
+fn gitlab_issue(r: &Record, check: &str, severity: &str, description: &str) -> serde_json::Value {
+    let line = match r.region {
+        Some((start, _)) => start.line,
+        None => r.line,
+    };
+    let place = format!(
+        "{}\0{check}\0{line}:{}\0{description}",
+        r.file,
+        r.span.as_ref().map_or(0, |s| s.start)
+    );
+    serde_json::json!({
+        "description": description,
+        "check_name": check,
+        "fingerprint": format!("{:016x}", fnv1a(place.as_bytes())),
+        "severity": severity,
+        "location": { "path": relative_path(&r.file), "lines": { "begin": line.max(1) } },
+    })
+}
+
+/// 64-bit FNV-1a: a fingerprint that stays the same from run to run and
+/// release to release, as GitLab needs to match issues across pipelines.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
 
 fn print(out: &mut dyn Write, format: Format, record: &Record) {
     let r = record;
@@ -631,7 +677,15 @@ fn print(out: &mut dyn Write, format: Format, record: &Record) {
             "{}",
             render_human(r, HumanStyle::Narrated, HUMAN_WIDTH)
         ),
-        Format::Sarif => writeln!(out, "{SARIF_RESULT}{}", sarif_result(r)),
+        Format::Sarif => writeln!(out, "{ELEMENT}{}", sarif_result(r)),
+        Format::Gitlab => {
+            let description = match &r.help {
+                Some(help) => format!("{} ({help})", r.message),
+                None => r.message.clone(),
+            };
+            let issue = gitlab_issue(r, r.code, "major", &description);
+            writeln!(out, "{ELEMENT}{issue}")
+        }
         Format::Github => write!(out, "{}", github_line(r)),
     };
 }
@@ -783,6 +837,11 @@ fn not_shown_note(
                 &message
             )
         ),
+        Format::Gitlab => {
+            let about = Record::about_file(file, "rngcheck::not_shown", message.clone());
+            let issue = gitlab_issue(&about, "rngcheck::not_shown", "info", &message);
+            writeln!(out, "{ELEMENT}{issue}")
+        }
     };
 }
 
@@ -954,6 +1013,9 @@ impl Stream {
                  \"columnKind\":\"unicodeCodePoints\",\"results\":["
             )?;
         }
+        if format == Format::Gitlab {
+            write!(out, "[")?;
+        }
         Ok(Stream {
             format,
             results: 0,
@@ -963,11 +1025,11 @@ impl Stream {
 
     /// Writes text that workers rendered in this format.
     pub fn write(&mut self, out: &mut dyn Write, text: &str) -> std::io::Result<()> {
-        if self.format != Format::Sarif {
+        if !matches!(self.format, Format::Sarif | Format::Gitlab) {
             return out.write_all(text.as_bytes());
         }
         for line in text.lines() {
-            if let Some(result) = line.strip_prefix(SARIF_RESULT) {
+            if let Some(result) = line.strip_prefix(ELEMENT) {
                 let sep = if self.results == 0 { "\n" } else { ",\n" };
                 write!(out, "{sep}{result}")?;
                 self.results += 1;
@@ -1011,6 +1073,7 @@ impl Stream {
                     summary.exit_code,
                 )?;
             }
+            Format::Gitlab => writeln!(out, "\n]")?,
             Format::Human | Format::Narrated | Format::Short => {}
         }
         out.flush()
