@@ -284,7 +284,7 @@ fn gitlab_report_is_an_array_of_code_quality_issues() {
 }
 
 #[test]
-fn a_schema_with_errors_alone_is_a_sarif_log_of_them() {
+fn a_schema_alone_is_a_sarif_log_of_its_errors() {
     let dir = fixture();
     let out = rngcheck(dir.path())
         .args(["--format", "sarif", "broken.rng"])
@@ -295,6 +295,15 @@ fn a_schema_with_errors_alone_is_a_sarif_log_of_them() {
     let results = log["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["ruleId"], "rngcheck::schema::undefined_ref");
+    // A correct schema: still a log, with no results.
+    let out = rngcheck(dir.path())
+        .args(["--format", "sarif", "schema.rng"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(log["runs"][0]["invocations"][0]["exitCode"], 0);
 }
 
 #[test]

@@ -359,43 +359,47 @@ impl<'p> Batch<'p> {
         let result = catch_unwind(AssertUnwindSafe(|| {
             pool.install(|| self.schema(0).as_ref().err().map(|_| ()))
         }));
-        match result {
-            Ok(None) => {
-                if !self.settings.quiet {
-                    eprintln!(
-                        "rngcheck: {}: schema is correct",
-                        self.plan.schemas[0].display
-                    );
-                }
-                EXIT_VALID
-            }
+        let display = &self.plan.schemas[0].display;
+        let format = self.settings.format;
+        let mut text = Vec::new();
+        let (code, errors, line) = match result {
+            Ok(None) => (
+                EXIT_VALID,
+                0,
+                format!("rngcheck: {display}: schema is correct"),
+            ),
             Ok(Some(())) => {
-                if let Some(Err(errors)) = self.schemas[0].get() {
-                    let format = self.settings.format;
-                    let mut text = Vec::new();
-                    let count = report::schema_errors(&mut text, format, errors);
-                    let result = RunResult {
-                        tally: Tally {
-                            errors: count,
-                            ..Tally::default()
-                        },
-                        schema_failures: 1,
-                        broken_pipe: false,
-                    };
-                    let stdout = std::io::stdout();
-                    let mut out = stdout.lock();
-                    let _ = report::Stream::begin(format, &mut out).and_then(|mut stream| {
-                        stream.write(&mut out, &String::from_utf8_lossy(&text))?;
-                        stream.finish(&mut out, &self.summary(&result))
-                    });
-                }
-                EXIT_SCHEMA
+                let count = match self.schemas[0].get() {
+                    Some(Err(errors)) => report::schema_errors(&mut text, format, errors),
+                    _ => 0,
+                };
+                let line = format!("rngcheck: {display}: schema is incorrect");
+                (EXIT_SCHEMA, count, line)
             }
             Err(_) => {
-                eprintln!("rngcheck: internal error while compiling the schema");
-                EXIT_SCHEMA
+                let line = "rngcheck: internal error while compiling the schema".to_string();
+                (EXIT_SCHEMA, 0, line)
             }
+        };
+        if code == EXIT_VALID && !self.settings.quiet || code != EXIT_VALID && errors == 0 {
+            eprintln!("{line}");
         }
+        // The machine-read formats still get their whole output (an empty
+        // SARIF log, a JSON summary).
+        let summary = report::Summary {
+            line,
+            errors,
+            schemas: vec![display.clone()],
+            exit_code: code,
+            ..report::Summary::default()
+        };
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let _ = report::Stream::begin(format, &mut out).and_then(|mut stream| {
+            stream.write(&mut out, &String::from_utf8_lossy(&text))?;
+            stream.finish(&mut out, &summary)
+        });
+        code
     }
 
     fn run_items(&'p self, pool: &rayon::ThreadPool) -> RunResult {
