@@ -477,3 +477,52 @@ fn many_errors_in_a_big_document_take_bounded_memory_in_every_format() {
         );
     }
 }
+
+/// Runs `args` with a terminal for stdin, stdout and stderr (util-linux's
+/// `script`); None where `script` is missing.
+fn on_terminal(dir: &Path, args: &str, env: &[(&str, &str)]) -> Option<String> {
+    let mut cmd = std::process::Command::new("script");
+    cmd.current_dir(dir)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .args([
+            "-qec",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_rngcheck")),
+            "/dev/null",
+        ]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    match cmd.output() {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("SKIPPED: no `script` to give rngcheck a terminal");
+            None
+        }
+        Err(e) => panic!("cannot run script: {e}"),
+    }
+}
+
+#[test]
+fn on_a_terminal_a_quick_run_draws_no_progress_bar_and_colour_follows_no_color() {
+    let dir = fixture();
+    for i in 0..40 {
+        std::fs::copy(
+            dir.path().join("docs/good.xml"),
+            dir.path().join(format!("docs/copy{i:02}.xml")),
+        )
+        .unwrap();
+    }
+    let Some(text) = on_terminal(dir.path(), "schema.rng docs", &[]) else {
+        return;
+    };
+    assert_contains(&text, "44 documents checked");
+    assert!(!text.contains("documents ("), "a progress bar: {text}");
+    assert!(text.contains('\u{1b}'), "no colour on a terminal: {text}");
+    let Some(text) = on_terminal(dir.path(), "schema.rng docs", &[("NO_COLOR", "1")]) else {
+        return;
+    };
+    assert!(!text.contains('\u{1b}'), "colour despite NO_COLOR: {text}");
+}

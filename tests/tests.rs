@@ -23,5 +23,7 @@ mod formats;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// What `cargo package` would publish.
+mod package;
 /// Helpers shared by the modules below.
 mod util;
