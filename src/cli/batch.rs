@@ -484,11 +484,11 @@ impl<'p> Batch<'p> {
             unexpectedly_valid: t.unexpectedly_valid,
             errors: t.errors,
             errors_not_shown: t.errors_not_shown,
-            schemas: self
-                .plan
-                .schemas
-                .iter()
-                .map(|s| s.display.clone())
+            // The schemas the run compiled (with `--schema-dir`, those of
+            // the root elements met), not every one it could have.
+            schemas: (self.plan.schemas.iter().zip(&self.schemas))
+                .filter(|(_, compiled)| compiled.get().is_some())
+                .map(|(spec, _)| spec.display.clone())
                 .collect(),
             exit_code: result.exit_code(),
         }
