@@ -1,11 +1,11 @@
-//! Rendering errors: `human`, `narrated`, `short`, `json`, `sarif` and
-//! `github`.
+//! Rendering errors: `human`, `narrated`, `short`, `json`, `sarif`,
+//! `github` and `gitlab`; and the progress bar.
 //!
 //! Every error — in a document, in a schema, or about a whole file — becomes
 //! one [`Record`] first, so every format says the same things. Workers render
 //! a document's records to text; the printing thread passes that text
 //! through a [`Stream`], which adds what a format needs around it (SARIF's
-//! log object, JSON's and GitHub's summary) and counts nothing itself.
+//! log object, GitLab's array, the closing summary of JSON and GitHub).
 //!
 //! A document's records share one [`SourceFile`] (its text and line starts),
 //! so a document with thousands of errors is held once, not once per error.
