@@ -27,3 +27,6 @@ mod ids;
 mod package;
 /// Helpers shared by the modules below.
 mod util;
+/// Verdicts checked against jing, or against the spec where jing is wrong:
+/// datatypes, include overrides, unparsed entities (issue 16).
+mod verdicts;

@@ -68,6 +68,25 @@ pub struct Validator<'s> {
     max_errors: usize,
     /// Errors found past `max_errors` in this document, counted only.
     unrecorded: usize,
+    /// The unparsed entities the document's DOCTYPE declares.
+    unparsed_entities: Vec<String>,
+}
+
+/// A value's context in this document: its element's namespace bindings
+/// (from the reader) and the document's unparsed entities.
+struct DocumentContext<'a> {
+    namespaces: &'a dyn Context,
+    unparsed_entities: &'a [String],
+}
+
+impl Context for DocumentContext<'_> {
+    fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        self.namespaces.resolve_prefix(prefix)
+    }
+
+    fn is_unparsed_entity(&self, name: &str) -> bool {
+        self.unparsed_entities.iter().any(|e| e == name)
+    }
 }
 
 impl<'s> Validator<'s> {
@@ -84,7 +103,15 @@ impl<'s> Validator<'s> {
             errors: Vec::new(),
             max_errors: usize::MAX,
             unrecorded: 0,
+            unparsed_entities: Vec::new(),
         }
+    }
+
+    /// Makes `name` an unparsed entity of the document being validated
+    /// (declared with `NDATA` in its DOCTYPE), as XSD `ENTITY` values must
+    /// name; the reader calls this before the root element.
+    pub fn declare_unparsed_entity(&mut self, name: &str) {
+        self.unparsed_entities.push(name.to_string());
     }
 
     /// Stops recording after `n` errors in one document (at least one is
@@ -110,6 +137,7 @@ impl<'s> Validator<'s> {
         self.errors.clear();
         self.unrecorded = 0;
         self.ids.clear();
+        self.unparsed_entities.clear();
     }
 
     fn report(&mut self, error: DocError) {
@@ -279,6 +307,10 @@ impl<'s> Validator<'s> {
         if self.in_skipped() || self.silenced() {
             return;
         }
+        let ctx = &DocumentContext {
+            namespaces: ctx,
+            unparsed_entities: &self.unparsed_entities,
+        };
         let cached = self
             .deriver
             .cached_attribute(self.pattern, ns, local, value);
@@ -378,6 +410,10 @@ impl<'s> Validator<'s> {
         if self.silenced() {
             return;
         }
+        let ctx = &DocumentContext {
+            namespaces: ctx,
+            unparsed_entities: &self.unparsed_entities,
+        };
         let next = self.deriver.text(self.pattern, text, ctx);
         if next != PatternArena::NOT_ALLOWED {
             self.pattern = next;
