@@ -27,6 +27,7 @@ conformance:
 	$(CARGO) test --release --test conformance || status=1; \
 	$(CARGO) test --release --test xsd_conformance || status=1; \
 	$(CARGO) test --release --test compact_conformance || status=1; \
+	$(CARGO) test --release --test workflows || status=1; \
 	exit $$status
 
 # Benchmarks; each prints times and ratios, none asserts a timing

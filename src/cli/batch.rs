@@ -19,8 +19,9 @@ use std::sync::{mpsc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
-use super::schema_dir::sniff_root;
+use super::schema_dir::{is_relax_ng, sniff_root};
 use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
 use crate::loader::{decode_text, io_reason, FsLoader};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
@@ -52,6 +53,8 @@ pub struct Settings {
     pub id_checks: bool,
     /// Stream every document (otherwise only those over the threshold).
     pub stream: bool,
+    /// A run that checks nothing exits 0 instead of 2.
+    pub allow_empty: bool,
 }
 
 /// What happened, added up over the run.
@@ -75,8 +78,10 @@ pub struct Tally {
     pub not_checked: usize,
     /// Documents on which the validator failed internally.
     pub internal: usize,
-    /// Files named on the command line that no `[[check]]` covers.
+    /// Files met while walking a named directory that no `[[check]]` covers.
     pub skipped: usize,
+    /// Schema files named on their own that compiled.
+    pub schemas_correct: usize,
     /// Entries listed (`--list`).
     pub listed: usize,
     /// Error records printed.
@@ -97,6 +102,7 @@ impl Tally {
         self.not_checked += o.not_checked;
         self.internal += o.internal;
         self.skipped += o.skipped;
+        self.schemas_correct += o.schemas_correct;
         self.listed += o.listed;
         self.errors += o.errors;
         self.errors_not_shown += o.errors_not_shown;
@@ -109,12 +115,7 @@ impl Tally {
 
     /// Whether anything other than schema failures makes the run fail.
     fn failed(&self) -> bool {
-        self.invalid
-            + self.unexpectedly_valid
-            + self.unreadable
-            + self.walk_errors
-            + self.no_schema
-            + self.internal
+        self.invalid + self.unexpectedly_valid + self.unreadable + self.walk_errors + self.internal
             > 0
     }
 
@@ -123,7 +124,12 @@ impl Tally {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let checked = self.checked();
-        let mut line = if checked == 0 {
+        let mut line = if checked == 0 && self.schemas_correct > 0 {
+            format!(
+                "rngcheck: {} correct, no documents checked",
+                plural(self.schemas_correct, "schema", "schemas")
+            )
+        } else if checked == 0 {
             "rngcheck: no documents checked".to_string()
         } else {
             let mut parts = vec![format!("{} valid", self.valid)];
@@ -174,8 +180,14 @@ impl Tally {
         }
         if self.skipped > 0 {
             notes.push(format!(
-                "{} skipped (no [[check]] covers them)",
+                "{} skipped (met in a directory; no [[check]] covers them)",
                 self.skipped
+            ));
+        }
+        if self.schemas_correct > 0 && checked > 0 {
+            notes.push(format!(
+                "{} correct",
+                plural(self.schemas_correct, "schema", "schemas")
             ));
         }
         if !notes.is_empty() {
@@ -196,6 +208,8 @@ struct Done {
     tally: Tally,
     /// The schema that failed to load, whose errors go before `out`.
     schema_failed: Option<usize>,
+    /// The schema the document was validated against.
+    used: Option<usize>,
 }
 
 /// The run's result.
@@ -205,18 +219,22 @@ pub struct RunResult {
     pub tally: Tally,
     /// How many schemas failed to load.
     pub schema_failures: usize,
-    /// Standard output was closed early (a broken pipe): stopped quietly.
+    /// Standard output was closed early (a broken pipe): printing stopped.
     pub broken_pipe: bool,
+    /// How many documents were validated against each schema (by index).
+    pub used: BTreeMap<usize, usize>,
 }
 
 impl RunResult {
-    /// The exit code: 3 if a schema failed, else 1 if any document failed
-    /// (or broke its expectation), else 0.
+    /// The exit code: 3 if a schema failed, else 2 if a document had no
+    /// schema, else 1 if any document failed (or broke its expectation),
+    /// else 0. A closed standard output changes nothing: the verdict is
+    /// over what was checked.
     pub fn exit_code(&self) -> u8 {
-        if self.broken_pipe {
-            EXIT_VALID
-        } else if self.schema_failures > 0 {
+        if self.schema_failures > 0 {
             EXIT_SCHEMA
+        } else if self.tally.no_schema > 0 {
+            EXIT_USAGE
         } else if self.tally.failed() {
             EXIT_INVALID
         } else {
@@ -324,15 +342,87 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
         return batch.schema_only(&pool);
     }
     let result = batch.run_items(&pool);
-    if !settings.quiet && !settings.list && !result.broken_pipe {
-        eprintln!(
-            "{}",
-            result
-                .tally
-                .summary(plan.expectations(), result.schema_failures)
-        );
+    let mut stderr = std::io::stderr().lock();
+    // Written with errors ignored: a closed standard error must not turn
+    // the verdict into a crash.
+    if !settings.quiet && !settings.list {
+        let _ = writeln!(stderr, "{}", summary_line(plan, &result));
     }
-    result.exit_code()
+    let code = run_exit_code(plan, &settings, &result);
+    let empty = empty_inputs(plan);
+    if empty.is_empty() {
+        return code;
+    }
+    let verdict = if settings.allow_empty {
+        "note"
+    } else {
+        "error"
+    };
+    if !(settings.allow_empty && settings.quiet) {
+        for input in &empty {
+            let _ = writeln!(stderr, "rngcheck: {verdict}: nothing to check: {input}");
+        }
+    }
+    code
+}
+
+/// The closing line people read: the counts, and the schemas used when the
+/// user named none.
+fn summary_line(plan: &Plan, result: &RunResult) -> String {
+    let mut line = result
+        .tally
+        .summary(plan.expectations(), result.schema_failures);
+    if plan.name_schemas {
+        line.push_str(&schemas_used(plan, &result.used));
+    }
+    line
+}
+
+/// The run's exit code: the verdict over what was checked, or 2 when an
+/// input had nothing to check (unless `--allow-empty`).
+fn run_exit_code(plan: &Plan, settings: &Settings, result: &RunResult) -> u8 {
+    let code = result.exit_code();
+    if empty_inputs(plan).is_empty() || settings.allow_empty || code == EXIT_SCHEMA {
+        code
+    } else {
+        EXIT_USAGE
+    }
+}
+
+/// Each input that gave nothing to check, described; the whole run when it
+/// had nothing to check at all.
+fn empty_inputs(plan: &Plan) -> Vec<String> {
+    let mut empty = plan.empty_inputs.clone();
+    if empty.is_empty() && !plan.has_work() {
+        empty.push(if plan.skipped > 0 {
+            format!(
+                "no document named or found is covered by a [[check]] ({} skipped)",
+                plan.skipped
+            )
+        } else {
+            "no document named or found".to_string()
+        });
+    }
+    empty
+}
+
+/// `; schema: X` or `; schemas: X (n), Y (m)`: what the documents were
+/// validated against, when the user named no schema.
+fn schemas_used(plan: &Plan, used: &BTreeMap<usize, usize>) -> String {
+    match used.len() {
+        0 => String::new(),
+        1 => used
+            .keys()
+            .map(|&i| format!("; schema: {}", plan.schemas[i].describe()))
+            .collect(),
+        _ => {
+            let each: Vec<String> = used
+                .iter()
+                .map(|(&i, n)| format!("{} ({n})", plan.schemas[i].describe()))
+                .collect();
+            format!("; schemas: {}", each.join(", "))
+        }
+    }
 }
 
 impl<'p> Batch<'p> {
@@ -476,7 +566,7 @@ impl<'p> Batch<'p> {
     fn summary(&self, result: &RunResult) -> report::Summary {
         let t = &result.tally;
         report::Summary {
-            line: t.summary(self.plan.expectations(), result.schema_failures),
+            line: summary_line(self.plan, result),
             documents: t.checked(),
             valid: t.valid,
             invalid: t.invalid,
@@ -488,9 +578,9 @@ impl<'p> Batch<'p> {
             // the root elements met), not every one it could have.
             schemas: (self.plan.schemas.iter().zip(&self.schemas))
                 .filter(|(_, compiled)| compiled.get().is_some())
-                .map(|(spec, _)| spec.display.clone())
+                .map(|(spec, _)| spec.describe().to_string())
                 .collect(),
-            exit_code: result.exit_code(),
+            exit_code: run_exit_code(self.plan, &self.settings, result),
         }
     }
 
@@ -507,7 +597,7 @@ impl<'p> Batch<'p> {
                 let file = match item {
                     Item::Doc { source, .. } => source.display(),
                     Item::WalkError { path, .. } => path.display().to_string(),
-                    Item::Skipped { path, .. } => path.clone(),
+                    Item::Schema(i) => self.plan.schemas[*i].display.clone(),
                 };
                 let mut done = Done::default();
                 done.tally.internal = 1;
@@ -546,9 +636,16 @@ impl<'p> Batch<'p> {
                     return done;
                 }
             }
-            Item::Skipped { path, note } => {
-                done.tally.skipped = 1;
-                done.note = format!("rngcheck: {path}: skipped: {note}\n");
+            Item::Schema(i) => {
+                if self.settings.list {
+                    done.tally.listed = 1;
+                    done.out = format!("{}\t(schema)\n", self.plan.schemas[*i].display);
+                    return done;
+                }
+                match self.schema(*i) {
+                    Ok(_) => done.tally.schemas_correct = 1,
+                    Err(_) => done.schema_failed = Some(*i),
+                }
             }
             Item::Doc {
                 source,
@@ -583,11 +680,17 @@ impl<'p> Batch<'p> {
         }
         let input = open_document(source);
         let input = match (input, choice) {
-            (Ok(Input::File(file, size)), Choice::Fixed(i))
+            (Ok(Input::File(file, size)), choice)
                 if self.settings.stream || crate::should_stream(size) =>
             {
-                self.stream_document(file, path, i, expect, validators, buf, done);
-                return;
+                match self.stream_schema(file, choice) {
+                    Ok((file, i)) => {
+                        self.stream_document(file, path, i, expect, validators, buf, done);
+                        return;
+                    }
+                    // The root element was not found in the head: read it all.
+                    Err(file) => Ok(Input::File(file, size)),
+                }
             }
             (input, _) => input,
         };
@@ -607,7 +710,7 @@ impl<'p> Batch<'p> {
         };
         let i = match choice {
             Choice::Fixed(i) => i,
-            Choice::ByRoot => match self.root_schema(&text) {
+            Choice::ByRoot(picker) => match self.root_schema(picker, &text) {
                 Ok(i) => i,
                 Err(RootProblem::NotWellFormed(outcome)) => {
                     // No schema to pick: the document is reported as what it is.
@@ -660,6 +763,7 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
+        done.used = Some(i);
         let validator = self.validator_for(i, schema, validators);
         let outcome = validate_text(validator, &text);
         let unrecorded = validator.unrecorded();
@@ -703,6 +807,7 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
+        done.used = Some(i);
         let reader = std::io::BufReader::with_capacity(1 << 16, file);
         let validator = self.validator_for(i, schema, validators);
         let outcome = crate::validate_reader(validator, reader);
@@ -779,10 +884,32 @@ impl<'p> Batch<'p> {
         }
     }
 
-    fn root_schema(&self, text: &str) -> Result<usize, RootProblem> {
-        let Some(dir) = &self.plan.schema_dir else {
-            return Err(RootProblem::NoSchema("no schema directory".to_string()));
+    /// The schema for a document to be streamed: fixed, or picked by the
+    /// root element found in the file's first bytes (the file is rewound).
+    fn stream_schema(
+        &self,
+        mut file: std::fs::File,
+        choice: Choice,
+    ) -> Result<(std::fs::File, usize), std::fs::File> {
+        use std::io::{Read, Seek};
+        let picker = match choice {
+            Choice::Fixed(i) => return Ok((file, i)),
+            Choice::ByRoot(picker) => picker,
         };
+        let mut head = Vec::new();
+        let read = (&mut file).take(64 * 1024).read_to_end(&mut head);
+        let rewound = file.rewind();
+        if read.is_err() || rewound.is_err() {
+            return Err(file);
+        }
+        let head = String::from_utf8_lossy(&head);
+        match sniff_root(&head).map(|local| self.plan.pickers[picker].pick(local)) {
+            Some(Ok(i)) => Ok((file, i)),
+            _ => Err(file),
+        }
+    }
+
+    fn root_schema(&self, picker: usize, text: &str) -> Result<usize, RootProblem> {
         let parsed;
         let local = match sniff_root(text) {
             Some(local) => local,
@@ -794,8 +921,13 @@ impl<'p> Batch<'p> {
                 Err(e) => return Err(RootProblem::NotWellFormed(Outcome::NotWellFormed(e))),
             },
         };
-        dir.pick(local)
-            .ok_or_else(|| RootProblem::NoSchema(dir.no_schema_message(local)))
+        self.plan.pickers[picker].pick(local).map_err(|message| {
+            RootProblem::NoSchema(if is_relax_ng(text) {
+                swapped_message("this file")
+            } else {
+                message
+            })
+        })
     }
 }
 
@@ -826,6 +958,7 @@ struct Printer<'b, 'p> {
     tally: Tally,
     schema_reported: Vec<bool>,
     broken_pipe: bool,
+    used: BTreeMap<usize, usize>,
 }
 
 impl<'b, 'p> Printer<'b, 'p> {
@@ -834,9 +967,13 @@ impl<'b, 'p> Printer<'b, 'p> {
             batch,
             progress,
             stream: None,
-            tally: Tally::default(),
+            tally: Tally {
+                skipped: batch.plan.skipped,
+                ..Tally::default()
+            },
             schema_reported: vec![false; batch.schemas.len()],
             broken_pipe: false,
+            used: BTreeMap::new(),
         };
         if !batch.settings.list {
             let begun = report::Stream::begin(batch.settings.format, &mut std::io::stdout().lock());
@@ -851,7 +988,7 @@ impl<'b, 'p> Printer<'b, 'p> {
     fn write_failed(&mut self, e: &std::io::Error) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             self.broken_pipe = true;
-            self.batch.cancelled.store(true, Ordering::Relaxed);
+            self.stop_once_failed();
         }
     }
 
@@ -860,17 +997,23 @@ impl<'b, 'p> Printer<'b, 'p> {
             bar.inc();
         }
         self.tally.add(&done.tally);
-        if self.broken_pipe {
-            return;
+        if let Some(i) = done.used {
+            *self.used.entry(i).or_default() += 1;
         }
         let mut text = String::new();
         if let Some(s) = done.schema_failed {
             if !self.schema_reported[s] {
                 self.schema_reported[s] = true;
                 let (errors, count) = self.batch.render_schema_errors(s);
-                text.push_str(&errors);
                 self.tally.errors += count;
+                if !self.broken_pipe {
+                    text.push_str(&errors);
+                }
             }
+        }
+        if self.broken_pipe {
+            self.stop_once_failed();
+            return;
         }
         text.push_str(&done.out);
         let quiet = self.batch.settings.quiet;
@@ -900,6 +1043,15 @@ impl<'b, 'p> Printer<'b, 'p> {
         }
     }
 
+    /// With nowhere left to print, the rest of the run can only change a
+    /// verdict that is not a failure yet: stop once it is one, else go on
+    /// checking quietly so that a later failure still sets the exit code.
+    fn stop_once_failed(&self) {
+        if self.tally.failed() || self.tally.no_schema > 0 || self.schema_reported.contains(&true) {
+            self.batch.cancelled.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// Removes the progress bar and closes the output (SARIF's log, the
     /// summary record).
     fn finish(self) -> RunResult {
@@ -910,6 +1062,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             tally: self.tally,
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
+            used: self.used,
         };
         if let (Some(stream), false) = (self.stream, result.broken_pipe) {
             let summary = self.batch.summary(&result);
@@ -955,7 +1108,7 @@ mod tests {
         assert_eq!(
             t.summary(false, 0),
             "rngcheck: 3 documents checked: 1 valid, 2 invalid; 1 unreadable, 1 walk error, \
-             3 skipped (no [[check]] covers them)"
+             3 skipped (met in a directory; no [[check]] covers them)"
         );
         assert_eq!(
             Tally::default().summary(false, 0),
@@ -1003,12 +1156,15 @@ mod tests {
             (tally(|t| t.walk_errors = 1), 0, 1),
             (tally(|t| t.invalid = 1), 1, 3),
             (tally(|t| t.skipped = 4), 0, 0),
+            (tally(|t| t.no_schema = 1), 0, 2),
+            (tally(|t| t.no_schema = 1), 1, 3),
         ];
         for (tally, schema_failures, code) in cases {
             let result = RunResult {
                 tally,
                 schema_failures,
                 broken_pipe: false,
+                used: BTreeMap::new(),
             };
             assert_eq!(
                 result.exit_code(),
