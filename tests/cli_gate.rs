@@ -872,7 +872,7 @@ fn pre_commit_hook_refuses_an_invalid_document() {
         &log,
         "× element \"domain\" missing required attribute \"type\"",
     );
-    assert_contains(&log, "╭─[vms/bad.xml:1:1]");
+    assert_contains(&log, "╭─[vms/bad.xml:1:9]");
 
     let (ok, log) = git(&["rm", "-q", "--cached", "vms/bad.xml"]);
     assert!(ok, "{log}");

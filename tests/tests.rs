@@ -23,6 +23,8 @@ mod formats;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// Messages that say what is wrong (issue 18), pinned on a small schema.
+mod messages;
 /// No silent pass: the workflows of issue 15, each with the right verdict.
 mod no_silent_pass;
 /// What `cargo package` would publish.

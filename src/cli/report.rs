@@ -97,6 +97,14 @@ pub const RULES: &[(&str, &str)] = &[
         "An element is not allowed at this place.",
     ),
     (
+        "rngcheck::doc::repeated_element",
+        "An element given again where only one is allowed.",
+    ),
+    (
+        "rngcheck::doc::misplaced_element",
+        "An element allowed in the document, but not at this place.",
+    ),
+    (
         "rngcheck::doc::unknown_element",
         "An element the schema does not define at all.",
     ),
@@ -282,7 +290,8 @@ pub enum HumanStyle {
 /// handed over, found through the file's line starts, so a snippet costs the
 /// same at the end of a big document as at its start.
 struct Snippet<'r> {
-    name: &'r str,
+    /// The header above the snippet: the record's own position.
+    name: String,
     file: &'r SourceFile,
 }
 
@@ -327,7 +336,7 @@ impl SourceCode for Snippet<'_> {
         let inner = window.read_span(&local, before, after)?;
         let lines_before = first.max(1) as usize - 1;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.name.clone(),
             inner.data(),
             SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
             inner.line() + lines_before,
@@ -388,11 +397,22 @@ fn label_for(code: &str) -> &'static str {
     match code.rsplit("::").next().unwrap_or("") {
         "invalid_attribute_value" => "this value",
         "unexpected_attribute" => "this attribute",
-        "unexpected_element" | "unknown_element" | "unexpected_root" => "this element",
+        "unexpected_element" | "unknown_element" | "unexpected_root" | "repeated_element"
+        | "misplaced_element" => "this element",
         "missing_attribute" => "in this start tag",
         "incomplete_element" => "ends here",
         "text_not_allowed" | "invalid_text" => "this text",
         _ => "here",
+    }
+}
+
+/// `file:line:col` of a record, as every format reports it (jing's
+/// convention: start-tag problems at the end of the start tag).
+fn position_header(record: &Record) -> String {
+    if record.line == 0 {
+        record.file.clone()
+    } else {
+        format!("{}:{}:{}", record.file, record.line, record.column)
     }
 }
 
@@ -430,7 +450,7 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
         .as_deref()
         .filter(|_| record.span.is_some())
         .map(|file| Snippet {
-            name: &record.file,
+            name: position_header(record),
             file,
         });
     if let (HumanStyle::Graphical { color }, None) = (style, &snippet) {
@@ -445,7 +465,10 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
             } else {
                 GraphicalTheme::unicode_nocolor()
             };
+            // The snippet's header names the record's own line and column
+            // (the same as `short` and `json`), not the label's start.
             GraphicalReportHandler::new_themed(theme)
+                .without_primary_span_start()
                 .with_width(width)
                 .render_report(&mut out, &rendered)
         }
@@ -717,6 +740,24 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 .as_mut()
                 .map(|p| p.path(e.span.start))
                 .unwrap_or_default();
+            // Names in the message as the document writes them (its prefixes).
+            let e = &match paths.as_mut() {
+                Some(p) => {
+                    let element = p.element_at(e.span.start);
+                    e.clone().with_document_prefixes(|uri| {
+                        crate::validate::events::prefix_in_scope(element, uri)
+                    })
+                }
+                None => e.clone(),
+            };
+            let related = e.related().and_then(|r| {
+                let lc = file.as_ref()?.line_col(r);
+                e.related_note(lc.line, lc.column)
+            });
+            let help = match (e.help.as_deref(), related) {
+                (Some(h), Some(r)) => Some(format!("{h}; {r}")),
+                (h, r) => h.map(str::to_string).or(r),
+            };
             Record {
                 file: name.clone(),
                 line,
@@ -730,7 +771,7 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                     .map(|f| (f.line_col(e.span.start), f.line_col(e.span.end))),
                 path: path_in_doc,
                 expected: e.expected.clone(),
-                help: e.help.as_deref().map(str::to_string),
+                help,
                 source: file.clone(),
             }
         })
