@@ -105,3 +105,13 @@ pub fn verdicts_in_turn(schema: &str, docs: &[&str]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Every error's message for `doc` (none when it is valid).
+pub fn all_errors(schema: &str, doc: &str) -> Vec<String> {
+    let schema = compile(&[("main.rnc", schema)]).expect("the schema compiles");
+    match validate_text(&mut schema.validator(), doc) {
+        Outcome::Valid => Vec::new(),
+        Outcome::NotWellFormed(e) => vec![format!("not well-formed: {}", e.message)],
+        Outcome::Invalid(errors) => errors.into_iter().map(|e| e.message).collect(),
+    }
+}

@@ -1,7 +1,7 @@
 //! Derivatives, one table per pattern kind: each row is a compact schema, a
 //! document and the verdict (`valid`, or part of the first error).
 
-use crate::testing::{check_all, compile, expected_names, verdicts_in_turn};
+use crate::testing::{all_errors, check_all, compile, expected_names, verdicts_in_turn};
 
 #[test]
 fn group_takes_its_parts_in_order() {
@@ -470,4 +470,65 @@ fn allowed_attributes_are_remembered_whole_unless_they_used_the_context() {
     assert!(d.cached_attribute(content, "", "x", "two").is_none());
     assert!(d.cached_attribute(content, "", "q", "p:a").is_none());
     assert_eq!(d.attribute_steps.len(), 3, "1, 2 and the one at the limit");
+}
+
+#[test]
+fn attributes_are_closed_inside_interleaves_and_repeats() {
+    check_all(&[
+        (
+            "element r { attribute x { text } & element a { empty } }",
+            "<r><a/></r>",
+            "missing required attribute \"x\"",
+        ),
+        (
+            "element r { attribute x { text }+ }",
+            "<r/>",
+            "missing required attribute \"x\"",
+        ),
+        (
+            "element r { attribute x { xsd:int } }",
+            "<r x=''/>",
+            "attribute \"x\"",
+        ),
+        (
+            "element r { attribute x { xsd:int } }",
+            "<r x=' 7 '/>",
+            "valid",
+        ),
+    ]);
+}
+
+#[test]
+fn recovery_reports_each_problem_once_and_goes_on() {
+    // A missing attribute, then the content is still checked.
+    let schema = "element r { attribute x { text }, element a { empty } }";
+    let errors = all_errors(schema, "<r><b/></r>");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].contains("missing required attribute \"x\""),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].contains("element \"b\" not allowed"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[2].contains("missing required element \"a\""),
+        "{errors:?}"
+    );
+    // The same element missing its attribute twice is reported twice.
+    let schema = "element r { element e { attribute x { text } }+ }";
+    let errors = all_errors(schema, "<r><e/><e x='1'/><e/></r>");
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    // A bad value where two attribute patterns matched the name: one error,
+    // then the rest of the element is checked as usual.
+    let schema =
+        "element r { (attribute x { xsd:int } | attribute x { \"none\" }), element a { empty } }";
+    assert_eq!(all_errors(schema, "<r x='bad'><a/></r>").len(), 1);
+    let errors = all_errors(schema, "<r x='bad'><b/></r>");
+    assert!(errors[0].contains("attribute \"x\""), "{errors:?}");
+    assert!(
+        errors[1].contains("element \"b\" not allowed"),
+        "{errors:?}"
+    );
 }
