@@ -532,3 +532,15 @@ fn recovery_reports_each_problem_once_and_goes_on() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn only_texts_up_to_the_length_limit_are_memoized() {
+    let schema = compile(&[("main.rnc", "element r { text }")]).unwrap();
+    let limit = super::TEXT_MEMO_MAX_LEN;
+    let at_limit = "a".repeat(limit);
+    let over = "a".repeat(limit + 1);
+    let (d, _) = deriver_after_texts(&schema, &[&at_limit]);
+    assert_eq!(d.text.len(), 1, "a text at the limit is remembered");
+    let (d, _) = deriver_after_texts(&schema, &[&over, &"b".repeat(2 * limit)]);
+    assert_eq!(d.text.len(), 0, "longer texts are not");
+}
