@@ -363,3 +363,33 @@ fn content_types_of_each_kind() {
     );
     check("element r { empty, xsd:int }", "<r>2</r>", "valid");
 }
+
+#[test]
+fn one_place_is_reported_once_per_rule_and_once_for_each_rule() {
+    // The inner attribute breaks two rules: both are reported.
+    let errors = compile(&[(
+        "main.rnc",
+        "element r { attribute a { attribute * { text } } }",
+    )])
+    .unwrap_err();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("attribute is not allowed inside attribute")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("must be inside oneOrMore")),
+        "{errors:?}"
+    );
+    // The same `text` reached in two contexts (inside oneOrMore and not)
+    // breaks one rule once.
+    let errors =
+        compile(&[("main.rnc", "element r { list { text }, list { text }+ }")]).unwrap_err();
+    let inside_list = errors
+        .iter()
+        .filter(|e| e.contains("text is not allowed inside list"));
+    assert_eq!(inside_list.count(), 1, "{errors:?}");
+}
