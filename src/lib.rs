@@ -15,6 +15,7 @@
 pub mod datatype;
 pub mod derive;
 pub mod diagnostic;
+pub mod encoding;
 pub mod loader;
 pub mod pattern;
 mod schema;

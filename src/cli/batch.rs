@@ -22,7 +22,9 @@ use rayon::prelude::*;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
 use super::schema_dir::sniff_root;
 use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
-use crate::loader::{decode_text, io_reason, FsLoader};
+use crate::diagnostic::DocError;
+use crate::encoding::DecodeError;
+use crate::loader::{io_reason, FsLoader, ReadError};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
 use crate::validate::Validator;
 
@@ -276,9 +278,9 @@ fn open_document(source: &DocSource) -> Result<Input, String> {
     }
 }
 
-fn read_document(input: Result<Input, String>) -> Result<String, String> {
+fn read_document(input: Result<Input, String>) -> Result<String, ReadError> {
     let mut bytes = Vec::new();
-    let read = match input? {
+    let read = match input.map_err(ReadError::Io)? {
         Input::Stdin => std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes),
         Input::File(file, size) => {
             bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
@@ -287,8 +289,14 @@ fn read_document(input: Result<Input, String>) -> Result<String, String> {
             std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut bytes)
         }
     };
-    read.map_err(|e| io_reason(&e))?;
-    decode_text(&bytes)
+    read.map_err(|e| ReadError::Io(io_reason(&e)))?;
+    crate::encoding::decode(bytes).map_err(ReadError::Decode)
+}
+
+/// A document whose bytes are not text in its encoding, as the verdict on
+/// it: not well-formed (as XML 1.0 §4.3.3 has it), at the bad bytes.
+fn undecodable(e: &DecodeError) -> Outcome {
+    Outcome::NotWellFormed(DocError::not_well_formed(&e.message, e.span.clone()).reported_at(e.at))
 }
 
 /// Runs the plan; prints reports (stdout), notes and the summary (stderr).
@@ -544,9 +552,13 @@ impl<'p> Batch<'p> {
             }
             (input, _) => input,
         };
-        let text = match read_document(input) {
-            Ok(text) => text,
-            Err(reason) => {
+        let (text, mut undecodable) = match read_document(input) {
+            Ok(text) => (text, None),
+            Err(ReadError::Decode(e)) => {
+                let outcome = undecodable(&e);
+                (e.text, Some(outcome))
+            }
+            Err(ReadError::Io(reason)) => {
                 done.tally.unreadable = 1;
                 if self.settings.list {
                     let mut note = Vec::new();
@@ -560,7 +572,10 @@ impl<'p> Batch<'p> {
         };
         let i = match choice {
             Choice::Fixed(i) => i,
-            Choice::ByRoot => match self.root_schema(&text) {
+            Choice::ByRoot => match undecodable.take().map_or_else(
+                || self.root_schema(&text),
+                |o| Err(RootProblem::NotWellFormed(o)),
+            ) {
                 Ok(i) => i,
                 Err(RootProblem::NotWellFormed(outcome)) => {
                     // No schema to pick: the document is reported as what it is.
@@ -606,8 +621,10 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
-        let validator = self.validator_for(i, schema, validators);
-        let outcome = validate_text(validator, &text);
+        let outcome = match undecodable {
+            Some(outcome) => outcome,
+            None => validate_text(self.validator_for(i, schema, validators), &text),
+        };
         self.verdict(path, &text, &outcome, expect, buf, done);
     }
 

@@ -312,7 +312,12 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
         .errors
         .iter()
         .map(|e| {
-            let mut record = Record::about_file("<schema>", e.code, e.message.clone());
+            // Without a span the error is about the schema named (a missing file).
+            let mut record = Record::about_file(
+                &errors.path.display().to_string(),
+                e.code,
+                e.message.clone(),
+            );
             if let Some(span) = e.span {
                 let f = errors.sources.file(span.file);
                 let lc = f.line_col(span.start as usize);

@@ -144,6 +144,7 @@ impl<'s> Validator<'s> {
             let end = tag_end(&span);
             let error = self
                 .unexpected_element_error(qname, key, span.clone())
+                .namespaces_named(ns, local)
                 .reported_at(end);
             self.report(error);
         }
