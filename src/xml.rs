@@ -525,6 +525,164 @@ impl<'t> Cursor<'t> {
 /// `max(4 × the file's size, this)` bytes the file is refused before parsing.
 const ENTITY_EXPANSION_FLOOR: usize = 16 << 20;
 
+/// A general entity declared in a DOCTYPE's internal subset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntityDeclaration<'t> {
+    /// `<!ENTITY name "value">`: the replacement text as written.
+    Internal {
+        /// The entity's name.
+        name: &'t str,
+        /// Its value, references not expanded.
+        value: &'t str,
+    },
+    /// `<!ENTITY name SYSTEM "uri">` (or `PUBLIC`): parsed text never read.
+    External {
+        /// The entity's name.
+        name: &'t str,
+    },
+    /// `<!ENTITY name SYSTEM "uri" NDATA notation>`: an unparsed entity,
+    /// what XSD `ENTITY` and `ENTITIES` values must name.
+    Unparsed {
+        /// The entity's name.
+        name: &'t str,
+    },
+}
+
+impl<'t> EntityDeclaration<'t> {
+    /// The declared name.
+    pub fn name(&self) -> &'t str {
+        match self {
+            EntityDeclaration::Internal { name, .. }
+            | EntityDeclaration::External { name }
+            | EntityDeclaration::Unparsed { name } => name,
+        }
+    }
+}
+
+/// The text after `<!DOCTYPE` when the prolog of `text` (a document
+/// already found well-formed) has a document type declaration.
+pub fn prolog_doctype(text: &str) -> Option<&str> {
+    let mut rest = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    loop {
+        rest = rest.trim_start_matches(is_xml_space);
+        if let Some(after) = rest.strip_prefix("<!DOCTYPE") {
+            return Some(after);
+        }
+        let end = if rest.starts_with("<!--") {
+            rest.find("-->")? + 3
+        } else if rest.starts_with("<?") {
+            rest.find("?>")? + 2
+        } else {
+            return None;
+        };
+        rest = &rest[end..];
+    }
+}
+
+/// The general entities the internal subset of a DOCTYPE declares, the
+/// first declaration of each name only (it binds, XML 1.0 §4.2). `decl` is
+/// the declaration after `<!DOCTYPE`; it may run on past the declaration's
+/// end. Parameter entities and other declarations are skipped; an entity
+/// value without its closing quote is an error.
+pub fn entity_declarations(decl: &str) -> Result<Vec<EntityDeclaration<'_>>, &'static str> {
+    let mut declarations: Vec<EntityDeclaration> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let Some(mut rest) = internal_subset(decl) else {
+        return Ok(declarations);
+    };
+    loop {
+        rest = rest.trim_start_matches(is_xml_space);
+        if let Some(after) = rest.strip_prefix("<!--") {
+            let Some(end) = after.find("-->") else { break };
+            rest = &after[end + 3..];
+        } else if let Some(after) = rest.strip_prefix("<?") {
+            let Some(end) = after.find("?>") else { break };
+            rest = &after[end + 2..];
+        } else if let Some(after) = rest.strip_prefix("<!ENTITY") {
+            let after = after.trim_start_matches(is_xml_space);
+            if after.starts_with('%') {
+                rest = skip_declaration(after);
+                continue;
+            }
+            let name_end = after.find(is_xml_space).unwrap_or(after.len());
+            let (name, def) = after.split_at(name_end);
+            let def = def.trim_start_matches(is_xml_space);
+            let declaration = match def.chars().next() {
+                Some(q @ ('"' | '\'')) => match def[1..].find(q) {
+                    Some(end) => EntityDeclaration::Internal {
+                        name,
+                        value: &def[1..1 + end],
+                    },
+                    None => return Err("unterminated entity value"),
+                },
+                _ if unquoted_words(def).any(|w| w == "NDATA") => {
+                    EntityDeclaration::Unparsed { name }
+                }
+                _ => EntityDeclaration::External { name },
+            };
+            if seen.insert(name) {
+                declarations.push(declaration);
+            }
+            rest = skip_declaration(def);
+        } else if let Some(after) = rest.strip_prefix("<!") {
+            rest = skip_declaration(after);
+        } else if let Some(after) = rest.strip_prefix('%') {
+            // A parameter-entity reference: `%name;`.
+            rest = after.split_once(';').map_or("", |(_, after)| after);
+        } else {
+            // `]`, the end of the subset (or of the text).
+            break;
+        }
+    }
+    Ok(declarations)
+}
+
+/// The internal subset of a DOCTYPE declaration (from after its `[`), if
+/// it has one: a `[` before the declaration's `>`, outside quotes.
+fn internal_subset(decl: &str) -> Option<&str> {
+    let mut quote = None;
+    for (i, c) in decl.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '[') => return Some(&decl[i + 1..]),
+            (None, '>') => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Past the `>` that ends a markup declaration (skipping quoted strings).
+fn skip_declaration(s: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return &s[i + 1..],
+            _ => {}
+        }
+    }
+    ""
+}
+
+/// The words of a markup declaration up to its `>`, quoted strings left
+/// out (so a system literal holding `NDATA` is not taken for the keyword).
+fn unquoted_words(decl: &str) -> impl Iterator<Item = &str> {
+    let body = &decl[..decl.len() - skip_declaration(decl).len()];
+    let mut quote = None;
+    body.split(move |c: char| {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+        quote.is_some() || is_xml_space(c) || matches!(c, '"' | '\'' | '>')
+    })
+    .filter(|w| !w.is_empty())
+}
+
 /// Refuses entity-expansion bombs that roxmltree's loop detector lets
 /// through: one large internal entity referenced many times at the top level
 /// (a 60 kB file that expands to 100 MB). Returns the byte offset of the
@@ -607,7 +765,43 @@ fn entity_references(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod entity_tests {
-    use super::entity_bomb;
+    use super::{entity_bomb, entity_declarations, prolog_doctype, EntityDeclaration};
+
+    #[test]
+    fn entity_declarations_of_the_internal_subset() {
+        use EntityDeclaration::*;
+        let decl = " d SYSTEM 'x[y' [\n<!-- <!ENTITY c SYSTEM 'c' NDATA n> -->\
+                    <!ENTITY % p 'x'> %p; <?pi <!ENTITY q 'q'>?>\
+                    <!NOTATION png SYSTEM 'image/png'>\
+                    <!ATTLIST d a CDATA '>'>\
+                    <!ENTITY i \"v>\"><!ENTITY e SYSTEM \"e.xml\">\
+                    <!ENTITY u SYSTEM 'u.png' NDATA png>\
+                    <!ENTITY t PUBLIC '-//NDATA//' 'NDATA'>\
+                    <!ENTITY u SYSTEM 'again'>\n]><d><!ENTITY z SYSTEM 'z' NDATA png></d>";
+        let found = entity_declarations(decl).unwrap();
+        assert_eq!(
+            found,
+            [
+                Internal {
+                    name: "i",
+                    value: "v>"
+                },
+                External { name: "e" },
+                Unparsed { name: "u" },
+                External { name: "t" },
+            ]
+        );
+        assert_eq!(entity_declarations(" d SYSTEM 'a.dtd'><d/>"), Ok(vec![]));
+        assert!(entity_declarations(" d [<!ENTITY i 'v]>").is_err());
+    }
+
+    #[test]
+    fn the_doctype_is_found_in_the_prolog_only() {
+        let doc = "\u{FEFF}<?xml version='1.0'?>\n<!-- <!DOCTYPE x> --><?p?> <!DOCTYPE d []><d/>";
+        assert_eq!(prolog_doctype(doc), Some(" d []><d/>"));
+        assert_eq!(prolog_doctype("<d><!DOCTYPE x></d>"), None);
+        assert_eq!(prolog_doctype("<!-- unterminated"), None);
+    }
 
     #[test]
     fn ordinary_entities_pass() {

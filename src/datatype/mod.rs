@@ -31,12 +31,13 @@ pub trait Context {
     }
 }
 
-/// A context with no bindings at all (used where no namespaces are in scope).
+/// A context with no bindings at all (used where no namespaces are in
+/// scope; the `xml` prefix needs no binding, see `xsd::qname`).
 pub struct NoContext;
 
 impl Context for NoContext {
-    fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
-        (prefix == "xml").then_some("http://www.w3.org/XML/1998/namespace")
+    fn resolve_prefix(&self, _prefix: &str) -> Option<&str> {
+        None
     }
 }
 

@@ -210,11 +210,18 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// The names the overrides `cs` define, each once (§4.7 removes every
+/// define of a name however many overrides it has; they then combine as
+/// any defines of one name do, §4.17), and whether they override start.
 fn collect_overrides(cs: &[Component], names: &mut Vec<String>, start: &mut bool) {
     for c in cs {
         match &c.kind {
             ComponentKind::Start { .. } => *start = true,
-            ComponentKind::Define { name, .. } => names.push(name.clone()),
+            ComponentKind::Define { name, .. } => {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
             ComponentKind::Div(inner) => collect_overrides(inner, names, start),
             ComponentKind::Include { .. } => {}
         }

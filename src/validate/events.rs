@@ -11,7 +11,10 @@ use roxmltree::{Document, Node};
 use super::Validator;
 use crate::datatype::Context;
 use crate::diagnostic::DocError;
-use crate::xml::{end_tag_range, qualified_name, start_tag_range};
+use crate::xml::{
+    end_tag_range, entity_declarations, prolog_doctype, qualified_name, start_tag_range,
+    EntityDeclaration,
+};
 
 /// The namespace context of an element.
 struct NodeContext<'a, 'i>(Node<'a, 'i>);
@@ -26,6 +29,8 @@ impl Context for NodeContext<'_, '_> {
 /// What a document is fed to: the [`Validator`], or a recorder in tests.
 /// The events and their arguments are the validator's (see its methods).
 pub trait EventSink {
+    /// An unparsed entity the DOCTYPE declares (before any element).
+    fn unparsed_entity(&mut self, name: &str);
     /// A start tag's name: expanded (`ns`, `local`) and as written; `span`
     /// is the whole start tag.
     fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>);
@@ -50,6 +55,10 @@ pub trait EventSink {
 }
 
 impl EventSink for Validator<'_> {
+    fn unparsed_entity(&mut self, name: &str) {
+        self.declare_unparsed_entity(name);
+    }
+
     fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
         Validator::start_tag_open(self, ns, local, qname, span);
     }
@@ -120,6 +129,10 @@ impl EventLog {
 }
 
 impl EventSink for EventLog {
+    fn unparsed_entity(&mut self, name: &str) {
+        self.lines.push(format!("unparsed-entity {name}"));
+    }
+
     fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
         self.lines
             .push(format!("start {{{ns}}}{local} {qname} {span:?}"));
@@ -177,6 +190,13 @@ struct PendingText<'a, 'i> {
 /// instructions or CDATA) have to be merged into one run.
 pub fn feed<S: EventSink>(doc: &Document, validator: &mut S) {
     let input = doc.input_text();
+    // roxmltree keeps no unparsed entities: they are read from the text.
+    let declarations = prolog_doctype(input).and_then(|decl| entity_declarations(decl).ok());
+    for declaration in declarations.unwrap_or_default() {
+        if let EntityDeclaration::Unparsed { name } = declaration {
+            validator.unparsed_entity(name);
+        }
+    }
     let mut pending: Option<PendingText> = None;
     for edge in Traverse::new(doc.root()) {
         match edge {

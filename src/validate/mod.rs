@@ -66,6 +66,25 @@ pub struct Validator<'s> {
     pending_space: String,
     errors: Vec<DocError>,
     max_errors: usize,
+    /// The unparsed entities the document's DOCTYPE declares.
+    unparsed_entities: Vec<String>,
+}
+
+/// A value's context in this document: its element's namespace bindings
+/// (from the reader) and the document's unparsed entities.
+struct DocumentContext<'a> {
+    namespaces: &'a dyn Context,
+    unparsed_entities: &'a [String],
+}
+
+impl Context for DocumentContext<'_> {
+    fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        self.namespaces.resolve_prefix(prefix)
+    }
+
+    fn is_unparsed_entity(&self, name: &str) -> bool {
+        self.unparsed_entities.iter().any(|e| e == name)
+    }
 }
 
 impl<'s> Validator<'s> {
@@ -81,7 +100,15 @@ impl<'s> Validator<'s> {
             pending_space: String::new(),
             errors: Vec::new(),
             max_errors: usize::MAX,
+            unparsed_entities: Vec::new(),
         }
+    }
+
+    /// Makes `name` an unparsed entity of the document being validated
+    /// (declared with `NDATA` in its DOCTYPE), as XSD `ENTITY` values must
+    /// name; the reader calls this before the root element.
+    pub fn declare_unparsed_entity(&mut self, name: &str) {
+        self.unparsed_entities.push(name.to_string());
     }
 
     /// Stops recording after `n` errors in one document.
@@ -99,6 +126,7 @@ impl<'s> Validator<'s> {
         self.pending_space.clear();
         self.errors.clear();
         self.ids.clear();
+        self.unparsed_entities.clear();
     }
 
     fn report(&mut self, error: DocError) {
@@ -267,6 +295,10 @@ impl<'s> Validator<'s> {
         if self.in_skipped() || self.silenced() {
             return;
         }
+        let ctx = &DocumentContext {
+            namespaces: ctx,
+            unparsed_entities: &self.unparsed_entities,
+        };
         let cached = self
             .deriver
             .cached_attribute(self.pattern, ns, local, value);
@@ -366,6 +398,10 @@ impl<'s> Validator<'s> {
         if self.silenced() {
             return;
         }
+        let ctx = &DocumentContext {
+            namespaces: ctx,
+            unparsed_entities: &self.unparsed_entities,
+        };
         let next = self.deriver.text(self.pattern, text, ctx);
         if next != PatternArena::NOT_ALLOWED {
             self.pattern = next;

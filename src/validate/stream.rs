@@ -34,6 +34,7 @@ use crate::datatype::Context;
 use crate::diagnostic::DocError;
 use crate::encoding::{DecodingReader, StreamDecodeError};
 use crate::schema::Outcome;
+use crate::xml::{entity_declarations, EntityDeclaration};
 
 /// Documents at least this large are better validated by streaming (the
 /// tree of a document costs several times its size in memory).
@@ -620,61 +621,20 @@ impl Feeder<'_, '_> {
 
     /// Reads the general entity declarations of the internal subset.
     fn read_doctype(&mut self, decl: &str, at: u64) -> Result<(), Fatal> {
-        let Some(open) = decl.find('[') else {
-            return Ok(());
-        };
-        let mut rest = &decl[open + 1..];
-        while let Some(i) = rest.find("<!") {
-            rest = &rest[i..];
-            if let Some(after) = rest.strip_prefix("<!--") {
-                match after.find("-->") {
-                    Some(end) => rest = &after[end + 3..],
-                    None => return Ok(()),
+        let declarations = entity_declarations(decl).map_err(|reason| self.fatal(reason, at))?;
+        for declaration in declarations {
+            let entity = match declaration {
+                EntityDeclaration::Internal { value, .. } => Entity::Internal(value.to_string()),
+                EntityDeclaration::External { .. } => Entity::External,
+                EntityDeclaration::Unparsed { name } => {
+                    self.validator.declare_unparsed_entity(name);
+                    Entity::External
                 }
-                continue;
-            }
-            let Some(after) = rest.strip_prefix("<!ENTITY") else {
-                rest = &rest[2..];
-                continue;
             };
-            let after = after.trim_start();
-            if after.starts_with('%') {
-                // A parameter entity: not used by documents.
-                rest = skip_decl(after);
-                continue;
-            }
-            let name_end = after
-                .find(|c: char| c.is_whitespace())
-                .unwrap_or(after.len());
-            let name = &after[..name_end];
-            let def = after[name_end..].trim_start();
-            let entity = match def.chars().next() {
-                Some(q @ ('"' | '\'')) => match def[1..].find(q) {
-                    Some(end) => Entity::Internal(def[1..1 + end].to_string()),
-                    None => return Err(self.fatal("unterminated entity value", at)),
-                },
-                _ => Entity::External,
-            };
-            // The first declaration binds (XML 1.0 §4.2).
-            self.entities.entry(name.to_string()).or_insert(entity);
-            rest = skip_decl(def);
+            self.entities.insert(declaration.name().to_string(), entity);
         }
         Ok(())
     }
-}
-
-/// Past the `>` that ends a markup declaration (skipping quoted strings).
-fn skip_decl(s: &str) -> &str {
-    let mut quote = None;
-    for (i, c) in s.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return &s[i + 1..],
-            _ => {}
-        }
-    }
-    ""
 }
 
 /// A text run's namespace context: the resolver, looking past a child's

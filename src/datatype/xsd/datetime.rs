@@ -9,6 +9,8 @@
 
 use std::cmp::Ordering;
 
+use super::numeric::Decimal;
+
 /// Which of the eight date/time types a value belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DateTimeKind {
@@ -113,22 +115,21 @@ impl DateTime {
         if !(1..=12).contains(&f.month) || f.day < 1 || f.day > days_in_month(f.year, f.month) {
             return None;
         }
-        // 24:00:00 is the first instant of the next day (XSD 1.0 2nd ed.).
+        // 24:00:00 is the first instant of the next day (XSD 1.0 2nd ed.);
+        // as a time of day it is 00:00:00.
         if f.hour == 24 {
             let (days, _) = to_days_and_minutes(&f);
             set_from_days_and_minutes(&mut f, days + 1, 0);
+            if kind == DateTimeKind::Time {
+                set_reference_date(&mut f);
+            }
         }
+        // A time compares as a dateTime on one fixed date (XSD 1.0 §3.2.8),
+        // so the day its timezone carries it to is kept: 23:00:00-03:00 is
+        // 02:00:00Z of the next day, after 12:00:00Z and unequal to
+        // 02:00:00Z, as jing has it.
         if let Some(offset) = zone {
-            let (days, minutes) = to_days_and_minutes(&f);
-            let total = days * 1440 + minutes - i128::from(offset);
-            set_from_days_and_minutes(&mut f, total.div_euclid(1440), total.rem_euclid(1440));
-        }
-        if kind == DateTimeKind::Time {
-            // A time is a time of day: whatever day normalization reached is
-            // forgotten.
-            f.year = REFERENCE_YEAR;
-            f.month = REFERENCE_MONTH;
-            f.day = 1;
+            shift_minutes(&mut f, -i128::from(offset));
         }
         Some(DateTime {
             kind,
@@ -149,17 +150,13 @@ impl DateTime {
     }
 }
 
+/// The unzoned value read in the two extreme timezones (for a time too:
+/// the day carried is kept, so a zoned and an unzoned time within 14 hours
+/// of each other stay incomparable, §3.2.7.4 with §3.2.8).
 fn zoned_vs_unzoned(zoned: &Fields, unzoned: &DateTime) -> Option<Ordering> {
     let shifted = |offset_minutes: i128| {
         let mut f = unzoned.fields.clone();
-        let (days, minutes) = to_days_and_minutes(&f);
-        let total = days * 1440 + minutes - offset_minutes;
-        set_from_days_and_minutes(&mut f, total.div_euclid(1440), total.rem_euclid(1440));
-        if unzoned.kind == DateTimeKind::Time {
-            f.year = REFERENCE_YEAR;
-            f.month = REFERENCE_MONTH;
-            f.day = 1;
-        }
+        shift_minutes(&mut f, -offset_minutes);
         f
     };
     if *zoned < shifted(14 * 60) {
@@ -222,6 +219,20 @@ fn to_days_and_minutes(f: &Fields) -> (i128, i128) {
         days_from_civil(f.year, f.month, f.day),
         i128::from(f.hour) * 60 + i128::from(f.minute),
     )
+}
+
+/// Moves `f` by `delta` minutes along the timeline.
+fn shift_minutes(f: &mut Fields, delta: i128) {
+    let (days, minutes) = to_days_and_minutes(f);
+    let total = days * 1440 + minutes + delta;
+    set_from_days_and_minutes(f, total.div_euclid(1440), total.rem_euclid(1440));
+}
+
+/// Puts a time of day on the fixed date times are compared on.
+fn set_reference_date(f: &mut Fields) {
+    f.year = REFERENCE_YEAR;
+    f.month = REFERENCE_MONTH;
+    f.day = 1;
 }
 
 fn set_from_days_and_minutes(f: &mut Fields, days: i128, minutes: i128) {
@@ -389,18 +400,15 @@ impl Duration {
                 }
             }
             if let Some(body) = rest.strip_suffix('S') {
-                let (int, fraction) = match body.split_once('.') {
-                    Some((int, fraction)) if !fraction.is_empty() => (int, fraction),
-                    Some(_) => return None,
-                    None => (body, ""),
-                };
-                if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+                // Seconds are an unsigned decimal, `.5` and `1.` included
+                // (XSD 1.1 spells it out as duSecondFrag; jing agrees).
+                if body.starts_with(['+', '-']) || Decimal::parse(body).is_none() {
                     return None;
                 }
-                if !fraction.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
+                let (int, fraction) = body.split_once('.').unwrap_or((body, ""));
+                if !int.is_empty() {
+                    seconds = seconds.checked_add(parse_u128(int)?)?;
                 }
-                seconds = seconds.checked_add(parse_u128(int)?)?;
                 frac = fraction.trim_end_matches('0').to_string();
                 any_time = true;
                 rest = "";
@@ -559,6 +567,7 @@ mod tests {
     #[test]
     fn equality_and_order() {
         use DateTimeKind::*;
+        let lt = |kind, a, b| dt(kind, a).partial_cmp(&dt(kind, b)) == Some(Ordering::Less);
         assert_eq!(
             dt(DateTime, "2001-12-01T19:45:00Z"),
             dt(DateTime, "2001-12-01T20:45:00.00+01:00")
@@ -576,8 +585,24 @@ mod tests {
             dt(GYearMonth, "1996-01+01:00"),
             dt(GYearMonth, "1996-01-01:00")
         );
-        assert_eq!(dt(Time, "23:00:00-03:00"), dt(Time, "02:00:00Z"));
-        let lt = |kind, a, b| dt(kind, a).partial_cmp(&dt(kind, b)) == Some(Ordering::Less);
+        // Times are dateTimes on one fixed date (§3.2.8): the day a
+        // timezone carries to counts.
+        assert_eq!(dt(Time, "20:00:00-03:00"), dt(Time, "23:00:00Z"));
+        assert_ne!(dt(Time, "23:00:00-03:00"), dt(Time, "02:00:00Z"));
+        assert!(lt(Time, "03:00:00Z", "23:00:00-03:00"));
+        assert_eq!(dt(Time, "24:00:00"), dt(Time, "00:00:00"));
+        assert_eq!(dt(Time, "24:00:00Z"), dt(Time, "00:00:00+00:00"));
+        // A zoned and an unzoned time within 14 hours are incomparable.
+        for (a, b) in [
+            ("12:00:00Z", "11:59:59.999"),
+            ("12:00:00Z", "12:00:00"),
+            ("12:00:00", "12:00:00Z"),
+            ("00:30:00Z", "13:00:00"),
+        ] {
+            assert_eq!(dt(Time, a).partial_cmp(&dt(Time, b)), None, "{a} {b}");
+        }
+        assert!(lt(Time, "00:00:00Z", "14:00:01"));
+        assert!(lt(Time, "09:59:58", "23:59:59Z"));
         assert!(lt(Date, "1066-12-31", "1900-01-01"));
         assert!(lt(Date, "-0001-12-31", "0001-01-01"));
         assert!(lt(GYear, "1999+07:00", "2000+07:00"));
@@ -606,8 +631,14 @@ mod tests {
             ("P", false),
             ("-P", false),
             ("PT", false),
-            ("PT1.S", false),
-            ("PT.5S", false),
+            ("PT1.S", true),
+            ("PT.5S", true),
+            ("PT0.S", true),
+            ("PT.S", false),
+            ("PTS", false),
+            ("PT+1S", false),
+            ("PT-1S", false),
+            ("PT1.5.S", false),
             ("P1M1Y", false),
             ("1Y", false),
             ("P-1Y", false),
@@ -620,6 +651,8 @@ mod tests {
         assert_eq!(d("P0Y"), d("-P0Y"));
         assert_eq!(d("P1Y"), d("P1Y0M0DT0H0M0.0S"));
         assert_eq!(d("PT1S"), d("PT1.0S"));
+        assert_eq!(d("PT1S"), d("PT1.S"));
+        assert_eq!(d("PT0.5S"), d("PT.50S"));
         assert_ne!(d("P6M"), d("PT6M"));
         assert_ne!(d("P6M"), d("-P6M"));
         let cmp = |a: &str, b: &str| d(a).partial_cmp(&d(b));

@@ -180,8 +180,13 @@ impl PartialEq for Float {
 }
 
 impl Float {
-    /// Order; NaN is incomparable with everything.
+    /// Order; NaN equals itself and is incomparable with every other value
+    /// (XSD 1.0 2nd edition §3.2.4, §3.2.5), so an inclusive NaN bound
+    /// admits NaN alone and an exclusive one nothing.
     pub fn partial_cmp(&self, other: &Float) -> Option<Ordering> {
+        if self.0.is_nan() && other.0.is_nan() {
+            return Some(Ordering::Equal);
+        }
         self.0.partial_cmp(&other.0)
     }
 
@@ -373,6 +378,8 @@ mod tests {
         assert_ne!(f("1"), f("-1"));
         assert_eq!(f("-INF").partial_cmp(&f("-1000")), Some(Ordering::Less));
         assert_eq!(f("NaN").partial_cmp(&f("1")), None);
+        assert_eq!(f("INF").partial_cmp(&f("NaN")), None);
+        assert_eq!(f("NaN").partial_cmp(&f("NaN")), Some(Ordering::Equal));
         // float rounds to single precision; double keeps more.
         assert_eq!(f("0.1"), f("0.100000001"));
     }

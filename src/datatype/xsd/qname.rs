@@ -5,6 +5,7 @@
 
 use super::chars::is_ncname;
 use crate::datatype::Context;
+use crate::xml::XML_NS;
 
 /// A resolved QName; `namespace` is empty for no namespace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -14,8 +15,10 @@ pub struct QName {
 }
 
 /// Parses a (collapsed) `prefix:local` or `local`; an unprefixed name takes
-/// the default namespace, as in element names. The error completes
-/// "value is invalid; ...".
+/// the default namespace, as in element names. The `xml` prefix needs no
+/// declaration: Namespaces in XML §3 binds it by definition (and forbids
+/// binding it to anything else), so `xml:lang` is a QName in any context.
+/// The error completes "value is invalid; ...".
 pub fn parse_qname(text: &str, ctx: &dyn Context, type_name: &str) -> Result<QName, String> {
     let (prefix, local) = match text.split_once(':') {
         Some((prefix, local)) => (Some(prefix), local),
@@ -27,6 +30,7 @@ pub fn parse_qname(text: &str, ctx: &dyn Context, type_name: &str) -> Result<QNa
         ));
     }
     let namespace = match prefix {
+        Some("xml") => XML_NS.to_string(),
         Some(prefix) => match ctx.resolve_prefix(prefix) {
             Some(uri) => uri.to_string(),
             None => return Err(format!("uses the undeclared namespace prefix \"{prefix}\"")),
@@ -59,6 +63,8 @@ mod tests {
         let rows: &[(&str, bool)] = &[
             ("foo", true),
             ("x:foo", true),
+            // Bound by definition, whatever the context declares.
+            ("xml:lang", true),
             ("x::foo", false),
             ("w:foo", false),
             (":foo", false),
@@ -73,6 +79,7 @@ mod tests {
         assert_eq!(q("x:foo"), q("z:foo"));
         assert_ne!(q("x:foo"), q("y:foo"));
         assert_ne!(q("x:foo"), q("foo"));
+        assert_eq!(q("xml:lang").map(|q| q.namespace), Some(XML_NS.to_string()));
         assert_eq!(
             parse_qname("w:a", &Ctx, "QName"),
             Err("uses the undeclared namespace prefix \"w\"".to_string())

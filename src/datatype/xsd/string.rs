@@ -21,8 +21,9 @@ pub fn is_language(text: &str) -> bool {
 /// `anyURI` (XSD-2 §3.2.17): nearly any string is a URI reference once
 /// disallowed characters are escaped, so only what escaping cannot repair
 /// is refused: a `%` not followed by two hex digits, a malformed scheme
-/// (text before the first `:` that comes before any `/`, `?` or `#`), and
-/// more than one `#`.
+/// (text before the first `:` that comes before any `/`, `?` or `#`), more
+/// than one `#`, and square brackets out of place (they are not escaped:
+/// XLink §5.4 leaves the brackets RFC 2732 re-allows alone).
 pub fn is_any_uri(text: &str) -> bool {
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
@@ -47,7 +48,59 @@ pub fn is_any_uri(text: &str) -> bool {
             return false;
         }
     }
-    true
+    brackets_in_place(text)
+}
+
+/// RFC 2396 as amended by RFC 2732 (§3): `[` and `]` are reserved
+/// characters, so they may appear in a query, a fragment or an opaque part
+/// (after its first character, which is `uric_no_slash`); elsewhere only
+/// around an IPv6 address as the host of an authority.
+fn brackets_in_place(text: &str) -> bool {
+    if !text.contains(['[', ']']) {
+        return true;
+    }
+    let reference = text.split_once('#').map_or(text, |(before, _)| before);
+    let head_end = reference.find(['/', '?']).unwrap_or(reference.len());
+    let rest = match reference[..head_end].find(':') {
+        Some(colon) => {
+            let rest = &reference[colon + 1..];
+            if !rest.starts_with('/') {
+                return !rest.starts_with(['[', ']']);
+            }
+            rest
+        }
+        None => reference,
+    };
+    let hierarchical = rest.split_once('?').map_or(rest, |(before, _)| before);
+    let (authority, path) = match hierarchical.strip_prefix("//") {
+        Some(net) => {
+            let end = net.find('/').unwrap_or(net.len());
+            (&net[..end], &net[end..])
+        }
+        None => ("", hierarchical),
+    };
+    !path.contains(['[', ']']) && authority_brackets_in_place(authority)
+}
+
+/// An authority with brackets must be `[userinfo@][IPv6address][:port]`
+/// (RFC 2732 §3: `host = hostname | IPv4address | IPv6reference`), the
+/// port digits only.
+fn authority_brackets_in_place(authority: &str) -> bool {
+    if !authority.contains(['[', ']']) {
+        return true;
+    }
+    let (userinfo, host_port) = authority.rsplit_once('@').unwrap_or(("", authority));
+    let Some((address, port)) = host_port
+        .strip_prefix('[')
+        .and_then(|inner| inner.split_once(']'))
+    else {
+        return false;
+    };
+    !userinfo.contains(['[', ']'])
+        && address.parse::<std::net::Ipv6Addr>().is_ok()
+        && port.strip_prefix(':').map_or(port.is_empty(), |digits| {
+            digits.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -87,6 +140,38 @@ mod tests {
             ("%4", false),
             (":foo", false),
             ("a#b#c", false),
+            // Brackets (RFC 2396 with RFC 2732): around an IPv6 host, or in
+            // a query, a fragment or an opaque part after its first
+            // character; nowhere else.
+            ("http://[::1]", true),
+            ("http://[::1]:80/x", true),
+            ("http://[::1]:/", true),
+            ("http://u@[::1]/", true),
+            ("//[::ffff:1.2.3.4]/p", true),
+            ("http://[1080:0:0:0:8:800:200C:417A]/index.html", true),
+            ("http://a/b?x[1]#[y]", true),
+            ("?[", true),
+            ("mailto:a[x]", true),
+            ("[", false),
+            ("]", false),
+            ("a[b", false),
+            ("http://[::1", false),
+            ("http://[::1]]/", false),
+            ("http://[[::1]/", false),
+            ("http://a[::1]/", false),
+            ("http://[::1]x/", false),
+            ("http://[::1]:x/", false),
+            ("http://[zz]/", false),
+            ("http://[v1.x]/", false),
+            ("http://[]/", false),
+            ("http://[::1%25eth0]/", false),
+            ("http://a/[x]", false),
+            ("file:///[a]", false),
+            ("mailto:[x]", false),
+            // An empty authority is a server with no host (RFC 2396 §3.2.2).
+            ("//", true),
+            ("///", true),
+            ("http://a//b", true),
         ];
         for &(text, want) in rows {
             assert_eq!(is_any_uri(text), want, "{text:?}");
