@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+use crate::diagnostic::DocError;
 use crate::source::SourceFile;
 
 /// The declaration's encoding name is looked for in this many bytes.
@@ -72,6 +73,16 @@ impl DecodeError {
     pub fn line_col(&self) -> (u32, u32) {
         let lc = SourceFile::detached(&self.text).line_col(self.at);
         (lc.line, lc.column)
+    }
+
+    /// The document error it is: not well-formed (XML 1.0 §4.3.3), at the
+    /// bad bytes, with its line and column (the streaming validator keeps
+    /// no text to count them in).
+    pub fn doc_error(&self) -> DocError {
+        let mut error =
+            DocError::not_well_formed(&self.message, self.span.clone()).reported_at(self.at);
+        error.line_col = Some(self.line_col());
+        error
     }
 
     /// The message with its line and column, for reports that cannot point

@@ -1500,12 +1500,7 @@ fn mutate_schema(text: &str, pool: &Pool, rng: &mut Rng) -> Option<(String, Stri
             ))
         }
         4 => {
-            let (_, q, v) = e
-                .attributes
-                .iter()
-                .find(|(_, q, _)| &text[q.clone()] == "type")?
-                .clone();
-            let _ = q;
+            let v = attribute_value(text, e, "type")?;
             let new = rng.pick(TYPES)?;
             Some((
                 splice(text, v, new),
@@ -1513,11 +1508,7 @@ fn mutate_schema(text: &str, pool: &Pool, rng: &mut Rng) -> Option<(String, Stri
             ))
         }
         5 => {
-            let (_, _, v) = e
-                .attributes
-                .iter()
-                .find(|(_, q, _)| &text[q.clone()] == "name")?
-                .clone();
+            let v = attribute_value(text, e, "name")?;
             let list = if local(&tag) == "attribute" {
                 &pool.attributes
             } else {
@@ -1539,6 +1530,15 @@ fn mutate_schema(text: &str, pool: &Pool, rng: &mut Rng) -> Option<(String, Stri
             ))
         }
     }
+}
+
+/// Where the value of `e`'s attribute `name` is.
+fn attribute_value(text: &str, e: &ElementSpan, name: &str) -> Option<std::ops::Range<usize>> {
+    let (_, _, value) = e
+        .attributes
+        .iter()
+        .find(|(_, q, _)| &text[q.clone()] == name)?;
+    Some(value.clone())
 }
 
 fn local(qname: &str) -> &str {
@@ -1838,21 +1838,12 @@ fn first_element_text(text: &str, node: roxmltree::Node) -> Option<String> {
 }
 
 fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                out.push(path);
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .map(walkdir::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
     out.sort();
     out
 }

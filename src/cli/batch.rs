@@ -22,8 +22,6 @@ use rayon::prelude::*;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
 use super::schema_dir::sniff_root;
 use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
-use crate::diagnostic::DocError;
-use crate::encoding::DecodeError;
 use crate::loader::{io_reason, FsLoader, ReadError};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
 use crate::validate::Validator;
@@ -293,12 +291,6 @@ fn read_document(input: Result<Input, String>) -> Result<String, ReadError> {
     crate::encoding::decode(bytes).map_err(ReadError::Decode)
 }
 
-/// A document whose bytes are not text in its encoding, as the verdict on
-/// it: not well-formed (as XML 1.0 §4.3.3 has it), at the bad bytes.
-fn undecodable(e: &DecodeError) -> Outcome {
-    Outcome::NotWellFormed(DocError::not_well_formed(&e.message, e.span.clone()).reported_at(e.at))
-}
-
 /// Runs the plan; prints reports (stdout), notes and the summary (stderr).
 pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -555,7 +547,7 @@ impl<'p> Batch<'p> {
         let (text, mut undecodable) = match read_document(input) {
             Ok(text) => (text, None),
             Err(ReadError::Decode(e)) => {
-                let outcome = undecodable(&e);
+                let outcome = Outcome::NotWellFormed(e.doc_error());
                 (e.text, Some(outcome))
             }
             Err(ReadError::Io(reason)) => {

@@ -60,11 +60,7 @@ pub fn validate_reader<R: Read>(validator: &mut Validator, input: R) -> Outcome 
     // offsets in that text (as in tree mode).
     let decoded = match DecodingReader::new(input) {
         Ok(Ok(decoded)) => decoded,
-        Ok(Err(e)) => {
-            let mut error = DocError::not_well_formed(&e.message, e.span.clone()).reported_at(e.at);
-            error.line_col = Some(e.line_col());
-            return Outcome::NotWellFormed(error);
-        }
+        Ok(Err(e)) => return Outcome::NotWellFormed(e.doc_error()),
         Err(e) => {
             let reason = crate::loader::io_reason(&e);
             return Outcome::NotWellFormed(DocError::not_well_formed(&reason, 0..0));
