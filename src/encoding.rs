@@ -170,7 +170,9 @@ struct Declared {
 /// byte-order mark writes the declaration in ASCII).
 fn declared_encoding(head: &[u8]) -> Option<Declared> {
     let head = &head[..head.len().min(DECLARATION_WINDOW)];
-    if !head.starts_with(b"<?xml") {
+    // `<?xml` then a space: not a processing instruction such as
+    // `<?xml-stylesheet`.
+    if !head.starts_with(b"<?xml") || !head.get(5).is_some_and(u8::is_ascii_whitespace) {
         return None;
     }
     let end = memchr::memmem::find(head, b"?>")? + 2;
@@ -612,6 +614,9 @@ mod tests {
         assert!(e.message.contains("\"EBCDIC\""), "{}", e.message);
         assert_eq!(&e.text[e.span.clone()], "EBCDIC");
         assert_eq!(e.line_col(), (1, 40));
+        // A processing instruction is not the declaration.
+        let pi = b"<?xml-stylesheet href='a' encoding='bogus'?><a/>".to_vec();
+        assert!(decode(pi).is_ok());
         // The WHATWG "replacement" labels read nothing: refused too.
         assert!(decode(b"<?xml version='1.0' encoding='ISO-2022-KR'?><a/>".to_vec()).is_err());
     }
