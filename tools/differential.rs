@@ -819,7 +819,7 @@ impl Run {
         let reduced =
             if minimize && ours.0 != Verdict::SchemaError && jing.0 != Verdict::SchemaError {
                 self.minimize(
-                    case_schema(&self.cases[c]),
+                    self.cases[c].schema,
                     &schema_path,
                     compact,
                     &text,
@@ -889,10 +889,6 @@ impl Run {
         }
         best
     }
-}
-
-fn case_schema(case: &Case) -> usize {
-    case.schema
 }
 
 fn load_schema(path: &Path, compact: bool) -> Result<Schema, String> {
