@@ -24,6 +24,7 @@ conformance:
 	$(CARGO) test --release --test conformance || status=1; \
 	$(CARGO) test --release --test xsd_conformance || status=1; \
 	$(CARGO) test --release --test compact_conformance || status=1; \
+	$(CARGO) test --release --test workflows || status=1; \
 	exit $$status
 
 # rngcheck's verdicts against jing's over seeded mutants of documents,

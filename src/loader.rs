@@ -96,21 +96,35 @@ pub fn resolve_href(
     Ok(normalize(&dir.join(relative)))
 }
 
-/// Removes `.` and `a/..` segments so that one file has one path.
+/// Removes `.` and `name/..` segments so that one file has one path.
+///
+/// A `..` cancels only a directory name before it: never another `..` (in
+/// `../../x` both steps up are kept), never the root (`/..` is `/`), and
+/// never a symbolic link (`link/..` is the parent of the link's target, as
+/// the file system resolves it, not the directory holding the link).
 fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) if !is_symlink(&out) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
     out
+}
+
+/// Whether `path` is a symbolic link (false when it does not exist, as for
+/// the in-memory files of [`MemLoader`]).
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn percent_decode(s: &str) -> String {
@@ -160,6 +174,43 @@ mod tests {
         assert_eq!(
             resolve_href(&map, Some(base), "../x%20y.rng").unwrap(),
             PathBuf::from("x y.rng")
+        );
+    }
+
+    #[test]
+    fn parent_steps_cancel_only_directory_names() {
+        assert_eq!(
+            normalize(Path::new("../../src/conf/schemas/./x.rng")),
+            PathBuf::from("../../src/conf/schemas/x.rng")
+        );
+        assert_eq!(
+            normalize(Path::new("../../../a/b/../c.rng")),
+            PathBuf::from("../../../a/c.rng")
+        );
+        assert_eq!(
+            normalize(Path::new("a/../../b.rng")),
+            PathBuf::from("../b.rng")
+        );
+        assert_eq!(
+            normalize(Path::new("/../a/./b.rng")),
+            PathBuf::from("/a/b.rng")
+        );
+        assert_eq!(normalize(Path::new("./a.rng")), PathBuf::from("a.rng"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn parent_of_a_symlinked_directory_is_the_targets_parent() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real/schemas");
+        std::fs::create_dir_all(&real).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let through = normalize(&link.join("../common.rng"));
+        assert_eq!(through, link.join("../common.rng"));
+        assert_eq!(
+            normalize(&real.join("../common.rng")),
+            dir.path().join("real/common.rng")
         );
     }
 }

@@ -166,6 +166,21 @@ impl Schema {
         }
     }
 
+    /// The files the schema at `path` is made of: itself and every file it
+    /// reaches through `include` and `externalRef`, as far as they could be
+    /// read (nothing is compiled; a schema with errors lists what it reached).
+    pub fn files(path: &Path, syntax: Option<SyntaxKind>) -> Vec<std::path::PathBuf> {
+        let mut sources = SourceMap::new();
+        let mut loader = FsLoader;
+        let href = path.to_string_lossy();
+        if let Ok(file) = loader.load(&mut sources, None, &href) {
+            let mut resolver = Resolver::new(&mut sources, &mut loader);
+            resolver.forced_syntax = syntax;
+            let _ = resolver.resolve_file(file, "");
+        }
+        sources.paths().map(Path::to_path_buf).collect()
+    }
+
     /// The embedded default schema: the project's libvirt domain schema
     /// (`schemas/domaincommon.rng` and the files it includes), compiled into
     /// the binary and read from memory.

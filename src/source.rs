@@ -198,6 +198,11 @@ impl SourceMap {
         &self.files[id.index()]
     }
 
+    /// The paths of the files, in the order they were registered.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.path.as_path())
+    }
+
     /// Finds an already registered file by path.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         self.files

@@ -36,9 +36,11 @@ const SCHEMA_POOL: &str = r#"<element name="pool" xmlns="http://relaxng.org/ns/s
 const VALID_A: &str = "<a n=\"x\">hi</a>\n";
 const INVALID_A: &str = "<a>hi</a>\n";
 
+/// The binary, blind to any libvirt installed on the machine (schema
+/// discovery would otherwise find its schemas).
 fn rngcheck() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rngcheck"));
-    cmd.env_remove("CI");
+    cmd.env_remove("CI").env("RNGCHECK_INSTALLED_SCHEMAS", "");
     cmd
 }
 
@@ -434,30 +436,26 @@ fn config_is_discovered_and_files_given_are_matched_to_checks() {
         stdout(&out),
         "../domain.rng\t../vms/deep/bad.xml\n../domain.rng\t../vms/good.xml\n"
     );
-    // Files named (as a pre-commit hook does): each against its check; a
-    // file no check covers, and a staged schema, are skipped with a note.
-    let out = rngcheck()
-        .current_dir(root)
-        .args(["--config", "rngcheck.toml", "domain.rng", "vms/good.xml"])
-        .args(["elsewhere/x.xml", "vms/deep/bad.xml"])
-        .output()
-        .unwrap();
+    // Files named (as a pre-commit hook does): each against its check.
+    let hook = |files: &[&str]| {
+        rngcheck()
+            .current_dir(root)
+            .args(["--config", "rngcheck.toml"])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    let out = hook(&["vms/good.xml", "vms/deep/bad.xml"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert_contains(&text, "vms/deep/bad.xml:1:9: error");
     assert!(!text.contains("good.xml"), "{text}");
-    let err = stderr(&out);
-    assert!(
-        err.contains("rngcheck: elsewhere/x.xml: skipped: no [[check]] in rngcheck.toml covers it"),
-        "{err}"
-    );
-    assert_contains(&err, "domain.rng: skipped");
-    assert!(
-        err.contains(
-            "2 documents checked: 1 valid, 1 invalid; 2 skipped (no [[check]] covers them)"
-        ),
-        "{err}"
-    );
+    assert_contains(&stderr(&out), "2 documents checked: 1 valid, 1 invalid");
+    // A file no check covers goes to schema discovery; with no schema for
+    // its root element it is an error, not a skip.
+    let out = hook(&["vms/good.xml", "elsewhere/x.xml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_contains(&stdout(&out), "no schema for root element <x>");
     // --no-config: the documents go to the embedded schema instead.
     let out = rngcheck()
         .current_dir(root)
@@ -570,7 +568,7 @@ fn schema_dir_names_an_unknown_root_element() {
         .args(["--schema-dir", "schemas", "docs", "--format", "short"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
     assert!(
         text.contains(
@@ -619,7 +617,8 @@ fn stdin_is_one_document() {
         "{}",
         stdout(&out)
     );
-    // No schema: the embedded one (even where an rngcheck.toml would be found).
+    // No schema: discovery, here the embedded one for <domain> (even where
+    // an rngcheck.toml would be found).
     write(
         dir.path(),
         "rngcheck.toml",
@@ -628,7 +627,7 @@ fn stdin_is_one_document() {
     let out = rngcheck()
         .current_dir(dir.path())
         .args(["-", "--list"])
-        .write_stdin(VALID_A)
+        .write_stdin("<domain/>")
         .output()
         .unwrap();
     assert_eq!(stdout(&out), "<embedded>\t<stdin>\n");
@@ -731,8 +730,32 @@ fn libvirt_example_config_matches_the_manifest() {
     }
 }
 
+/// The hook's file selection (`files:`/`types:` lines) from the
+/// repository's `.pre-commit-hooks.yaml`, to give a local hook the same.
+fn hook_file_selection() -> String {
+    let hooks = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    let lines: Vec<&str> = hooks
+        .lines()
+        .filter(|l| {
+            ["  files:", "  types:", "  types_or:"]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .collect();
+    assert!(
+        !lines.is_empty(),
+        "no files:/types: in .pre-commit-hooks.yaml"
+    );
+    lines.iter().map(|l| format!("  {l}\n")).collect()
+}
+
 /// The real `pre-commit` tool, with a local hook running the built binary
-/// over staged XML: an invalid domain is refused, a valid one accepted.
+/// over staged files, selected as `.pre-commit-hooks.yaml` selects them: an
+/// invalid domain is refused, a valid one accepted, and a staged schema
+/// change (`.rng` or `.rnc`) that breaks committed documents is refused.
 #[test]
 fn pre_commit_hook_refuses_an_invalid_document() {
     let ci = std::env::var("CI").as_deref() == Ok("true");
@@ -780,17 +803,29 @@ fn pre_commit_hook_refuses_an_invalid_document() {
     write(&repo, "schemas/domain.rng", SCHEMA_DOMAIN);
     write(
         &repo,
-        "rngcheck.toml",
-        "[[check]]\nschema = \"schemas/domain.rng\"\npaths = [\"vms\"]\n",
+        "schemas/pool.rnc",
+        "element pool { element name { text } }\n",
     );
+    write(
+        &repo,
+        "rngcheck.toml",
+        "[[check]]\nschema = \"schemas/domain.rng\"\npaths = [\"vms\"]\n\
+         [[check]]\nschema = \"schemas/pool.rnc\"\npaths = [\"pools\"]\n",
+    );
+    write(
+        &repo,
+        "vms/first.xml",
+        "<domain type='kvm'><name>vm</name></domain>\n",
+    );
+    write(&repo, "pools/p.xml", "<pool><name>p</name></pool>\n");
     write(
         &repo,
         ".pre-commit-config.yaml",
         &format!(
             "repos:\n- repo: local\n  hooks:\n  - id: rngcheck\n    name: rngcheck\n    \
-             entry: {}\n    args: [--config, rngcheck.toml]\n    language: system\n    \
-             types: [xml]\n",
-            env!("CARGO_BIN_EXE_rngcheck")
+             entry: {}\n    args: [--config, rngcheck.toml]\n    language: system\n{}",
+            env!("CARGO_BIN_EXE_rngcheck"),
+            hook_file_selection()
         ),
     );
     let out = std::process::Command::new("pre-commit")
@@ -807,13 +842,21 @@ fn pre_commit_hook_refuses_an_invalid_document() {
     let (ok, log) = git(&["commit", "-q", "-m", "setup"]);
     assert!(
         ok,
-        "the setup commit (schema and config only) was refused:\n{log}"
+        "the setup commit (schemas, config, documents) was refused:\n{log}"
     );
 
-    write(&repo, "vms/bad.xml", "<domain><name>vm</name></domain>\n");
-    let (ok, log) = git(&["add", "vms/bad.xml"]);
-    assert!(ok, "{log}");
-    let (ok, log) = git(&["commit", "-q", "-m", "bad vm"]);
+    // Writes a file, stages it, and tries to commit.
+    let commit = |rel: &str, text: &str, message: &str| {
+        write(&repo, rel, text);
+        let (ok, log) = git(&["add", rel]);
+        assert!(ok, "{log}");
+        git(&["commit", "-q", "-m", message])
+    };
+    let (ok, log) = commit(
+        "vms/bad.xml",
+        "<domain><name>vm</name></domain>\n",
+        "bad vm",
+    );
     assert!(!ok, "an invalid domain was committed:\n{log}");
     assert_contains(&log, "rngcheck");
     assert!(
@@ -826,13 +869,32 @@ fn pre_commit_hook_refuses_an_invalid_document() {
     let (ok, log) = git(&["rm", "-q", "--cached", "vms/bad.xml"]);
     assert!(ok, "{log}");
     std::fs::remove_file(repo.join("vms/bad.xml")).unwrap();
-    write(
-        &repo,
+    let (ok, log) = commit(
         "vms/good.xml",
         "<domain type='kvm'><name>vm</name></domain>\n",
+        "good vm",
     );
-    let (ok, log) = git(&["add", "vms/good.xml"]);
-    assert!(ok, "{log}");
-    let (ok, log) = git(&["commit", "-q", "-m", "good vm"]);
     assert!(ok, "a valid domain was refused:\n{log}");
+
+    // A schema change alone, staged: the documents built on it are checked.
+    let stricter = SCHEMA_DOMAIN.replace(
+        "<element name=\"name\">",
+        "<attribute name=\"uuid\"/><element name=\"name\">",
+    );
+    let (ok, log) = commit("schemas/domain.rng", &stricter, "stricter domains");
+    assert!(!ok, "a schema rejecting every domain was committed:\n{log}");
+    assert_contains(&log, "vms/first.xml");
+    assert_contains(&log, "vms/good.xml");
+    let (ok, log) = git(&["checkout", "-q", "HEAD", "--", "schemas/domain.rng"]);
+    assert!(ok, "{log}");
+    let (ok, log) = commit(
+        "schemas/pool.rnc",
+        "element pool { element uuid { text } }\n",
+        "stricter pools",
+    );
+    assert!(
+        !ok,
+        "a compact schema rejecting every pool was committed:\n{log}"
+    );
+    assert_contains(&log, "pools/p.xml");
 }

@@ -31,6 +31,7 @@ fn three_errors_as(format: &str) -> std::process::Output {
         .current_dir(repo())
         .args([
             "-q",
+            "--default-schema",
             "--format",
             format,
             "fixtures/diagnostics/three-errors-invalid.xml",
@@ -192,7 +193,7 @@ fn streaming_reports_the_same_errors_at_the_same_places() {
         let out = Command::cargo_bin("rngcheck")
             .unwrap()
             .current_dir(repo())
-            .args(["-q", "--format", "short"])
+            .args(["-q", "--default-schema", "--format", "short"])
             .args(extra)
             .arg("fixtures/diagnostics/three-errors-invalid.xml")
             .output()

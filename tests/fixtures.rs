@@ -1,5 +1,5 @@
 //! `fixtures/domain/*.xml` against the embedded default schema (the binary
-//! run with no schema argument): names ending `-invalid.xml` must be
+//! run with `--default-schema`): names ending `-invalid.xml` must be
 //! rejected with the first error on the line `expected-errors.tsv` gives;
 //! every other document must be valid.
 
@@ -9,10 +9,11 @@ fn domain_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/domain")
 }
 
-/// Runs `rngcheck --format short FILE` (embedded schema): exit code and
+/// Runs `rngcheck --default-schema --format short FILE`: exit code and
 /// stdout.
 fn check(file: &Path) -> (Option<i32>, String) {
     let output = assert_cmd::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+        .arg("--default-schema")
         .arg("--format")
         .arg("short")
         .arg(file)

@@ -19,6 +19,12 @@ mod fixtures;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// No silent pass: the workflows of issue 15, each with the right verdict.
+mod no_silent_pass;
+/// The README's usage examples, run as written.
+mod readme;
+/// Finding the README's runnable examples (shared with `tests/workflows.rs`).
+mod readme_blocks;
 /// Helpers shared by the modules below.
 mod util;
 /// Verdicts checked against jing, or against the spec where jing is wrong:

@@ -20,3 +20,13 @@ pub fn assert_contains(haystack: &str, needle: &str) {
         "expected {needle:?} in:\n{haystack}"
     );
 }
+
+/// Writes `text` to `root/rel`, creating directories; returns the path.
+pub fn write_file(root: &std::path::Path, rel: &str, text: &str) -> std::path::PathBuf {
+    let path = root.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("cannot create a test directory");
+    }
+    std::fs::write(&path, text).expect("cannot write a test file");
+    path
+}

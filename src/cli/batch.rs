@@ -19,8 +19,9 @@ use std::sync::{mpsc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
-use super::schema_dir::sniff_root;
+use super::schema_dir::{is_relax_ng, sniff_root};
 use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
 use crate::loader::{io_reason, FsLoader, ReadError};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
@@ -52,6 +53,8 @@ pub struct Settings {
     pub id_checks: bool,
     /// Stream every document (otherwise only those over the threshold).
     pub stream: bool,
+    /// A run that checks nothing exits 0 instead of 2.
+    pub allow_empty: bool,
 }
 
 /// What happened, added up over the run.
@@ -75,8 +78,10 @@ pub struct Tally {
     pub not_checked: usize,
     /// Documents on which the validator failed internally.
     pub internal: usize,
-    /// Files named on the command line that no `[[check]]` covers.
+    /// Files met while walking a named directory that no `[[check]]` covers.
     pub skipped: usize,
+    /// Schema files named on their own that compiled.
+    pub schemas_correct: usize,
     /// Entries listed (`--list`).
     pub listed: usize,
 }
@@ -93,6 +98,7 @@ impl Tally {
         self.not_checked += o.not_checked;
         self.internal += o.internal;
         self.skipped += o.skipped;
+        self.schemas_correct += o.schemas_correct;
         self.listed += o.listed;
     }
 
@@ -103,12 +109,7 @@ impl Tally {
 
     /// Whether anything other than schema failures makes the run fail.
     fn failed(&self) -> bool {
-        self.invalid
-            + self.unexpectedly_valid
-            + self.unreadable
-            + self.walk_errors
-            + self.no_schema
-            + self.internal
+        self.invalid + self.unexpectedly_valid + self.unreadable + self.walk_errors + self.internal
             > 0
     }
 
@@ -117,7 +118,12 @@ impl Tally {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let checked = self.checked();
-        let mut line = if checked == 0 {
+        let mut line = if checked == 0 && self.schemas_correct > 0 {
+            format!(
+                "rngcheck: {} correct, no documents checked",
+                plural(self.schemas_correct, "schema", "schemas")
+            )
+        } else if checked == 0 {
             "rngcheck: no documents checked".to_string()
         } else {
             let mut parts = vec![format!("{} valid", self.valid)];
@@ -168,8 +174,14 @@ impl Tally {
         }
         if self.skipped > 0 {
             notes.push(format!(
-                "{} skipped (no [[check]] covers them)",
+                "{} skipped (met in a directory; no [[check]] covers them)",
                 self.skipped
+            ));
+        }
+        if self.schemas_correct > 0 && checked > 0 {
+            notes.push(format!(
+                "{} correct",
+                plural(self.schemas_correct, "schema", "schemas")
             ));
         }
         if !notes.is_empty() {
@@ -190,6 +202,8 @@ struct Done {
     tally: Tally,
     /// The schema that failed to load, whose errors go before `out`.
     schema_failed: Option<usize>,
+    /// The schema the document was validated against.
+    used: Option<usize>,
 }
 
 /// The run's result.
@@ -199,18 +213,22 @@ pub struct RunResult {
     pub tally: Tally,
     /// How many schemas failed to load.
     pub schema_failures: usize,
-    /// Standard output was closed early (a broken pipe): stopped quietly.
+    /// Standard output was closed early (a broken pipe): printing stopped.
     pub broken_pipe: bool,
+    /// How many documents were validated against each schema (by index).
+    pub used: BTreeMap<usize, usize>,
 }
 
 impl RunResult {
-    /// The exit code: 3 if a schema failed, else 1 if any document failed
-    /// (or broke its expectation), else 0.
+    /// The exit code: 3 if a schema failed, else 2 if a document had no
+    /// schema, else 1 if any document failed (or broke its expectation),
+    /// else 0. A closed standard output changes nothing: the verdict is
+    /// over what was checked.
     pub fn exit_code(&self) -> u8 {
-        if self.broken_pipe {
-            EXIT_VALID
-        } else if self.schema_failures > 0 {
+        if self.schema_failures > 0 {
             EXIT_SCHEMA
+        } else if self.tally.no_schema > 0 {
+            EXIT_USAGE
         } else if self.tally.failed() {
             EXIT_INVALID
         } else {
@@ -318,15 +336,74 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
         return batch.schema_only(&pool);
     }
     let result = batch.run_items(&pool);
-    if !settings.quiet && !settings.list && !result.broken_pipe {
-        eprintln!(
-            "{}",
-            result
-                .tally
-                .summary(plan.expectations(), result.schema_failures)
-        );
+    let mut stderr = std::io::stderr().lock();
+    // Written with errors ignored: a closed standard error must not turn
+    // the verdict into a crash.
+    if !settings.quiet && !settings.list {
+        let mut line = result
+            .tally
+            .summary(plan.expectations(), result.schema_failures);
+        if plan.name_schemas {
+            line.push_str(&schemas_used(plan, &result.used));
+        }
+        let _ = writeln!(stderr, "{line}");
     }
-    result.exit_code()
+    let code = result.exit_code();
+    let empty = empty_inputs(plan);
+    if empty.is_empty() {
+        return code;
+    }
+    let verdict = if settings.allow_empty {
+        "note"
+    } else {
+        "error"
+    };
+    if !(settings.allow_empty && settings.quiet) {
+        for input in &empty {
+            let _ = writeln!(stderr, "rngcheck: {verdict}: nothing to check: {input}");
+        }
+    }
+    if settings.allow_empty || code == EXIT_SCHEMA {
+        code
+    } else {
+        EXIT_USAGE
+    }
+}
+
+/// Each input that gave nothing to check, described; the whole run when it
+/// had nothing to check at all.
+fn empty_inputs(plan: &Plan) -> Vec<String> {
+    let mut empty = plan.empty_inputs.clone();
+    if empty.is_empty() && !plan.has_work() {
+        empty.push(if plan.skipped > 0 {
+            format!(
+                "no document named or found is covered by a [[check]] ({} skipped)",
+                plan.skipped
+            )
+        } else {
+            "no document named or found".to_string()
+        });
+    }
+    empty
+}
+
+/// `; schema: X` or `; schemas: X (n), Y (m)`: what the documents were
+/// validated against, when the user named no schema.
+fn schemas_used(plan: &Plan, used: &BTreeMap<usize, usize>) -> String {
+    match used.len() {
+        0 => String::new(),
+        1 => used
+            .keys()
+            .map(|&i| format!("; schema: {}", plan.schemas[i].describe()))
+            .collect(),
+        _ => {
+            let each: Vec<String> = used
+                .iter()
+                .map(|(&i, n)| format!("{} ({n})", plan.schemas[i].describe()))
+                .collect();
+            format!("; schemas: {}", each.join(", "))
+        }
+    }
 }
 
 impl<'p> Batch<'p> {
@@ -460,7 +537,7 @@ impl<'p> Batch<'p> {
                 let file = match item {
                     Item::Doc { source, .. } => source.display(),
                     Item::WalkError { path, .. } => path.display().to_string(),
-                    Item::Skipped { path, .. } => path.clone(),
+                    Item::Schema(i) => self.plan.schemas[*i].display.clone(),
                 };
                 let mut done = Done::default();
                 done.tally.internal = 1;
@@ -499,9 +576,16 @@ impl<'p> Batch<'p> {
                     return done;
                 }
             }
-            Item::Skipped { path, note } => {
-                done.tally.skipped = 1;
-                done.note = format!("rngcheck: {path}: skipped: {note}\n");
+            Item::Schema(i) => {
+                if self.settings.list {
+                    done.tally.listed = 1;
+                    done.out = format!("{}\t(schema)\n", self.plan.schemas[*i].display);
+                    return done;
+                }
+                match self.schema(*i) {
+                    Ok(_) => done.tally.schemas_correct = 1,
+                    Err(_) => done.schema_failed = Some(*i),
+                }
             }
             Item::Doc {
                 source,
@@ -536,11 +620,17 @@ impl<'p> Batch<'p> {
         }
         let input = open_document(source);
         let input = match (input, choice) {
-            (Ok(Input::File(file, size)), Choice::Fixed(i))
+            (Ok(Input::File(file, size)), choice)
                 if self.settings.stream || crate::should_stream(size) =>
             {
-                self.stream_document(file, path, i, expect, validators, buf, done);
-                return;
+                match self.stream_schema(file, choice) {
+                    Ok((file, i)) => {
+                        self.stream_document(file, path, i, expect, validators, buf, done);
+                        return;
+                    }
+                    // The root element was not found in the head: read it all.
+                    Err(file) => Ok(Input::File(file, size)),
+                }
             }
             (input, _) => input,
         };
@@ -564,8 +654,8 @@ impl<'p> Batch<'p> {
         };
         let i = match choice {
             Choice::Fixed(i) => i,
-            Choice::ByRoot => match undecodable.take().map_or_else(
-                || self.root_schema(&text),
+            Choice::ByRoot(picker) => match undecodable.take().map_or_else(
+                || self.root_schema(picker, &text),
                 |o| Err(RootProblem::NotWellFormed(o)),
             ) {
                 Ok(i) => i,
@@ -613,6 +703,7 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
+        done.used = Some(i);
         let outcome = match undecodable {
             Some(outcome) => outcome,
             None => validate_text(self.validator_for(i, schema, validators), &text),
@@ -657,6 +748,7 @@ impl<'p> Batch<'p> {
                 return;
             }
         };
+        done.used = Some(i);
         let reader = std::io::BufReader::with_capacity(1 << 16, file);
         let validator = self.validator_for(i, schema, validators);
         let outcome = crate::validate_reader(validator, reader);
@@ -722,10 +814,32 @@ impl<'p> Batch<'p> {
         }
     }
 
-    fn root_schema(&self, text: &str) -> Result<usize, RootProblem> {
-        let Some(dir) = &self.plan.schema_dir else {
-            return Err(RootProblem::NoSchema("no schema directory".to_string()));
+    /// The schema for a document to be streamed: fixed, or picked by the
+    /// root element found in the file's first bytes (the file is rewound).
+    fn stream_schema(
+        &self,
+        mut file: std::fs::File,
+        choice: Choice,
+    ) -> Result<(std::fs::File, usize), std::fs::File> {
+        use std::io::{Read, Seek};
+        let picker = match choice {
+            Choice::Fixed(i) => return Ok((file, i)),
+            Choice::ByRoot(picker) => picker,
         };
+        let mut head = Vec::new();
+        let read = (&mut file).take(64 * 1024).read_to_end(&mut head);
+        let rewound = file.rewind();
+        if read.is_err() || rewound.is_err() {
+            return Err(file);
+        }
+        let head = String::from_utf8_lossy(&head);
+        match sniff_root(&head).map(|local| self.plan.pickers[picker].pick(local)) {
+            Some(Ok(i)) => Ok((file, i)),
+            _ => Err(file),
+        }
+    }
+
+    fn root_schema(&self, picker: usize, text: &str) -> Result<usize, RootProblem> {
         let parsed;
         let local = match sniff_root(text) {
             Some(local) => local,
@@ -737,8 +851,13 @@ impl<'p> Batch<'p> {
                 Err(e) => return Err(RootProblem::NotWellFormed(Outcome::NotWellFormed(e))),
             },
         };
-        dir.pick(local)
-            .ok_or_else(|| RootProblem::NoSchema(dir.no_schema_message(local)))
+        self.plan.pickers[picker].pick(local).map_err(|message| {
+            RootProblem::NoSchema(if is_relax_ng(text) {
+                swapped_message("this file")
+            } else {
+                message
+            })
+        })
     }
 }
 
@@ -767,6 +886,7 @@ struct Printer<'b, 'p> {
     tally: Tally,
     schema_reported: Vec<bool>,
     broken_pipe: bool,
+    used: BTreeMap<usize, usize>,
 }
 
 impl<'b, 'p> Printer<'b, 'p> {
@@ -774,9 +894,13 @@ impl<'b, 'p> Printer<'b, 'p> {
         Printer {
             batch,
             progress,
-            tally: Tally::default(),
+            tally: Tally {
+                skipped: batch.plan.skipped,
+                ..Tally::default()
+            },
             schema_reported: vec![false; batch.schemas.len()],
             broken_pipe: false,
+            used: BTreeMap::new(),
         }
     }
 
@@ -785,15 +909,21 @@ impl<'b, 'p> Printer<'b, 'p> {
             bar.inc(1);
         }
         self.tally.add(&done.tally);
-        if self.broken_pipe {
-            return;
+        if let Some(i) = done.used {
+            *self.used.entry(i).or_default() += 1;
         }
         let mut text = String::new();
         if let Some(s) = done.schema_failed {
             if !self.schema_reported[s] {
                 self.schema_reported[s] = true;
-                text.push_str(&self.batch.render_schema_errors(s));
+                if !self.broken_pipe {
+                    text.push_str(&self.batch.render_schema_errors(s));
+                }
             }
+        }
+        if self.broken_pipe {
+            self.stop_once_failed();
+            return;
         }
         text.push_str(&done.out);
         let quiet = self.batch.settings.quiet;
@@ -817,8 +947,17 @@ impl<'b, 'p> Printer<'b, 'p> {
         if let Err(e) = written {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 self.broken_pipe = true;
-                self.batch.cancelled.store(true, Ordering::Relaxed);
+                self.stop_once_failed();
             }
+        }
+    }
+
+    /// With nowhere left to print, the rest of the run can only change a
+    /// verdict that is not a failure yet: stop once it is one, else go on
+    /// checking quietly so that a later failure still sets the exit code.
+    fn stop_once_failed(&self) {
+        if self.tally.failed() || self.tally.no_schema > 0 || self.schema_reported.contains(&true) {
+            self.batch.cancelled.store(true, Ordering::Relaxed);
         }
     }
 
@@ -830,6 +969,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             tally: self.tally,
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
+            used: self.used,
         }
     }
 }
@@ -881,7 +1021,7 @@ mod tests {
         assert_eq!(
             t.summary(false, 0),
             "rngcheck: 3 documents checked: 1 valid, 2 invalid; 1 unreadable, 1 walk error, \
-             3 skipped (no [[check]] covers them)"
+             3 skipped (met in a directory; no [[check]] covers them)"
         );
         assert_eq!(
             Tally::default().summary(false, 0),
@@ -929,12 +1069,15 @@ mod tests {
             (tally(|t| t.walk_errors = 1), 0, 1),
             (tally(|t| t.invalid = 1), 1, 3),
             (tally(|t| t.skipped = 4), 0, 0),
+            (tally(|t| t.no_schema = 1), 0, 2),
+            (tally(|t| t.no_schema = 1), 1, 3),
         ];
         for (tally, schema_failures, code) in cases {
             let result = RunResult {
                 tally,
                 schema_failures,
                 broken_pipe: false,
+                used: BTreeMap::new(),
             };
             assert_eq!(
                 result.exit_code(),

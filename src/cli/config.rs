@@ -98,6 +98,12 @@ impl Config {
             ))
         })?;
         let base = match root {
+            Some(root) if !root.is_dir() => {
+                return Err(ConfigError(format!(
+                    "--root {}: no such directory",
+                    root.display()
+                )))
+            }
             Some(root) => root.to_path_buf(),
             None => match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -249,7 +255,7 @@ pub fn join_clean(base: &Path, rel: &Path) -> PathBuf {
 /// A key for comparing paths that may be written differently: the
 /// canonical path when it exists, otherwise the absolute path with `.` and
 /// `..` resolved lexically.
-fn path_key(p: &Path) -> PathBuf {
+pub fn path_key(p: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(p) {
         return c;
     }

@@ -11,6 +11,7 @@
 
 pub mod batch;
 pub mod config;
+pub mod discover;
 pub mod plan;
 pub mod report;
 pub mod schema_dir;
@@ -32,15 +33,27 @@ pub const EXIT_SCHEMA: u8 = 3;
 
 /// Validate XML documents against a RELAX NG schema.
 ///
-/// With one argument ending in .rng or .rnc, only checks the schema. With no
-/// schema (the first argument is a document), validates against the
-/// schemas of an rngcheck.toml found here or in a parent directory, or
-/// else against the embedded libvirt domain schema. Directories are walked.
-/// `-` reads a document from standard input.
+/// The first argument is the schema when it is one (named .rng or .rnc,
+/// read with --compact, or a file whose root element is RELAX NG), or give
+/// it with --schema FILE. With only a schema, only checks the schema.
+/// Directories are walked. `-` reads a document from standard input.
+///
+/// With no schema: the checks of an rngcheck.toml found here or in a parent
+/// directory; or else each document's schema is discovered by its root
+/// element, from (1) the src/conf/schemas or docs/schemas directory of an
+/// enclosing libvirt checkout, (2) an installed libvirt's
+/// /usr/share/libvirt/schemas (or that of the virsh on PATH), (3) the
+/// embedded domain schema, for <domain> only. The embedded schema is only a
+/// subset of libvirt's domain format (the common parts, and disk backing
+/// chains in detail; it rejects about a third of libvirt's own valid domain
+/// test documents): for the full one, run inside a libvirt checkout,
+/// install libvirt, or name libvirt's domain.rng. The summary line names
+/// the schema used.
 ///
 /// Exit codes: 0 all valid (or every expectation held), 1 some document
 /// invalid, not well-formed or unreadable (or an expectation broken),
-/// 2 usage error, 3 schema incorrect or not loadable.
+/// 2 usage error (also: no schema for a document, nothing to check),
+/// 3 schema incorrect or not loadable.
 #[derive(Parser, Debug)]
 #[command(name = "rngcheck", version, about, long_about)]
 pub struct Args {
@@ -48,6 +61,15 @@ pub struct Args {
     /// documents and directories.
     #[arg(value_name = "SCHEMA_OR_FILE")]
     pub paths: Vec<PathBuf>,
+
+    /// The schema, named explicitly (then every path is a document).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["schema_dir", "config", "default_schema"])]
+    pub schema: Option<PathBuf>,
+
+    /// Exit 0 when nothing is checked (an empty directory, a check whose
+    /// paths match nothing) instead of failing with exit code 2.
+    #[arg(long)]
+    pub allow_empty: bool,
 
     /// How to print errors.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -66,8 +88,8 @@ pub struct Args {
     #[arg(long)]
     pub no_id_checks: bool,
 
-    /// Use the embedded domain schema even if the first file looks like a
-    /// schema (and ignore any rngcheck.toml).
+    /// Use the embedded domain schema (a subset of libvirt's format) for
+    /// every document: no discovery, no rngcheck.toml.
     #[arg(long)]
     pub default_schema: bool,
 
@@ -173,9 +195,16 @@ pub fn run(args: &Args) -> u8 {
     let id_checks = !args.no_id_checks;
     // Compile the schema while the documents are being listed (statting
     // thousands of paths takes about as long).
-    let prefetch =
-        plan::first_schema(args).and_then(|source| batch::Prefetch::start(source, id_checks));
-    let plan = match plan::build(args) {
+    let schema = match plan::schema_argument(args) {
+        Ok(schema) => schema,
+        Err(e) => {
+            eprintln!("rngcheck: {}", e.message);
+            return e.code;
+        }
+    };
+    let prefetch = plan::first_schema(args, schema.as_ref())
+        .and_then(|source| batch::Prefetch::start(source, id_checks));
+    let plan = match plan::build(args, schema) {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("rngcheck: {}", e.message);
@@ -191,6 +220,7 @@ pub fn run(args: &Args) -> u8 {
         quiet: args.quiet,
         stream: args.stream,
         id_checks,
+        allow_empty: args.allow_empty,
     };
     batch::run(&plan, settings, prefetch)
 }

@@ -31,7 +31,7 @@ pub const LIBVIRT_TABLE: &[(&str, &str)] = &[
 ];
 
 /// The schema files of a directory, and how root elements map to them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SchemaDir {
     /// The directory.
     pub dir: PathBuf,
@@ -103,6 +103,29 @@ impl SchemaDir {
 /// when the prolog holds anything else (a DOCTYPE, say): the caller then asks
 /// the full parser, which also explains any error.
 pub fn sniff_root(text: &str) -> Option<&str> {
+    root_start(text).map(|(qname, _)| local_name(qname))
+}
+
+/// The RELAX NG namespace: a document whose root element is in it is a schema.
+pub const RELAX_NG_NS: &str = "http://relaxng.org/ns/structure/1.0";
+
+/// Whether `text` (the start of a file) begins, after its prolog, with a
+/// root element in the RELAX NG namespace declared on that element (where a
+/// schema's root declares it).
+pub fn is_relax_ng(text: &str) -> bool {
+    let Some((qname, attributes)) = root_start(text) else {
+        return false;
+    };
+    let prefix = qname.rsplit_once(':').map(|(p, _)| p);
+    let wanted = match prefix {
+        Some(p) => format!("xmlns:{p}"),
+        None => "xmlns".to_string(),
+    };
+    start_tag_attributes(attributes).any(|(name, value)| name == wanted && value == RELAX_NG_NS)
+}
+
+/// The root element's qualified name and the rest of its start tag.
+fn root_start(text: &str) -> Option<(&str, &str)> {
     let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
     loop {
         rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
@@ -115,16 +138,37 @@ pub fn sniff_root(text: &str) -> Option<&str> {
         } else if let Some(r) = rest.strip_prefix('<') {
             let end = r.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')?;
             let qname = &r[..end];
-            let local = qname.rsplit(':').next().unwrap_or(qname);
-            let ok = local
+            let ok = local_name(qname)
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_alphabetic() || c == '_');
-            return ok.then_some(local);
+            return ok.then_some((qname, &r[end..]));
         } else {
             return None;
         }
     }
+}
+
+fn local_name(qname: &str) -> &str {
+    qname.rsplit(':').next().unwrap_or(qname)
+}
+
+/// The `name="value"` pairs at the start of `rest` (a start tag after its
+/// name), up to the end of the tag or the first thing that is not one.
+fn start_tag_attributes(mut rest: &str) -> impl Iterator<Item = (&str, &str)> {
+    std::iter::from_fn(move || {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        let eq = rest.find('=')?;
+        let name = rest[..eq].trim_end();
+        if name.is_empty() || name.contains(['>', '<', '/']) {
+            return None;
+        }
+        let after = rest[eq + 1..].trim_start();
+        let quote = after.chars().next().filter(|&q| q == '"' || q == '\'')?;
+        let close = after[1..].find(quote)?;
+        rest = &after[close + 2..];
+        Some((name, &after[1..close + 1]))
+    })
 }
 
 #[cfg(test)]
@@ -145,6 +189,22 @@ mod tests {
         assert_eq!(sniff_root("<!-- unterminated"), None);
         assert_eq!(sniff_root("<1a/>"), None);
         assert_eq!(sniff_root(""), None);
+    }
+
+    #[test]
+    fn recognises_relax_ng_roots() {
+        assert!(is_relax_ng(
+            "<?xml version='1.0'?>\n<!-- s -->\n<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">"
+        ));
+        assert!(is_relax_ng(
+            "<rng:element name='a' xmlns:a='x' xmlns:rng='http://relaxng.org/ns/structure/1.0'>"
+        ));
+        assert!(!is_relax_ng(
+            "<rng:element xmlns='http://relaxng.org/ns/structure/1.0'>"
+        ));
+        assert!(!is_relax_ng("<domain type='kvm'><grammar/></domain>"));
+        assert!(!is_relax_ng("<grammar>"));
+        assert!(!is_relax_ng("not xml"));
     }
 
     #[test]
