@@ -48,7 +48,8 @@ fn three_independent_errors_are_all_reported_in_document_order() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(
-        lines[0].contains(":11:") && lines[0].contains(r#"value of attribute "device" is invalid"#),
+        lines[0].contains(":11:")
+            && lines[0].contains(r#"value "floppy-ish" of attribute "device" is invalid"#),
         "{text}"
     );
     assert!(
@@ -182,7 +183,7 @@ fn errors_inside_a_misplaced_element_are_reported_too() {
         "{text}"
     );
     assert!(
-        lines[1].contains(r#"value of attribute "v" is invalid; must be equal to "1" or "2""#),
+        lines[1].contains(r#"value "3" of attribute "v" is invalid; must be equal to "1" or "2""#),
         "{text}"
     );
 }

@@ -19,6 +19,8 @@ mod fixtures;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// Messages that say what is wrong (issue 18), pinned on a small schema.
+mod messages;
 /// No silent pass: the workflows of issue 15, each with the right verdict.
 mod no_silent_pass;
 /// The README's usage examples, run as written.

@@ -141,7 +141,8 @@ fn label_for(code: &str) -> &'static str {
     match code.rsplit("::").next().unwrap_or("") {
         "invalid_attribute_value" => "this value",
         "unexpected_attribute" => "this attribute",
-        "unexpected_element" | "unknown_element" | "unexpected_root" => "this element",
+        "unexpected_element" | "unknown_element" | "unexpected_root" | "repeated_element"
+        | "misplaced_element" => "this element",
         "missing_attribute" => "in this start tag",
         "incomplete_element" => "ends here",
         "text_not_allowed" | "invalid_text" => "this text",
@@ -155,7 +156,7 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
         .text
         .as_ref()
         .filter(|_| record.span.is_some())
-        .map(|t| NamedSource::new(record.file.clone(), t.clone()));
+        .map(|t| NamedSource::new(position_header(record), t.clone()));
     let rendered = Rendered { record, source };
     let mut out = String::new();
     let result = match style {
@@ -165,7 +166,10 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
             } else {
                 GraphicalTheme::unicode_nocolor()
             };
+            // The snippet's header names the record's own line and column
+            // (the same as `short` and `json`), not the label's start.
             GraphicalReportHandler::new_themed(theme)
+                .without_primary_span_start()
                 .with_width(width)
                 .render_report(&mut out, &rendered)
         }
@@ -194,6 +198,16 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
         out.push('\n');
     }
     out
+}
+
+/// `file:line:col` of a record, as every format reports it (jing's
+/// convention: start-tag problems at the end of the start tag).
+fn position_header(record: &Record) -> String {
+    if record.line == 0 {
+        record.file.clone()
+    } else {
+        format!("{}:{}:{}", record.file, record.line, record.column)
+    }
 }
 
 fn print(out: &mut dyn Write, format: Format, record: &Record) {
@@ -249,6 +263,20 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 .as_ref()
                 .map(|d| crate::validate::events::element_path(d, e.span.start))
                 .unwrap_or_default();
+            let e = &match &doc {
+                Some(d) => e.clone().with_document_prefixes(|uri| {
+                    crate::validate::events::prefix_at(d, e.span.start, uri)
+                }),
+                None => e.clone(),
+            };
+            let related = e.related().filter(|_| !text.is_empty()).and_then(|r| {
+                let lc = file.line_col(r);
+                e.related_note(lc.line, lc.column)
+            });
+            let help = match (e.help.as_deref(), related) {
+                (Some(h), Some(r)) => Some(format!("{h}; {r}")),
+                (h, r) => h.map(str::to_string).or(r),
+            };
             Record {
                 file: path.display().to_string(),
                 line,
@@ -259,7 +287,7 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
                 span: (!text.is_empty()).then(|| e.span.clone()),
                 path: path_in_doc,
                 expected: e.expected.clone(),
-                help: e.help.as_deref().map(str::to_string),
+                help,
                 text: (!text.is_empty()).then(|| text.to_string()),
             }
         })

@@ -70,6 +70,7 @@ pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaErro
         start,
         elements: lowering.elements,
         datatypes: lowering.datatypes,
+        datatype_defines: lowering.datatype_defines,
         values: lowering.values,
         names: lowering.names,
         id_types: Default::default(),
@@ -110,6 +111,13 @@ struct Lowering<'a> {
     elements: Vec<ElementDef>,
     element_spans: Vec<Span>,
     datatypes: Vec<Datatype>,
+    /// Side table of `CompiledGrammar::datatype_defines`.
+    datatype_defines: Vec<Option<Box<str>>>,
+    /// The defines being lowered, innermost last; element content is
+    /// lowered later from the queue, outside them, so a datatype is
+    /// attributed only to the define that holds it without an element
+    /// between.
+    define_stack: Vec<Box<str>>,
     values: Vec<ValueDef>,
     scopes: Vec<Scope<'a>>,
     queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
@@ -156,6 +164,7 @@ impl<'a> Lowering<'a> {
 
     fn drain_elements(&mut self) {
         while let Some((id, content, scope)) = self.queue.pop() {
+            debug_assert!(self.define_stack.is_empty());
             let lowered = self.group(content, scope);
             self.elements[id.0 as usize].content = lowered;
         }
@@ -298,8 +307,7 @@ impl<'a> Lowering<'a> {
                 return PatternArena::NOT_ALLOWED;
             }
         };
-        let dt = DatatypeId(self.datatypes.len() as u32);
-        self.datatypes.push(datatype);
+        let dt = self.push_datatype(datatype);
         let id = ValueId(self.values.len() as u32);
         self.values.push(ValueDef {
             datatype: dt,
@@ -337,8 +345,7 @@ impl<'a> Lowering<'a> {
                 return PatternArena::NOT_ALLOWED;
             }
         };
-        let dt = DatatypeId(self.datatypes.len() as u32);
-        self.datatypes.push(datatype);
+        let dt = self.push_datatype(datatype);
         match except {
             None => self.arena.data(dt),
             Some(ps) => {
@@ -346,6 +353,15 @@ impl<'a> Lowering<'a> {
                 self.arena.data_except(dt, except)
             }
         }
+    }
+
+    /// Adds a datatype, noting the define it is written in.
+    fn push_datatype(&mut self, datatype: Datatype) -> DatatypeId {
+        let dt = DatatypeId(self.datatypes.len() as u32);
+        self.datatypes.push(datatype);
+        self.datatype_defines
+            .push(self.define_stack.last().cloned());
+        dt
     }
 
     /// §4.16 constraints come with the name class: no `anyName` inside an
@@ -481,6 +497,7 @@ impl<'a> Lowering<'a> {
         let bodies = std::mem::take(&mut define.bodies);
         let combine = define.combine;
         let define_span = define.span;
+        self.define_stack.push(name.into());
         let parts: Vec<PatternId> = bodies
             .iter()
             .map(|(ps, span)| {
@@ -488,6 +505,7 @@ impl<'a> Lowering<'a> {
                 self.note_span(id, *span)
             })
             .collect();
+        self.define_stack.pop();
         let id = self.combine(&parts, combine);
         let id = self.note_span(id, define_span);
         if let Some(define) = self.scopes[scope].defines.get_mut(name) {

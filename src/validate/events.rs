@@ -173,8 +173,53 @@ pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
     if let Some((at, reason)) = crate::xml::entity_bomb(text) {
         return Err(DocError::not_well_formed(&reason, at..at));
     }
-    crate::xml::parse_with_roxmltree(text)
-        .map_err(|(e, offset)| DocError::not_well_formed(&e.to_string(), offset..offset))
+    crate::xml::parse_with_roxmltree(text).map_err(|(e, offset)| {
+        let error = DocError::not_well_formed(&e.to_string(), offset..offset);
+        // An element left open: say where it was opened, which can be far
+        // from where the parser noticed.
+        let up_to = match e {
+            roxmltree::Error::UnexpectedCloseTag(..) => offset,
+            roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                text.len()
+            }
+            _ => return error,
+        };
+        match open_element_at(text, up_to) {
+            Some((name, start)) => {
+                let at = crate::source::SourceFile::detached(text).line_col(start);
+                error.with_unclosed(&name, at.line, at.column)
+            }
+            None => error,
+        }
+    })
+}
+
+/// The innermost element still open at `offset` (its name and the offset
+/// of its start tag), found by reading the text again up to there; only
+/// for the message of a document that is not well-formed.
+fn open_element_at(text: &str, offset: usize) -> Option<(String, usize)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut open: Vec<(String, usize)> = Vec::new();
+    loop {
+        let start = usize::try_from(reader.buffer_position()).ok()?;
+        if start >= offset {
+            break;
+        }
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                let name = tag.name().into_inner().to_string();
+                open.push((name, start));
+            }
+            Ok(Event::End(_)) => {
+                open.pop();
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    open.pop()
 }
 
 /// A run of text not yet given to the validator: borrowed from the tree
@@ -286,6 +331,22 @@ fn attribute_qname(node: Node, attr: &roxmltree::Attribute) -> String {
     }
 }
 
+/// The prefix the document binds to namespace `uri` on the innermost
+/// element holding `offset` ("" for the default namespace), for names in
+/// messages.
+pub fn prefix_at(doc: &Document, offset: usize, uri: &str) -> Option<String> {
+    let mut node = doc.root_element();
+    while let Some(child) = node
+        .children()
+        .find(|c| c.is_element() && c.range().contains(&offset))
+    {
+        node = child;
+    }
+    node.namespaces()
+        .find(|ns| ns.uri() == uri)
+        .map(|ns| ns.name().unwrap_or("").to_string())
+}
+
 /// The element path (`/domain/devices/disk[2]/target`) of the innermost
 /// element whose range contains `offset`; computed only for errors.
 pub fn element_path(doc: &Document, offset: usize) -> String {
@@ -360,5 +421,33 @@ impl<'a, 'i> Iterator for Traverse<'a, 'i> {
             },
         };
         Some(current)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_element_is_named_with_where_it_was_opened() {
+        let mismatched = "<a>\n  <b>\n  <c/>\n</a>\n";
+        let error = parse_document(mismatched).unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("element \"b\" opened at line 2, column 3 is not closed"),
+            "{}",
+            error.message
+        );
+        let truncated = "<a>\n  <b>\n  <c/>\n";
+        let error = parse_document(truncated).unwrap_err();
+        assert!(
+            error.message.contains("element \"b\" opened at line 2"),
+            "{}",
+            error.message
+        );
+        let bad_quote = "<a x=1/>";
+        let error = parse_document(bad_quote).unwrap_err();
+        assert!(!error.message.contains("opened at"), "{}", error.message);
     }
 }
