@@ -89,15 +89,6 @@ fn prefixed(text: &str, prefix_of: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
-/// Where a name is: `with no namespace` or `in namespace "uri"`.
-fn namespace_phrase(ns: &str) -> String {
-    if ns.is_empty() {
-        "with no namespace".to_string()
-    } else {
-        format!("in namespace \"{ns}\"")
-    }
-}
-
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
 pub fn quoted_alternatives(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
@@ -326,35 +317,17 @@ impl DocError {
         self
     }
 
-    /// Names the namespaces when an expected element has the local name of
-    /// the one found (in namespace `found_ns`) but another namespace:
-    /// without them, `element "domain" not allowed; expected element
-    /// "domain"` reads as a contradiction.
-    pub fn namespaces_named(mut self, found_ns: &str, local: &str) -> DocError {
-        let mut theirs: Vec<&str> = self
-            .expected
-            .iter()
-            .filter_map(
-                |name| match name.strip_prefix('{').and_then(|r| r.split_once('}')) {
-                    Some((ns, l)) => (l == local).then_some(ns),
-                    None => (name == local).then_some(""),
-                },
-            )
-            .filter(|&ns| ns != found_ns)
-            .collect();
-        if theirs.is_empty() {
+    /// Names the namespaces when the name found (`qname` as written, in
+    /// namespace `found_ns`) is also an expected name, one with no
+    /// namespace: without them, `element "domain" not allowed; expected
+    /// element "domain"` reads as a contradiction. (A namespaced expected
+    /// name is shown with its prefix or `{uri}`, so it never looks alike.)
+    pub fn namespaces_named(mut self, found_ns: &str, qname: &str) -> DocError {
+        if found_ns.is_empty() || !self.expected.iter().any(|e| e == qname) {
             return self;
         }
-        theirs.dedup();
-        let theirs: Vec<String> = theirs.into_iter().map(namespace_phrase).collect();
-        let found = if found_ns.is_empty() {
-            "has no namespace".to_string()
-        } else {
-            format!("is in namespace \"{found_ns}\"")
-        };
         self.message.push_str(&format!(
-            "; \"{local}\" is expected {}, but this one {found}",
-            theirs.join(" or ")
+            "; \"{qname}\" is expected with no namespace, but this one is in namespace \"{found_ns}\""
         ));
         self
     }

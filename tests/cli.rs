@@ -322,15 +322,23 @@ fn a_name_in_the_wrong_namespace_is_reported_naming_both_namespaces() {
         assert!(line.ends_with(message), "{message}");
         assert_eq!(record["expected"].as_array().map(Vec::len), Some(1));
     }
-    // A schema name in a namespace, a document name in none.
+    // A prefixed name, or a schema name in a namespace, never looks like
+    // the name found: no clause then.
+    let prefixed = dir.write("prefixed.xml", "<doc><p:item xmlns:p=\"urn:x\"/></doc>\n");
     let namespaced = dir.write(
         "ns.rng",
         "<element name=\"doc\" ns=\"urn:a\" xmlns=\"http://relaxng.org/ns/structure/1.0\"><empty/></element>",
     );
     let plain = dir.write("plain.xml", "<doc/>");
-    let out = rngcheck(&[Path::new("--format=short"), &namespaced, &plain]);
-    assert_contains(
-        &text(&out),
-        "\"doc\" is expected in namespace \"urn:a\", but this one has no namespace",
-    );
+    for (schema, doc, line) in [
+        (
+            &schema,
+            &prefixed,
+            "element \"p:item\" not allowed here; expected element \"item\"\n",
+        ),
+        (&namespaced, &plain, "expected element \"{urn:a}doc\"\n"),
+    ] {
+        let out = rngcheck(&[Path::new("--format=short"), schema, doc]);
+        assert_contains(&text(&out), line);
+    }
 }

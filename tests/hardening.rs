@@ -274,7 +274,7 @@ fn declared_encodings_of_the_whatwg_standard_are_decoded_in_both_modes() {
                 1,
                 &[
                     "invalid.xml:2:",
-                    "character content of element \"doc\" invalid",
+                    "of element \"doc\" is invalid; must be equal to",
                 ],
             );
         }

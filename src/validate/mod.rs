@@ -206,7 +206,7 @@ impl<'s> Validator<'s> {
         if !self.silenced() {
             let end = tag_end(&span);
             if let Some(error) = self.unexpected_element_error(qname, key, span.clone()) {
-                self.report(error.namespaces_named(ns, local).reported_at(end));
+                self.report(error.namespaces_named(ns, qname).reported_at(end));
             }
         }
         // Like jing, check the misplaced element against the schema's
