@@ -4,7 +4,10 @@
 
 CARGO ?= cargo
 
-.PHONY: build test conformance differential bench clean
+.PHONY: build test conformance differential bench clean install msrv
+
+PREFIX ?= /usr/local
+BIN ?= target/release/rngcheck
 
 build:
 	$(CARGO) build --release
@@ -47,6 +50,33 @@ bench: build
 	$(CARGO) bench --bench compile
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
+
+# The binary, its man page and shell completions (bash, zsh, fish), under
+# $(DESTDIR)$(PREFIX); builds the release binary first unless BIN names one.
+install:
+	test -x $(BIN) || $(MAKE) build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rngcheck
+	$(BIN) --man > $(DESTDIR)$(PREFIX)/share/man/man1/rngcheck.1
+	$(BIN) --completions bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rngcheck
+	$(BIN) --completions zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rngcheck
+	$(BIN) --completions fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/rngcheck.fish
+
+# The library and binary build with the oldest supported toolchain (the
+# `rust-version` in Cargo.toml), in a target directory of its own. A machine
+# that cannot install that toolchain says so and skips, loudly: the check is
+# about the toolchain, not about any document's verdict.
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+msrv:
+	@if rustup run $(MSRV) cargo --version >/dev/null 2>&1; then \
+		echo "CARGO_TARGET_DIR=target/msrv cargo +$(MSRV) check --locked --lib --bins"; \
+		CARGO_TARGET_DIR=target/msrv $(CARGO) +$(MSRV) check --locked --lib --bins; \
+	else \
+		echo "msrv: SKIPPED: toolchain $(MSRV) is not installed and could not be installed"; \
+	fi
 
 clean:
 	$(CARGO) clean

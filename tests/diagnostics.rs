@@ -66,10 +66,13 @@ fn three_independent_errors_are_all_reported_in_document_order() {
 fn json_output_is_one_object_per_error_with_stable_fields() {
     let out = three_errors_as("json");
     let text = String::from_utf8_lossy(&out.stdout);
-    let records: Vec<serde_json::Value> = text
+    let mut records: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // The last object is the run's summary.
+    let summary = records.pop().unwrap();
+    assert_eq!(summary["summary"]["errors"], 3, "{text}");
     assert_eq!(records.len(), 3);
     for field in [
         "file", "line", "column", "span", "path", "message", "expected", "code", "severity",

@@ -68,6 +68,8 @@ pub struct Validator<'s> {
     pending_space: String,
     errors: Vec<DocError>,
     max_errors: usize,
+    /// Errors found past `max_errors` in this document, counted only.
+    unrecorded: usize,
     /// The unparsed entities the document's DOCTYPE declares.
     unparsed_entities: Vec<String>,
     /// The child elements (name key, start offset) accepted so far in each
@@ -130,6 +132,7 @@ impl<'s> Validator<'s> {
             pending_space: String::new(),
             errors: Vec::new(),
             max_errors: usize::MAX,
+            unrecorded: 0,
             unparsed_entities: Vec::new(),
             children: Vec::new(),
             missing_wrapper: None,
@@ -144,9 +147,16 @@ impl<'s> Validator<'s> {
         self.unparsed_entities.push(name.to_string());
     }
 
-    /// Stops recording after `n` errors in one document.
+    /// Stops recording after `n` errors in one document (at least one is
+    /// always recorded: it makes the verdict); the rest are only counted.
     pub fn set_max_errors(&mut self, n: usize) {
         self.max_errors = n.max(1);
+    }
+
+    /// How many errors of the current document were found past the cap and
+    /// not recorded.
+    pub fn unrecorded(&self) -> usize {
+        self.unrecorded
     }
 
     /// Prepares for a new document.
@@ -158,6 +168,7 @@ impl<'s> Validator<'s> {
         self.names.clear();
         self.pending_space.clear();
         self.errors.clear();
+        self.unrecorded = 0;
         self.ids.clear();
         self.unparsed_entities.clear();
         self.children.clear();
@@ -167,6 +178,8 @@ impl<'s> Validator<'s> {
     fn report(&mut self, error: DocError) {
         if self.errors.len() < self.max_errors {
             self.errors.push(error);
+        } else {
+            self.unrecorded += 1;
         }
     }
 
