@@ -19,6 +19,7 @@ use std::sync::{mpsc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::pins::{self, Pin, Pins};
 use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
 use super::schema_dir::{is_relax_ng, sniff_root};
@@ -55,6 +56,10 @@ pub struct Settings {
     pub stream: bool,
     /// A run that checks nothing exits 0 instead of 2.
     pub allow_empty: bool,
+    /// Write the expected-errors file from this run instead of checking it.
+    pub bless: bool,
+    /// Record which parts of each schema the documents matched.
+    pub coverage: bool,
 }
 
 /// What happened, added up over the run.
@@ -68,6 +73,9 @@ pub struct Tally {
     pub expected_invalid: usize,
     /// Valid, but expected invalid.
     pub unexpectedly_valid: usize,
+    /// Invalid as expected (counted there too), but with another first
+    /// error than the one pinned for it, or none pinned.
+    pub wrong_error: usize,
     /// Could not be read or decoded.
     pub unreadable: usize,
     /// Directory entries that could not be walked.
@@ -92,6 +100,7 @@ impl Tally {
         self.invalid += o.invalid;
         self.expected_invalid += o.expected_invalid;
         self.unexpectedly_valid += o.unexpectedly_valid;
+        self.wrong_error += o.wrong_error;
         self.unreadable += o.unreadable;
         self.walk_errors += o.walk_errors;
         self.no_schema += o.no_schema;
@@ -109,7 +118,12 @@ impl Tally {
 
     /// Whether anything other than schema failures makes the run fail.
     fn failed(&self) -> bool {
-        self.invalid + self.unexpectedly_valid + self.unreadable + self.walk_errors + self.internal
+        self.invalid
+            + self.unexpectedly_valid
+            + self.wrong_error
+            + self.unreadable
+            + self.walk_errors
+            + self.internal
             > 0
     }
 
@@ -136,6 +150,12 @@ impl Tally {
             }
             if self.expected_invalid > 0 {
                 parts.push(format!("{} invalid as expected", self.expected_invalid));
+            }
+            if self.wrong_error > 0 {
+                parts.push(format!(
+                    "{} of them not with the pinned error",
+                    self.wrong_error
+                ));
             }
             if self.unexpectedly_valid > 0 {
                 parts.push(format!(
@@ -204,6 +224,9 @@ struct Done {
     schema_failed: Option<usize>,
     /// The schema the document was validated against.
     used: Option<usize>,
+    /// With an expected-errors file: the document's key and its first
+    /// error when it failed as expected (None otherwise).
+    pin: Option<(String, Option<Pin>)>,
 }
 
 /// The run's result.
@@ -217,6 +240,9 @@ pub struct RunResult {
     pub broken_pipe: bool,
     /// How many documents were validated against each schema (by index).
     pub used: BTreeMap<usize, usize>,
+    /// With an expected-errors file: each document checked, by key, and its
+    /// first error when it failed as expected.
+    pub pinned: BTreeMap<String, Option<Pin>>,
 }
 
 impl RunResult {
@@ -243,6 +269,8 @@ struct Batch<'p> {
     settings: Settings,
     schemas: Vec<OnceLock<Result<Schema, SchemaErrors>>>,
     cancelled: AtomicBool,
+    /// The expected-errors file, when one is in force.
+    pins: Option<Pins>,
 }
 
 /// A schema being compiled on a thread of its own, started before the plan
@@ -323,11 +351,22 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let pins = match &plan.expected_errors {
+        Some(path) => match Pins::load(path, settings.bless) {
+            Ok(pins) => Some(pins),
+            Err(message) => {
+                eprintln!("rngcheck: {message}");
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let batch = Batch {
         plan,
         settings,
         schemas: plan.schemas.iter().map(|_| OnceLock::new()).collect(),
         cancelled: AtomicBool::new(false),
+        pins,
     };
     if let Some(prefetch) = prefetch {
         batch.adopt(prefetch);
@@ -337,6 +376,25 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
     }
     let result = batch.run_items(&pool);
     let mut stderr = std::io::stderr().lock();
+    if let (Some(pins), true) = (&batch.pins, settings.bless) {
+        let (text, n) = pins.blessed(&result.pinned, &plan.doc_root);
+        if let Err(e) = std::fs::write(&pins.path, text) {
+            let _ = writeln!(
+                stderr,
+                "rngcheck: cannot write {}: {}",
+                pins.path.display(),
+                crate::loader::io_reason(&e)
+            );
+            return EXIT_USAGE;
+        }
+        if !settings.quiet {
+            let _ = writeln!(
+                stderr,
+                "rngcheck: blessed {}: {n} expected errors",
+                pins.path.display()
+            );
+        }
+    }
     // Written with errors ignored: a closed standard error must not turn
     // the verdict into a crash.
     if !settings.quiet && !settings.list {
@@ -764,6 +822,9 @@ impl<'p> Batch<'p> {
             Outcome::Invalid(errors) => errors.len(),
             Outcome::NotWellFormed(_) => 1,
         };
+        if let Some(pins) = &self.pins {
+            self.check_pin(pins, path, text, outcome, expect, buf, done);
+        }
         match (outcome.is_valid(), expect) {
             (true, Expect::Invalid) => {
                 done.tally.unexpectedly_valid = 1;
@@ -802,6 +863,53 @@ impl<'p> Batch<'p> {
                 done.tally.invalid = 1;
                 report::document(buf, format, path, text, outcome);
             }
+        }
+    }
+
+    /// With an expected-errors file: notes the document's first error (for
+    /// `--bless`), and unless blessing, fails a document that is invalid as
+    /// expected but not with the pinned error.
+    #[allow(clippy::too_many_arguments)]
+    fn check_pin(
+        &self,
+        pins: &Pins,
+        path: &std::path::Path,
+        text: &str,
+        outcome: &Outcome,
+        expect: Expect,
+        buf: &mut Vec<u8>,
+        done: &mut Done,
+    ) {
+        let key = pins::doc_key(path, &self.plan.doc_root);
+        let got = match expect {
+            Expect::Invalid => pins::first_error(text, outcome),
+            _ => None,
+        };
+        done.pin = Some((key.clone(), got.clone()));
+        let Some(got) = got.filter(|_| !self.settings.bless) else {
+            return;
+        };
+        let message = match pins.get(&key) {
+            Some(pinned) if *pinned == got => return,
+            Some(pinned) => {
+                format!("expected to fail with {pinned}, but fails with {got}")
+            }
+            None => format!(
+                "fails with {got}, but {} pins no error for it (--bless pins it)",
+                pins.path.display()
+            ),
+        };
+        done.tally.wrong_error = 1;
+        let format = self.settings.format;
+        report::file_error(
+            buf,
+            format,
+            &path.display().to_string(),
+            "rngcheck::expect::error",
+            message,
+        );
+        if !self.settings.show_expected {
+            report::document(buf, format, path, text, outcome);
         }
     }
 
@@ -878,6 +986,7 @@ struct Printer<'b, 'p> {
     schema_reported: Vec<bool>,
     broken_pipe: bool,
     used: BTreeMap<usize, usize>,
+    pinned: BTreeMap<String, Option<Pin>>,
 }
 
 impl<'b, 'p> Printer<'b, 'p> {
@@ -892,6 +1001,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             schema_reported: vec![false; batch.schemas.len()],
             broken_pipe: false,
             used: BTreeMap::new(),
+            pinned: BTreeMap::new(),
         }
     }
 
@@ -902,6 +1012,9 @@ impl<'b, 'p> Printer<'b, 'p> {
         self.tally.add(&done.tally);
         if let Some(i) = done.used {
             *self.used.entry(i).or_default() += 1;
+        }
+        if let Some((key, pin)) = &done.pin {
+            self.pinned.insert(key.clone(), pin.clone());
         }
         let mut text = String::new();
         if let Some(s) = done.schema_failed {
@@ -961,6 +1074,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
             used: self.used,
+            pinned: self.pinned,
         }
     }
 }
