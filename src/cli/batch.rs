@@ -24,6 +24,7 @@ use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
 use super::schema_dir::{is_relax_ng, sniff_root};
 use super::{report, Format, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
+use crate::coverage::Hits;
 use crate::loader::{decode_text, io_reason, FsLoader};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
 use crate::validate::Validator;
@@ -243,6 +244,9 @@ pub struct RunResult {
     /// With an expected-errors file: each document checked, by key, and its
     /// first error when it failed as expected.
     pub pinned: BTreeMap<String, Option<Pin>>,
+    /// With coverage on: the counts of each schema (by index) that
+    /// validated documents.
+    pub coverage: BTreeMap<usize, Hits>,
 }
 
 impl RunResult {
@@ -283,19 +287,27 @@ pub struct Prefetch {
 impl Prefetch {
     /// Starts compiling `source` (None if no thread could be started: the
     /// run then compiles it when first needed, as usual).
-    pub fn start(source: SchemaSource, id_checks: bool) -> Option<Prefetch> {
+    pub fn start(source: SchemaSource, id_checks: bool, coverage: bool) -> Option<Prefetch> {
         let for_thread = source.clone();
         let compiling = std::thread::Builder::new()
             .stack_size(STACK_SIZE)
             .name("rngcheck-schema".to_string())
-            .spawn(move || load_schema(&for_thread, id_checks))
+            .spawn(move || load_schema(&for_thread, id_checks, coverage))
             .ok()?;
         Some(Prefetch { source, compiling })
     }
 }
 
-fn load_schema(source: &SchemaSource, id_checks: bool) -> Result<Schema, SchemaErrors> {
-    let options = |syntax| crate::LoadOptions { syntax, id_checks };
+fn load_schema(
+    source: &SchemaSource,
+    id_checks: bool,
+    coverage: bool,
+) -> Result<Schema, SchemaErrors> {
+    let options = |syntax| crate::LoadOptions {
+        syntax,
+        id_checks,
+        coverage,
+    };
     match source {
         SchemaSource::Embedded => Schema::embedded(options(None)),
         SchemaSource::File(path, syntax) => {
@@ -337,8 +349,14 @@ fn read_document(input: Result<Input, String>) -> Result<String, String> {
     decode_text(&bytes)
 }
 
-/// Runs the plan; prints reports (stdout), notes and the summary (stderr).
-pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
+/// Runs the plan; prints reports (stdout), notes and the summary (stderr),
+/// and the schema coverage when `settings.coverage`.
+pub fn run(
+    plan: &Plan,
+    settings: Settings,
+    prefetch: Option<Prefetch>,
+    coverage_outputs: &super::coverage::Outputs,
+) -> u8 {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(STACK_SIZE)
@@ -406,7 +424,19 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
         }
         let _ = writeln!(stderr, "{line}");
     }
-    let code = result.exit_code();
+    let mut code = result.exit_code();
+    if settings.coverage {
+        let items = batch.coverage_items(&result.coverage);
+        match super::coverage::report(&mut stderr, items, coverage_outputs) {
+            Ok(true) => {}
+            Ok(false) if code == EXIT_VALID => code = EXIT_INVALID,
+            Ok(false) => {}
+            Err(message) => {
+                let _ = writeln!(stderr, "rngcheck: {message}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     let empty = empty_inputs(plan);
     if empty.is_empty() {
         return code;
@@ -475,9 +505,27 @@ impl<'p> Batch<'p> {
         }
     }
 
+    /// Every coverage item of every schema compiled, with its counts.
+    fn coverage_items(&self, hits: &BTreeMap<usize, Hits>) -> Vec<crate::coverage::CoveredItem> {
+        let none = Hits::default();
+        let mut items = Vec::new();
+        for (i, schema) in self.schemas.iter().enumerate() {
+            if let Some(Ok(schema)) = schema.get() {
+                items.extend(schema.coverage(hits.get(&i).unwrap_or(&none)));
+            }
+        }
+        items
+    }
+
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
-        self.schemas[i]
-            .get_or_init(|| load_schema(&self.plan.schemas[i].source, self.settings.id_checks))
+        self.schemas[i].get_or_init(|| {
+            let settings = &self.settings;
+            load_schema(
+                &self.plan.schemas[i].source,
+                settings.id_checks,
+                settings.coverage,
+            )
+        })
     }
 
     /// Only a schema was given: compile it, report its errors.
@@ -562,9 +610,23 @@ impl<'p> Batch<'p> {
                 }
             }
         });
+        let mut coverage: BTreeMap<usize, Hits> = BTreeMap::new();
+        for validators in &owned {
+            let validators = match validators.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            for (&i, validator) in validators.iter() {
+                if let Some(hits) = validator.coverage_hits() {
+                    coverage.entry(i).or_default().merge(hits);
+                }
+            }
+        }
         // The validators' memos are big: free them on both cores.
         pool.install(|| owned.into_par_iter().for_each(drop));
-        printer.finish()
+        let mut result = printer.finish();
+        result.coverage = coverage;
+        result
     }
 
     fn render_schema_errors(&self, i: usize) -> String {
@@ -757,6 +819,7 @@ impl<'p> Batch<'p> {
         done.used = Some(i);
         let validator = self.validator_for(i, schema, validators);
         let outcome = validate_text(validator, &text);
+        validator.commit_coverage(counts_for_coverage(&outcome, expect));
         self.verdict(path, &text, &outcome, expect, buf, done);
     }
 
@@ -771,6 +834,9 @@ impl<'p> Batch<'p> {
             let mut v = schema.validator();
             if let Some(n) = self.settings.max_errors {
                 v.set_max_errors(n);
+            }
+            if self.settings.coverage {
+                v.enable_coverage();
             }
             v
         })
@@ -801,6 +867,7 @@ impl<'p> Batch<'p> {
         let reader = std::io::BufReader::with_capacity(1 << 16, file);
         let validator = self.validator_for(i, schema, validators);
         let outcome = crate::validate_reader(validator, reader);
+        validator.commit_coverage(counts_for_coverage(&outcome, expect));
         self.verdict(path, "", &outcome, expect, buf, done);
     }
 
@@ -960,6 +1027,12 @@ impl<'p> Batch<'p> {
     }
 }
 
+/// Whether a document's matches count for coverage: it is valid, and not
+/// a negative test (one that is valid by mistake shows nothing of the schema).
+fn counts_for_coverage(outcome: &Outcome, expect: Expect) -> bool {
+    outcome.is_valid() && expect != Expect::Invalid
+}
+
 enum RootProblem {
     NotWellFormed(Outcome),
     NoSchema(String),
@@ -1075,6 +1148,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             broken_pipe: self.broken_pipe,
             used: self.used,
             pinned: self.pinned,
+            coverage: BTreeMap::new(),
         }
     }
 }

@@ -11,7 +11,7 @@
 
 pub mod batch;
 pub mod config;
-//COV pub mod coverage;
+pub mod coverage;
 pub mod discover;
 pub mod pins;
 pub mod plan;
@@ -263,7 +263,7 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let prefetch = plan::first_schema(args, schema.as_ref())
-        .and_then(|source| batch::Prefetch::start(source, id_checks));
+        .and_then(|source| batch::Prefetch::start(source, id_checks, args.wants_coverage()));
     let plan = match plan::build(args, schema) {
         Ok(plan) => plan,
         Err(e) => {
@@ -288,5 +288,11 @@ pub fn run(args: &Args) -> u8 {
         bless: args.bless,
         coverage: args.wants_coverage(),
     };
-    batch::run(&plan, settings, prefetch)
+    let coverage_outputs = coverage::Outputs {
+        json: args.coverage_json.clone(),
+        lcov: args.coverage_lcov.clone(),
+        fail_under: args.coverage_fail_under,
+        quiet: args.quiet,
+    };
+    batch::run(&plan, settings, prefetch, &coverage_outputs)
 }

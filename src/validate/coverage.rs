@@ -1,0 +1,330 @@
+//! Counting which schema patterns a document matched (see
+//! [`crate::coverage`] for what counts and how shared patterns share hits).
+//!
+//! The validator hands the recorder what each element had (the element
+//! patterns its start tag matched, its attributes, its text, the element
+//! patterns of its children); when the element ends, its content pattern
+//! is walked once against that and every pattern something fitted is
+//! counted for the document. [`Recorder::commit`] then adds the document's
+//! counts to the valid or the invalid side of [`Hits`].
+
+use crate::coverage::Hits;
+use crate::datatype::NoContext;
+use crate::derive::Deriver;
+use crate::pattern::{ElementId, IdMap, NameKey, Pattern, PatternArena, PatternId};
+use crate::xml::is_whitespace;
+
+/// An open element: its candidate element patterns, and where its
+/// attributes, children and text start in the shared buffers.
+struct Open {
+    elements: Vec<ElementId>,
+    attributes: usize,
+    children: usize,
+    text: usize,
+}
+
+/// What one element had, as the walk sees it.
+struct Had<'a> {
+    attributes: &'a [(NameKey, String)],
+    children: &'a [ElementId],
+    text: &'a str,
+}
+
+/// Per-document pattern counts of one validator.
+pub struct Recorder {
+    /// The `Element` pattern of each element id.
+    element_patterns: Vec<PatternId>,
+    /// The element ids with a given content pattern.
+    by_content: IdMap<PatternId, Vec<ElementId>>,
+    open: Vec<Open>,
+    attributes: Vec<(NameKey, String)>,
+    children: Vec<ElementId>,
+    text: String,
+    /// This document's counts, by pattern, and which are non-zero.
+    document: Vec<u32>,
+    touched: Vec<PatternId>,
+    /// The walk's memo: the walk that last visited each pattern, and
+    /// whether something fitted it then (a pattern shared inside one
+    /// content model is counted once per element).
+    visited: Vec<u32>,
+    fitted: Vec<bool>,
+    walk: u32,
+    /// Counts over the documents committed so far.
+    hits: Hits,
+}
+
+impl Recorder {
+    /// A recorder for the grammar `deriver` validates against.
+    pub fn new(deriver: &Deriver) -> Recorder {
+        let grammar = deriver.grammar;
+        let size = grammar.arena.len();
+        let mut element_patterns = vec![PatternArena::NOT_ALLOWED; grammar.elements.len()];
+        for id in grammar.arena.ids() {
+            if let Pattern::Element(e) = grammar.arena.get(id) {
+                if let Some(slot) = element_patterns.get_mut(e.0 as usize) {
+                    *slot = id;
+                }
+            }
+        }
+        let mut by_content: IdMap<PatternId, Vec<ElementId>> = IdMap::default();
+        for (i, def) in grammar.elements.iter().enumerate() {
+            by_content
+                .entry(def.content)
+                .or_default()
+                .push(ElementId(i as u32));
+        }
+        Recorder {
+            element_patterns,
+            by_content,
+            open: Vec::new(),
+            attributes: Vec::new(),
+            children: Vec::new(),
+            text: String::new(),
+            document: vec![0; size],
+            touched: Vec::new(),
+            visited: vec![0; size],
+            fitted: vec![false; size],
+            walk: 0,
+            hits: Hits {
+                valid: vec![0; size],
+                invalid: vec![0; size],
+            },
+        }
+    }
+
+    /// Forgets the document in progress.
+    pub fn reset(&mut self) {
+        self.open.clear();
+        self.attributes.clear();
+        self.children.clear();
+        self.text.clear();
+        for p in self.touched.drain(..) {
+            self.document[p.index() as usize] = 0;
+        }
+    }
+
+    /// An element starts (its element patterns are set by [`Recorder::matched`]).
+    pub fn open(&mut self) {
+        self.open.push(Open {
+            elements: Vec::new(),
+            attributes: self.attributes.len(),
+            children: self.children.len(),
+            text: self.text.len(),
+        });
+    }
+
+    /// The open element's start tag, with name `key`, took the validator
+    /// to `inner`: the element patterns whose content it is in.
+    pub fn matched(&mut self, deriver: &Deriver, inner: PatternId, key: NameKey) {
+        let mut found = Vec::new();
+        let mut stack = vec![inner];
+        while let Some(p) = stack.pop() {
+            match deriver.arena.get(p) {
+                Pattern::After(content, _) => self.elements_of(deriver, content, key, &mut found),
+                Pattern::Choice(a, b) => stack.extend([a, b]),
+                _ => {}
+            }
+        }
+        if let Some(open) = self.open.last_mut() {
+            open.elements = found;
+        }
+    }
+
+    /// The element patterns named `key` whose content `content` is (or,
+    /// for a choice of contents, is one of).
+    fn elements_of(
+        &self,
+        deriver: &Deriver,
+        content: PatternId,
+        key: NameKey,
+        found: &mut Vec<ElementId>,
+    ) {
+        let grammar = deriver.grammar;
+        let mut stack = vec![content];
+        while let Some(c) = stack.pop() {
+            if let Some(elements) = self.by_content.get(&c) {
+                for &e in elements {
+                    let named = grammar.names.contains(grammar.element(e).name, key);
+                    if named && !found.contains(&e) {
+                        found.push(e);
+                    }
+                }
+            } else if let Pattern::Choice(a, b) = deriver.arena.get(c) {
+                stack.extend([a, b]);
+            }
+        }
+    }
+
+    /// An attribute of the open element.
+    pub fn attribute(&mut self, key: NameKey, value: &str) {
+        self.attributes.push((key, value.to_string()));
+    }
+
+    /// Character data of the open element.
+    pub fn text(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// The open element ends: counts its element patterns and what of
+    /// their content it matched; the root also matches the start pattern.
+    pub fn close(&mut self, deriver: &mut Deriver) {
+        let Some(open) = self.open.pop() else {
+            return;
+        };
+        let attributes = std::mem::take(&mut self.attributes);
+        let children = std::mem::take(&mut self.children);
+        let text = std::mem::take(&mut self.text);
+        let had = Had {
+            attributes: attributes.get(open.attributes..).unwrap_or_default(),
+            children: children.get(open.children..).unwrap_or_default(),
+            text: text.get(open.text..).unwrap_or_default(),
+        };
+        for &e in &open.elements {
+            let pattern = self.element_patterns[e.0 as usize];
+            self.count(pattern);
+            self.next_walk();
+            self.fits(deriver, deriver.grammar.element(e).content, &had);
+        }
+        if self.open.is_empty() {
+            let root = Had {
+                attributes: &[],
+                children: &open.elements,
+                text: "",
+            };
+            self.next_walk();
+            self.fits(deriver, deriver.grammar.start, &root);
+        }
+        self.attributes = attributes;
+        self.children = children;
+        self.text = text;
+        self.attributes.truncate(open.attributes);
+        self.children.truncate(open.children);
+        self.text.truncate(open.text);
+        self.children.extend(open.elements);
+    }
+
+    /// Adds the document's counts to the valid side (`counts`) or the
+    /// invalid one, and starts afresh.
+    pub fn commit(&mut self, counts: bool) {
+        let side = if counts {
+            &mut self.hits.valid
+        } else {
+            &mut self.hits.invalid
+        };
+        for &p in &self.touched {
+            let i = p.index() as usize;
+            side[i] += u64::from(self.document[i]);
+        }
+        self.reset();
+    }
+
+    /// Counts over the documents committed so far.
+    pub fn hits(&self) -> &Hits {
+        &self.hits
+    }
+
+    fn count(&mut self, p: PatternId) {
+        let Some(n) = self.document.get_mut(p.index() as usize) else {
+            return;
+        };
+        if *n == 0 {
+            self.touched.push(p);
+        }
+        *n = n.saturating_add(1);
+    }
+
+    /// Whether something the element `had` fits `p` (a pattern of its
+    /// content); counts each pattern that something fits, once per walk.
+    fn fits(&mut self, deriver: &mut Deriver, p: PatternId, had: &Had) -> bool {
+        let i = p.index() as usize;
+        if i >= self.visited.len() {
+            return false;
+        }
+        if self.visited[i] == self.walk {
+            return self.fitted[i];
+        }
+        self.visited[i] = self.walk;
+        self.fitted[i] = false;
+        let fitted = match deriver.grammar.arena.get(p) {
+            Pattern::NotAllowed | Pattern::Empty | Pattern::After(..) => false,
+            Pattern::Text => !is_whitespace(had.text),
+            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                let first = self.fits(deriver, a, had);
+                self.fits(deriver, b, had) || first
+            }
+            Pattern::OneOrMore(a) => self.fits(deriver, a, had),
+            Pattern::Element(e) => had.children.contains(&e),
+            Pattern::Attribute(nc, value) => {
+                let mut any = false;
+                for (key, text) in had.attributes {
+                    let named = deriver.grammar.names.contains(nc, *key);
+                    if named && value_matches(deriver, value, text) {
+                        self.fits_value(deriver, value, &[text]);
+                        any = true;
+                    }
+                }
+                any
+            }
+            Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::Value(_) | Pattern::List(_) => {
+                had.children.is_empty() && self.fits_value(deriver, p, &[had.text])
+            }
+        };
+        self.fitted[i] = fitted;
+        // An element pattern was counted when the child ended.
+        if fitted && !matches!(deriver.grammar.arena.get(p), Pattern::Element(_)) {
+            self.count(p);
+        }
+        fitted
+    }
+
+    /// Starts a walk: a fresh memo generation.
+    fn next_walk(&mut self) {
+        self.walk = self.walk.wrapping_add(1);
+        if self.walk == 0 {
+            self.visited.fill(0);
+            self.walk = 1;
+        }
+    }
+
+    /// Whether one of `tokens` (an attribute's value, an element's text,
+    /// or a list's tokens) fits `p`, a value pattern; counts those that do.
+    fn fits_value(&mut self, deriver: &mut Deriver, p: PatternId, tokens: &[&str]) -> bool {
+        let fitted = match deriver.grammar.arena.get(p) {
+            Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
+                let first = self.fits_value(deriver, a, tokens);
+                self.fits_value(deriver, b, tokens) || first
+            }
+            Pattern::OneOrMore(a) => self.fits_value(deriver, a, tokens),
+            Pattern::List(a) => {
+                let words: Vec<&str> = tokens
+                    .iter()
+                    .flat_map(|t| t.split_ascii_whitespace())
+                    .collect();
+                value_matches_any(deriver, p, tokens) && self.fits_value(deriver, a, &words)
+            }
+            Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::Value(_) | Pattern::Text => {
+                value_matches_any(deriver, p, tokens)
+            }
+            _ => false,
+        };
+        if fitted {
+            self.count(p);
+        }
+        fitted
+    }
+}
+
+fn value_matches_any(deriver: &mut Deriver, p: PatternId, tokens: &[&str]) -> bool {
+    tokens.iter().any(|t| value_matches(deriver, p, t))
+}
+
+/// Whether the string `s` matches the value pattern `p` (Clark's
+/// `valueMatch`). Namespace context is not kept for coverage: a QName
+/// value with a prefix does not count.
+fn value_matches(deriver: &mut Deriver, p: PatternId, s: &str) -> bool {
+    if deriver.nullable(p) && is_whitespace(s) {
+        return true;
+    }
+    let after = deriver.text(p, s, &NoContext);
+    deriver.nullable(after)
+}
