@@ -19,6 +19,11 @@
 //! many places refer to it. `choice` branches that are `empty`, `text` or
 //! `notAllowed` are not items (those patterns are shared by the whole schema).
 //!
+//! Choices are flattened as they are interned, so a choice written inside
+//! another (an `optional` in a define that is one branch of a choice) is no
+//! pattern of its own in the arena: an item that is a choice is counted as
+//! the sum of its alternatives' counts.
+//!
 //! **What counts as matched.** After each element, its content pattern is
 //! walked against what the element had (its attributes and values, the
 //! element patterns its children matched, its text): an item is matched
@@ -27,7 +32,7 @@
 
 use std::path::PathBuf;
 
-use crate::pattern::PatternId;
+use crate::pattern::{Pattern, PatternArena, PatternId};
 use crate::source::Span;
 
 /// What kind of schema construct an item is.
@@ -104,6 +109,24 @@ impl Hits {
     fn get(counts: &[u64], p: PatternId) -> u64 {
         counts.get(p.index() as usize).copied().unwrap_or(0)
     }
+
+    /// The count of `p`; for a choice, the sum of its alternatives' (see
+    /// the module's note on flattened choices).
+    fn of(counts: &[u64], arena: &PatternArena, p: PatternId) -> u64 {
+        if !matches!(arena.get(p), Pattern::Choice(..)) {
+            return Hits::get(counts, p);
+        }
+        let mut sum = 0;
+        let mut stack = vec![p];
+        while let Some(q) = stack.pop() {
+            match arena.get(q) {
+                Pattern::Choice(a, b) => stack.extend([a, b]),
+                _ if q <= PatternArena::TEXT => {}
+                _ => sum += Hits::get(counts, q),
+            }
+        }
+        sum
+    }
 }
 
 fn add_into(into: &mut Vec<u64>, from: &[u64]) {
@@ -140,6 +163,7 @@ pub struct CoveredItem {
 pub(crate) fn covered_items(
     items: &[Item],
     sources: &crate::source::SourceMap,
+    arena: &PatternArena,
     hits: &Hits,
 ) -> Vec<CoveredItem> {
     items
@@ -153,8 +177,8 @@ pub(crate) fn covered_items(
                 kind: item.kind,
                 name: item.name.clone(),
                 define: item.define.clone(),
-                hits: Hits::get(&hits.valid, item.pattern),
-                invalid_hits: Hits::get(&hits.invalid, item.pattern),
+                hits: Hits::of(&hits.valid, arena, item.pattern),
+                invalid_hits: Hits::of(&hits.invalid, arena, item.pattern),
             }
         })
         .collect()

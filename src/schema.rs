@@ -175,7 +175,12 @@ impl Schema {
     /// (from validators with coverage on); empty unless the schema was
     /// loaded with [`LoadOptions::coverage`].
     pub fn coverage(&self, hits: &crate::coverage::Hits) -> Vec<crate::coverage::CoveredItem> {
-        crate::coverage::covered_items(&self.coverage_items, &self.sources, hits)
+        crate::coverage::covered_items(
+            &self.coverage_items,
+            &self.sources,
+            &self.grammar.arena,
+            hits,
+        )
     }
 
     /// A validator for this schema (one per thread; reuse it).
