@@ -1245,6 +1245,14 @@ mod tests {
                 0,
             ),
             (tally(|t| t.unexpectedly_valid = 1), 0, 1),
+            (
+                tally(|t| {
+                    t.expected_invalid = 1;
+                    t.wrong_error = 1;
+                }),
+                0,
+                1,
+            ),
             (tally(|t| t.walk_errors = 1), 0, 1),
             (tally(|t| t.invalid = 1), 1, 3),
             (tally(|t| t.skipped = 4), 0, 0),
@@ -1257,6 +1265,8 @@ mod tests {
                 schema_failures,
                 broken_pipe: false,
                 used: BTreeMap::new(),
+                pinned: BTreeMap::new(),
+                coverage: BTreeMap::new(),
             };
             assert_eq!(
                 result.exit_code(),

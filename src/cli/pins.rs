@@ -172,11 +172,12 @@ pub fn doc_key(path: &Path, root: &Path) -> String {
     let path = clean(path);
     let root = clean(root);
     let relative = path.strip_prefix(&root).unwrap_or(&path);
-    let parts: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    let key = relative.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        key.into_owned()
+    } else {
+        key.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 /// The pin of a failing document: its first error (errors come sorted by
