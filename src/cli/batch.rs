@@ -395,22 +395,21 @@ pub fn run(
     let result = batch.run_items(&pool);
     let mut stderr = std::io::stderr().lock();
     if let (Some(pins), true) = (&batch.pins, settings.bless) {
-        let (text, n) = pins.blessed(&result.pinned, &plan.doc_root);
-        if let Err(e) = std::fs::write(&pins.path, text) {
-            let _ = writeln!(
-                stderr,
-                "rngcheck: cannot write {}: {}",
-                pins.path.display(),
-                crate::loader::io_reason(&e)
-            );
+        if let Err(message) = bless(&mut stderr, pins, &result, plan, settings.quiet) {
+            let _ = writeln!(stderr, "rngcheck: {message}");
             return EXIT_USAGE;
         }
-        if !settings.quiet {
-            let _ = writeln!(
-                stderr,
-                "rngcheck: blessed {}: {n} expected errors",
-                pins.path.display()
-            );
+    }
+    // Before the summary line, which stays the last.
+    let mut coverage_enough = true;
+    if settings.coverage {
+        let items = batch.coverage_items(&result.coverage);
+        match super::coverage::report(&mut stderr, items, coverage_outputs) {
+            Ok(enough) => coverage_enough = enough,
+            Err(message) => {
+                let _ = writeln!(stderr, "rngcheck: {message}");
+                return EXIT_USAGE;
+            }
         }
     }
     // Written with errors ignored: a closed standard error must not turn
@@ -425,17 +424,8 @@ pub fn run(
         let _ = writeln!(stderr, "{line}");
     }
     let mut code = result.exit_code();
-    if settings.coverage {
-        let items = batch.coverage_items(&result.coverage);
-        match super::coverage::report(&mut stderr, items, coverage_outputs) {
-            Ok(true) => {}
-            Ok(false) if code == EXIT_VALID => code = EXIT_INVALID,
-            Ok(false) => {}
-            Err(message) => {
-                let _ = writeln!(stderr, "rngcheck: {message}");
-                return EXIT_USAGE;
-            }
-        }
+    if !coverage_enough && code == EXIT_VALID {
+        code = EXIT_INVALID;
     }
     let empty = empty_inputs(plan);
     if empty.is_empty() {
@@ -456,6 +446,32 @@ pub fn run(
     } else {
         EXIT_USAGE
     }
+}
+
+/// Writes the expected-errors file from the run (`--bless`).
+fn bless(
+    err: &mut dyn Write,
+    pins: &Pins,
+    result: &RunResult,
+    plan: &Plan,
+    quiet: bool,
+) -> Result<(), String> {
+    let (text, n) = pins.blessed(&result.pinned, &plan.doc_root);
+    std::fs::write(&pins.path, text).map_err(|e| {
+        format!(
+            "cannot write {}: {}",
+            pins.path.display(),
+            crate::loader::io_reason(&e)
+        )
+    })?;
+    if !quiet {
+        let _ = writeln!(
+            err,
+            "rngcheck: blessed {}: {n} expected errors",
+            pins.path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Each input that gave nothing to check, described; the whole run when it
