@@ -32,13 +32,14 @@ conformance:
 # rngcheck beside xmllint and jing (domain set and whole corpus); in-process
 # corpus vs the roxmltree parse-only floor, and streaming agreement; schema
 # compile and the (a|aa)*b regex; pathological schemas at growing N; scaling
-# in document size with peak RSS.
+# in document size with peak RSS; the cost of --coverage and --expected-errors.
 bench: build
 	bash benches/compare.sh
 	$(CARGO) bench --bench corpus -- --mode all
 	$(CARGO) bench --bench compile
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
+	bash benches/coverage.sh
 
 clean:
 	$(CARGO) clean
