@@ -14,10 +14,10 @@ change to one test is a one-line diff:
 
 ```text
 # comment lines start with '#'
-tests/domainschemadata/foo-invalid.xml	12:5	rngcheck::doc::unexpected_element	backingStore
+tests/domainschemadata/foo-invalid.xml<TAB>12:5<TAB>rngcheck::doc::unexpected_element<TAB>backingStore
 ```
 
-Fields are separated by tabs: the document's path relative to the config's
+Fields are separated by tabs (shown as `<TAB>`): the document's path relative to the config's
 root (the current directory without a config, `/` as separator), then
 `line:column`, the code, and the name (`-` when the error is about text).
 */

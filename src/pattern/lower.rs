@@ -125,7 +125,7 @@ struct Lowering<'a> {
     scopes: Vec<Scope<'a>>,
     /// Element contents still to lower, with their scope and the define
     /// they are written in.
-    queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>, Option<usize>)>,
+    queue: Vec<QueuedElement<'a>>,
     pattern_spans: PatternSpans,
     /// Ids of sibling patterns being lowered (see `lower_all`).
     scratch: Vec<PatternId>,
@@ -710,6 +710,10 @@ fn name_class_text(nc: &ast::NameClass) -> String {
             .join("|"),
     }
 }
+
+/// An element whose content is still to lower: its id, content, scope and
+/// the define it is written in (an index into `define_names`).
+type QueuedElement<'a> = (ElementId, &'a [ast::Pattern], Option<usize>, Option<usize>);
 
 /// One `define` element of a name: its combine, patterns and span.
 type DefineBody<'a> = (Option<Combine>, &'a [ast::Pattern], Span);
