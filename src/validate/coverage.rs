@@ -7,6 +7,17 @@
 //! is walked once against that and every pattern something fitted is
 //! counted for the document. [`Recorder::commit`] then adds the document's
 //! counts to the valid or the invalid side of [`Hits`].
+//!
+//! Documents repeat the same elements over and over (libvirt's thousands of
+//! `<address type='pci' .../>`), so a walk's result is remembered by the
+//! element's *shape* (element pattern, attributes, children's element
+//! patterns, text) and replayed when the shape comes again. Per-element
+//! data lives in flat buffers (no allocation per element).
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::ops::Range;
+
+use hashbrown::HashTable;
 
 use crate::coverage::Hits;
 use crate::datatype::NoContext;
@@ -14,20 +25,66 @@ use crate::derive::Deriver;
 use crate::pattern::{ElementId, IdMap, NameKey, Pattern, PatternArena, PatternId};
 use crate::xml::is_whitespace;
 
-/// An open element: its candidate element patterns, and where its
-/// attributes, children and text start in the shared buffers.
+/// Walks remembered, at most (then the memo starts afresh).
+const MEMO_MAX: usize = 100_000;
+
+/// An open element: where its candidate element patterns, attributes,
+/// children and text start in the shared buffers.
 struct Open {
-    elements: Vec<ElementId>,
+    candidates: Range<usize>,
     attributes: usize,
+    values: usize,
     children: usize,
     text: usize,
 }
 
-/// What one element had, as the walk sees it.
+/// What one element had, as the walk sees it: attribute names with the
+/// range of their value in `values`.
+#[derive(Clone, Copy)]
 struct Had<'a> {
-    attributes: &'a [(NameKey, String)],
+    attributes: &'a [(NameKey, Range<usize>)],
+    values: &'a str,
     children: &'a [ElementId],
     text: &'a str,
+}
+
+impl Had<'_> {
+    fn attribute_values(&self) -> impl Iterator<Item = (NameKey, &str)> {
+        self.attributes
+            .iter()
+            .map(|(key, range)| (*key, self.values.get(range.clone()).unwrap_or_default()))
+    }
+
+    fn hash_with(&self, element: ElementId, state: &mut impl Hasher) {
+        element.hash(state);
+        for (key, value) in self.attribute_values() {
+            key.hash(state);
+            value.hash(state);
+        }
+        self.children.hash(state);
+        self.text.hash(state);
+    }
+
+    fn same_as(&self, element: ElementId, shape: &Shape) -> bool {
+        element == shape.element
+            && self.children == shape.children.as_slice()
+            && self.text == shape.text
+            && self.attributes.len() == shape.attributes.len()
+            && self
+                .attribute_values()
+                .zip(&shape.attributes)
+                .all(|((k, v), (sk, sv))| k == *sk && v == sv)
+    }
+}
+
+/// A walk remembered: the element's shape and the patterns it counted.
+struct Shape {
+    hash: u64,
+    element: ElementId,
+    attributes: Vec<(NameKey, String)>,
+    children: Vec<ElementId>,
+    text: String,
+    counted: Vec<PatternId>,
 }
 
 /// Per-document pattern counts of one validator.
@@ -37,9 +94,17 @@ pub struct Recorder {
     /// The element ids with a given content pattern.
     by_content: IdMap<PatternId, Vec<ElementId>>,
     open: Vec<Open>,
-    attributes: Vec<(NameKey, String)>,
+    candidates: Vec<ElementId>,
+    attributes: Vec<(NameKey, Range<usize>)>,
+    values: String,
     children: Vec<ElementId>,
     text: String,
+    /// Walks by shape, and the patterns the current walk counted.
+    memo: HashTable<Shape>,
+    hasher: foldhash::fast::RandomState,
+    counted: Vec<PatternId>,
+    /// Whether `count` also notes into `counted` (a walk being remembered).
+    remembering: bool,
     /// This document's counts, by pattern, and which are non-zero.
     document: Vec<u32>,
     touched: Vec<PatternId>,
@@ -77,9 +142,15 @@ impl Recorder {
             element_patterns,
             by_content,
             open: Vec::new(),
+            candidates: Vec::new(),
             attributes: Vec::new(),
+            values: String::new(),
             children: Vec::new(),
             text: String::new(),
+            memo: HashTable::new(),
+            hasher: foldhash::fast::RandomState::default(),
+            counted: Vec::new(),
+            remembering: false,
             document: vec![0; size],
             touched: Vec::new(),
             visited: vec![0; size],
@@ -95,7 +166,9 @@ impl Recorder {
     /// Forgets the document in progress.
     pub fn reset(&mut self) {
         self.open.clear();
+        self.candidates.clear();
         self.attributes.clear();
+        self.values.clear();
         self.children.clear();
         self.text.clear();
         for p in self.touched.drain(..) {
@@ -105,9 +178,11 @@ impl Recorder {
 
     /// An element starts (its element patterns are set by [`Recorder::matched`]).
     pub fn open(&mut self) {
+        let at = self.candidates.len();
         self.open.push(Open {
-            elements: Vec::new(),
+            candidates: at..at,
             attributes: self.attributes.len(),
+            values: self.values.len(),
             children: self.children.len(),
             text: self.text.len(),
         });
@@ -116,39 +191,63 @@ impl Recorder {
     /// The open element's start tag, with name `key`, took the validator
     /// to `inner`: the element patterns whose content it is in.
     pub fn matched(&mut self, deriver: &Deriver, inner: PatternId, key: NameKey) {
-        let mut found = Vec::new();
-        let mut stack = vec![inner];
-        while let Some(p) = stack.pop() {
-            match deriver.arena.get(p) {
-                Pattern::After(content, _) => self.elements_of(deriver, content, key, &mut found),
-                Pattern::Choice(a, b) => stack.extend([a, b]),
-                _ => {}
+        let Some(start) = self.open.last().map(|o| o.candidates.start) else {
+            return;
+        };
+        let mut found = std::mem::take(&mut self.candidates);
+        found.truncate(start);
+        match deriver.arena.get(inner) {
+            // The common case: one element pattern matched.
+            Pattern::After(content, _) => {
+                self.elements_of(deriver, content, key, &mut found, start)
+            }
+            _ => {
+                let mut stack = vec![inner];
+                while let Some(p) = stack.pop() {
+                    match deriver.arena.get(p) {
+                        Pattern::After(content, _) => {
+                            self.elements_of(deriver, content, key, &mut found, start)
+                        }
+                        Pattern::Choice(a, b) => stack.extend([a, b]),
+                        _ => {}
+                    }
+                }
             }
         }
         if let Some(open) = self.open.last_mut() {
-            open.elements = found;
+            open.candidates = start..found.len();
         }
+        self.candidates = found;
     }
 
-    /// The element patterns named `key` whose content `content` is (or,
-    /// for a choice of contents, is one of).
+    /// Adds to `found[start..]` the element patterns named `key` whose
+    /// content `content` is (or, for a choice of contents, is one of), each
+    /// once.
     fn elements_of(
         &self,
         deriver: &Deriver,
         content: PatternId,
         key: NameKey,
         found: &mut Vec<ElementId>,
+        start: usize,
     ) {
         let grammar = deriver.grammar;
+        let add = |elements: &[ElementId], found: &mut Vec<ElementId>| {
+            for &e in elements {
+                let named = grammar.names.contains(grammar.element(e).name, key);
+                if named && !found[start..].contains(&e) {
+                    found.push(e);
+                }
+            }
+        };
+        if let Some(elements) = self.by_content.get(&content) {
+            add(elements, found);
+            return;
+        }
         let mut stack = vec![content];
         while let Some(c) = stack.pop() {
             if let Some(elements) = self.by_content.get(&c) {
-                for &e in elements {
-                    let named = grammar.names.contains(grammar.element(e).name, key);
-                    if named && !found.contains(&e) {
-                        found.push(e);
-                    }
-                }
+                add(elements, found);
             } else if let Pattern::Choice(a, b) = deriver.arena.get(c) {
                 stack.extend([a, b]);
             }
@@ -157,7 +256,9 @@ impl Recorder {
 
     /// An attribute of the open element.
     pub fn attribute(&mut self, key: NameKey, value: &str) {
-        self.attributes.push((key, value.to_string()));
+        let start = self.values.len();
+        self.values.push_str(value);
+        self.attributes.push((key, start..self.values.len()));
     }
 
     /// Character data of the open element.
@@ -171,36 +272,92 @@ impl Recorder {
         let Some(open) = self.open.pop() else {
             return;
         };
+        let candidates = std::mem::take(&mut self.candidates);
         let attributes = std::mem::take(&mut self.attributes);
+        let values = std::mem::take(&mut self.values);
         let children = std::mem::take(&mut self.children);
         let text = std::mem::take(&mut self.text);
+        let elements = candidates.get(open.candidates.clone()).unwrap_or_default();
+        let children_had = children.get(open.children..).unwrap_or_default();
+        let text_had = text.get(open.text..).unwrap_or_default();
         let had = Had {
             attributes: attributes.get(open.attributes..).unwrap_or_default(),
-            children: children.get(open.children..).unwrap_or_default(),
-            text: text.get(open.text..).unwrap_or_default(),
+            values: &values,
+            children: children_had,
+            // Whitespace between child elements matches nothing.
+            text: if !children_had.is_empty() && is_whitespace(text_had) {
+                ""
+            } else {
+                text_had
+            },
         };
-        for &e in &open.elements {
+        for &e in elements {
             let pattern = self.element_patterns[e.0 as usize];
             self.count(pattern);
-            self.next_walk();
-            self.fits(deriver, deriver.grammar.element(e).content, &had);
+            self.walk_element(deriver, e, had);
         }
         if self.open.is_empty() {
             let root = Had {
                 attributes: &[],
-                children: &open.elements,
+                values: "",
+                children: elements,
                 text: "",
             };
             self.next_walk();
             self.fits(deriver, deriver.grammar.start, &root);
         }
+        let kept = elements.len();
+        self.candidates = candidates;
         self.attributes = attributes;
+        self.values = values;
         self.children = children;
         self.text = text;
         self.attributes.truncate(open.attributes);
+        self.values.truncate(open.values);
         self.children.truncate(open.children);
         self.text.truncate(open.text);
-        self.children.extend(open.elements);
+        let candidates = open.candidates.start..open.candidates.start + kept;
+        self.children
+            .extend_from_slice(&self.candidates[candidates]);
+        self.candidates.truncate(open.candidates.start);
+    }
+
+    /// Counts what of element `e`'s content `had` matched: replayed from
+    /// the memo when an element of the same shape was walked before.
+    fn walk_element(&mut self, deriver: &mut Deriver, e: ElementId, had: Had) {
+        let mut state = self.hasher.build_hasher();
+        had.hash_with(e, &mut state);
+        let hash = state.finish();
+        if let Some(shape) = self
+            .memo
+            .find(hash, |shape| shape.hash == hash && had.same_as(e, shape))
+        {
+            let counted = shape.counted.clone();
+            for p in counted {
+                self.count(p);
+            }
+            return;
+        }
+        self.next_walk();
+        self.counted.clear();
+        self.remembering = true;
+        self.fits(deriver, deriver.grammar.element(e).content, &had);
+        self.remembering = false;
+        if self.memo.len() >= MEMO_MAX {
+            self.memo.clear();
+        }
+        let shape = Shape {
+            hash,
+            element: e,
+            attributes: had
+                .attribute_values()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
+            children: had.children.to_vec(),
+            text: had.text.to_string(),
+            counted: std::mem::take(&mut self.counted),
+        };
+        self.memo.insert_unique(hash, shape, |s| s.hash);
     }
 
     /// Adds the document's counts to the valid side (`counts`) or the
@@ -227,6 +384,9 @@ impl Recorder {
         let Some(n) = self.document.get_mut(p.index() as usize) else {
             return;
         };
+        if self.remembering {
+            self.counted.push(p);
+        }
         if *n == 0 {
             self.touched.push(p);
         }
@@ -256,8 +416,8 @@ impl Recorder {
             Pattern::Element(e) => had.children.contains(&e),
             Pattern::Attribute(nc, value) => {
                 let mut any = false;
-                for (key, text) in had.attributes {
-                    let named = deriver.grammar.names.contains(nc, *key);
+                for (key, text) in had.attribute_values() {
+                    let named = deriver.grammar.names.contains(nc, key);
                     if named && value_matches(deriver, value, text) {
                         self.fits_value(deriver, value, &[text]);
                         any = true;
