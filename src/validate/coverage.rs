@@ -22,7 +22,7 @@ use hashbrown::HashTable;
 use crate::coverage::Hits;
 use crate::datatype::NoContext;
 use crate::derive::Deriver;
-use crate::pattern::{ElementId, IdMap, NameKey, Pattern, PatternArena, PatternId};
+use crate::pattern::{ElementId, IdMap, NameBits, NameKey, Pattern, PatternArena, PatternId};
 use crate::xml::is_whitespace;
 
 /// Walks remembered, at most (then the memo starts afresh).
@@ -32,6 +32,9 @@ const MEMO_MAX: usize = 100_000;
 /// children and text start in the shared buffers.
 struct Open {
     candidates: Range<usize>,
+    /// Its name's key (none for an element the schema did not allow).
+    key: NameKey,
+    child_keys: usize,
     attributes: usize,
     values: usize,
     children: usize,
@@ -45,10 +48,89 @@ struct Had<'a> {
     attributes: &'a [(NameKey, Range<usize>)],
     values: &'a str,
     children: &'a [ElementId],
+    /// The children's name keys (for skipping what cannot fit).
+    child_keys: &'a [NameKey],
     text: &'a str,
 }
 
+/// What a pattern holds anywhere inside it (not inside its elements):
+/// filters of its element and attribute names, and whether it has a text
+/// pattern. (The arena's own filters are of what a pattern can take
+/// *first*, for derivatives: a group's second part is not in them.)
+#[derive(Clone, Copy, Default)]
+struct Holds {
+    elements: NameBits,
+    attributes: NameBits,
+    text: bool,
+}
+
+impl Holds {
+    fn union(self, other: Holds) -> Holds {
+        Holds {
+            elements: self.elements.union(other.elements),
+            attributes: self.attributes.union(other.attributes),
+            text: self.text || other.text,
+        }
+    }
+
+    /// Every schema pattern's, children before parents (ids grow as
+    /// patterns are interned, so a pattern's parts come first).
+    fn table(grammar: &crate::pattern::CompiledGrammar) -> Vec<Holds> {
+        let mut table: Vec<Holds> = Vec::with_capacity(grammar.arena.len());
+        for id in grammar.arena.ids() {
+            let at = |q: PatternId, table: &[Holds]| {
+                table.get(q.index() as usize).copied().unwrap_or(Holds {
+                    elements: NameBits::ALL,
+                    attributes: NameBits::ALL,
+                    text: true,
+                })
+            };
+            let holds = match grammar.arena.get(id) {
+                Pattern::Element(e) => Holds {
+                    elements: grammar.names.bits(grammar.element(e).name),
+                    ..Holds::default()
+                },
+                Pattern::Attribute(nc, _) => Holds {
+                    attributes: grammar.names.bits(nc),
+                    ..Holds::default()
+                },
+                Pattern::Text
+                | Pattern::Data(_)
+                | Pattern::DataExcept(..)
+                | Pattern::Value(_)
+                | Pattern::List(_) => Holds {
+                    text: true,
+                    ..Holds::default()
+                },
+                Pattern::Choice(a, b)
+                | Pattern::Group(a, b)
+                | Pattern::Interleave(a, b)
+                | Pattern::After(a, b) => at(a, &table).union(at(b, &table)),
+                Pattern::OneOrMore(a) => at(a, &table),
+                Pattern::NotAllowed | Pattern::Empty => Holds::default(),
+            };
+            table.push(holds);
+        }
+        table
+    }
+}
+
 impl Had<'_> {
+    /// Whether anything the element had could fit a pattern that `holds`
+    /// so (a quick test that skips most of a large content model; never
+    /// false when something fits).
+    fn may_fit(&self, holds: Holds) -> bool {
+        (holds.text && (self.children.is_empty() || !self.text.is_empty()))
+            || self
+                .child_keys
+                .iter()
+                .any(|&k| holds.elements.may_contain(k))
+            || self
+                .attributes
+                .iter()
+                .any(|(k, _)| holds.attributes.may_contain(*k))
+    }
+
     fn attribute_values(&self) -> impl Iterator<Item = (NameKey, &str)> {
         self.attributes
             .iter()
@@ -91,10 +173,13 @@ struct Shape {
 pub struct Recorder {
     /// The `Element` pattern of each element id.
     element_patterns: Vec<PatternId>,
+    /// What each schema pattern holds, for skipping.
+    holds: Vec<Holds>,
     /// The element ids with a given content pattern.
     by_content: IdMap<PatternId, Vec<ElementId>>,
     open: Vec<Open>,
     candidates: Vec<ElementId>,
+    child_keys: Vec<NameKey>,
     attributes: Vec<(NameKey, Range<usize>)>,
     values: String,
     children: Vec<ElementId>,
@@ -139,10 +224,12 @@ impl Recorder {
                 .push(ElementId(i as u32));
         }
         Recorder {
+            holds: Holds::table(grammar),
             element_patterns,
             by_content,
             open: Vec::new(),
             candidates: Vec::new(),
+            child_keys: Vec::new(),
             attributes: Vec::new(),
             values: String::new(),
             children: Vec::new(),
@@ -167,6 +254,7 @@ impl Recorder {
     pub fn reset(&mut self) {
         self.open.clear();
         self.candidates.clear();
+        self.child_keys.clear();
         self.attributes.clear();
         self.values.clear();
         self.children.clear();
@@ -181,6 +269,8 @@ impl Recorder {
         let at = self.candidates.len();
         self.open.push(Open {
             candidates: at..at,
+            key: NameKey::Other,
+            child_keys: self.child_keys.len(),
             attributes: self.attributes.len(),
             values: self.values.len(),
             children: self.children.len(),
@@ -216,6 +306,7 @@ impl Recorder {
         }
         if let Some(open) = self.open.last_mut() {
             open.candidates = start..found.len();
+            open.key = key;
         }
         self.candidates = found;
     }
@@ -273,6 +364,7 @@ impl Recorder {
             return;
         };
         let candidates = std::mem::take(&mut self.candidates);
+        let child_keys = std::mem::take(&mut self.child_keys);
         let attributes = std::mem::take(&mut self.attributes);
         let values = std::mem::take(&mut self.values);
         let children = std::mem::take(&mut self.children);
@@ -284,6 +376,7 @@ impl Recorder {
             attributes: attributes.get(open.attributes..).unwrap_or_default(),
             values: &values,
             children: children_had,
+            child_keys: child_keys.get(open.child_keys..).unwrap_or_default(),
             // Whitespace between child elements matches nothing.
             text: if !children_had.is_empty() && is_whitespace(text_had) {
                 ""
@@ -301,6 +394,7 @@ impl Recorder {
                 attributes: &[],
                 values: "",
                 children: elements,
+                child_keys: std::slice::from_ref(&open.key),
                 text: "",
             };
             self.next_walk();
@@ -308,6 +402,9 @@ impl Recorder {
         }
         let kept = elements.len();
         self.candidates = candidates;
+        self.child_keys = child_keys;
+        self.child_keys.truncate(open.child_keys);
+        self.child_keys.push(open.key);
         self.attributes = attributes;
         self.values = values;
         self.children = children;
@@ -405,6 +502,9 @@ impl Recorder {
         }
         self.visited[i] = self.walk;
         self.fitted[i] = false;
+        if !had.may_fit(self.holds[i]) {
+            return false;
+        }
         let fitted = match deriver.grammar.arena.get(p) {
             Pattern::NotAllowed | Pattern::Empty | Pattern::After(..) => false,
             Pattern::Text => !is_whitespace(had.text),
