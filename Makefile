@@ -4,7 +4,10 @@
 
 CARGO ?= cargo
 
-.PHONY: build test conformance bench clean
+.PHONY: build test conformance bench clean install msrv
+
+PREFIX ?= /usr/local
+BIN ?= target/release/rngcheck
 
 build:
 	$(CARGO) build --release
@@ -40,6 +43,26 @@ bench: build
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
 	bash benches/coverage.sh
+
+# The binary, its man page and shell completions (bash, zsh, fish), under
+# $(DESTDIR)$(PREFIX); builds the release binary first unless BIN names one.
+install:
+	test -x $(BIN) || $(MAKE) build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rngcheck
+	$(BIN) --man > $(DESTDIR)$(PREFIX)/share/man/man1/rngcheck.1
+	$(BIN) --completions bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rngcheck
+	$(BIN) --completions zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rngcheck
+	$(BIN) --completions fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/rngcheck.fish
+
+# The library and binary build with the oldest supported toolchain (the
+# `rust-version` in Cargo.toml), in a target directory of its own.
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+msrv:
+	CARGO_TARGET_DIR=target/msrv $(CARGO) +$(MSRV) check --locked --lib --bins
 
 clean:
 	$(CARGO) clean

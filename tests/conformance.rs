@@ -1,6 +1,7 @@
 //! Data-driven conformance runs: James Clark's RELAX NG test suite, libvirt
-//! 9.0.0's schemas and test documents, and how much of libvirt's domain
-//! documents the embedded `schemas/domaincommon.rng` covers.
+//! 9.0.0's schemas and test documents, how much of libvirt's domain
+//! documents the embedded `schemas/domaincommon.rng` covers, and the JSON
+//! and SARIF output over the whole corpus (SARIF against its official schema).
 //!
 //! A plain `main` (`harness = false`): each suite prints a scoreboard and
 //! lists its failures; the run exits non-zero on any failure that is not in
@@ -112,6 +113,8 @@ fn run() -> ExitCode {
     libvirt::run_embedded(&shared, &mut tally);
     println!();
     libvirt::run_json(&shared, &mut tally);
+    println!();
+    libvirt::run_sarif(&shared, &mut tally);
     println!();
     libvirt::run_gate(&shared, &mut tally);
     println!();

@@ -16,13 +16,21 @@ mod diagnostics;
 /// `fixtures/domain/`: every document against the embedded default schema,
 /// and each invalid one's first error line from `expected-errors.tsv`.
 mod fixtures;
+/// Every output format (human, narrated, short, json, sarif, github, gitlab) on one
+/// fixture; colour; `--max-errors`; completions and the man page; memory
+/// taken by many errors.
+mod formats;
 /// Hostile and broken input (entity bombs, huge and deep documents, bad
 /// encodings, unreadable files, schema cycles, huge schemas).
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// Messages that say what is wrong (issue 18), pinned on a small schema.
+mod messages;
 /// No silent pass: the workflows of issue 15, each with the right verdict.
 mod no_silent_pass;
+/// What `cargo package` would publish.
+mod package;
 /// The README's usage examples, run as written.
 mod readme;
 /// Finding the README's runnable examples (shared with `tests/workflows.rs`).

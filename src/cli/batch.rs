@@ -12,7 +12,7 @@ and counted; they never stop the run.
 */
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex, OnceLock};
@@ -93,6 +93,10 @@ pub struct Tally {
     pub schemas_correct: usize,
     /// Entries listed (`--list`).
     pub listed: usize,
+    /// Error records printed.
+    pub errors: usize,
+    /// Errors found but not printed (`--max-errors`).
+    pub errors_not_shown: usize,
 }
 
 impl Tally {
@@ -110,6 +114,8 @@ impl Tally {
         self.skipped += o.skipped;
         self.schemas_correct += o.schemas_correct;
         self.listed += o.listed;
+        self.errors += o.errors;
+        self.errors_not_shown += o.errors_not_shown;
     }
 
     /// Documents validated.
@@ -415,15 +421,9 @@ pub fn run(
     // Written with errors ignored: a closed standard error must not turn
     // the verdict into a crash.
     if !settings.quiet && !settings.list {
-        let mut line = result
-            .tally
-            .summary(plan.expectations(), result.schema_failures);
-        if plan.name_schemas {
-            line.push_str(&schemas_used(plan, &result.used));
-        }
-        let _ = writeln!(stderr, "{line}");
+        let _ = writeln!(stderr, "{}", summary_line(plan, &result));
     }
-    let mut code = result.exit_code();
+    let mut code = run_exit_code(plan, &settings, &result);
     if !coverage_enough && code == EXIT_VALID {
         code = EXIT_INVALID;
     }
@@ -441,7 +441,26 @@ pub fn run(
             let _ = writeln!(stderr, "rngcheck: {verdict}: nothing to check: {input}");
         }
     }
-    if settings.allow_empty || code == EXIT_SCHEMA {
+    code
+}
+
+/// The closing line people read: the counts, and the schemas used when the
+/// user named none.
+fn summary_line(plan: &Plan, result: &RunResult) -> String {
+    let mut line = result
+        .tally
+        .summary(plan.expectations(), result.schema_failures);
+    if plan.name_schemas {
+        line.push_str(&schemas_used(plan, &result.used));
+    }
+    line
+}
+
+/// The run's exit code: the verdict over what was checked, or 2 when an
+/// input had nothing to check (unless `--allow-empty`).
+fn run_exit_code(plan: &Plan, settings: &Settings, result: &RunResult) -> u8 {
+    let code = result.exit_code();
+    if empty_inputs(plan).is_empty() || settings.allow_empty || code == EXIT_SCHEMA {
         code
     } else {
         EXIT_USAGE
@@ -552,39 +571,54 @@ impl<'p> Batch<'p> {
         let result = catch_unwind(AssertUnwindSafe(|| {
             pool.install(|| self.schema(0).as_ref().err().map(|_| ()))
         }));
-        match result {
-            Ok(None) => {
-                if !self.settings.quiet {
-                    eprintln!(
-                        "rngcheck: {}: schema is correct",
-                        self.plan.schemas[0].display
-                    );
-                }
-                EXIT_VALID
-            }
+        let display = &self.plan.schemas[0].display;
+        let format = self.settings.format;
+        let mut text = Vec::new();
+        let (code, errors, line) = match result {
+            Ok(None) => (
+                EXIT_VALID,
+                0,
+                format!("rngcheck: {display}: schema is correct"),
+            ),
             Ok(Some(())) => {
-                if let Some(Err(errors)) = self.schemas[0].get() {
-                    let stdout = std::io::stdout();
-                    let mut out = stdout.lock();
-                    report::schema_errors(&mut out, self.settings.format, errors);
-                    let _ = out.flush();
-                }
-                EXIT_SCHEMA
+                let count = match self.schemas[0].get() {
+                    Some(Err(errors)) => report::schema_errors(&mut text, format, errors),
+                    _ => 0,
+                };
+                let line = format!("rngcheck: {display}: schema is incorrect");
+                (EXIT_SCHEMA, count, line)
             }
             Err(_) => {
-                eprintln!("rngcheck: internal error while compiling the schema");
-                EXIT_SCHEMA
+                let line = "rngcheck: internal error while compiling the schema".to_string();
+                (EXIT_SCHEMA, 0, line)
             }
+        };
+        if code == EXIT_VALID && !self.settings.quiet || code != EXIT_VALID && errors == 0 {
+            eprintln!("{line}");
         }
+        // The machine-read formats still get their whole output (an empty
+        // SARIF log, a JSON summary).
+        let summary = report::Summary {
+            line,
+            errors,
+            schemas: vec![display.clone()],
+            exit_code: code,
+            ..report::Summary::default()
+        };
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let _ = report::Stream::begin(format, &mut out).and_then(|mut stream| {
+            stream.write(&mut out, &String::from_utf8_lossy(&text))?;
+            stream.finish(&mut out, &summary)
+        });
+        code
     }
 
     fn run_items(&'p self, pool: &rayon::ThreadPool) -> RunResult {
         let items = &self.plan.items;
-        let progress = (!self.settings.quiet
-            && !self.settings.list
-            && items.len() >= PROGRESS_MIN
-            && std::io::stderr().is_terminal())
-        .then(|| progress_bar(items.len() as u64));
+        let progress = (!self.settings.quiet && !self.settings.list && items.len() >= PROGRESS_MIN)
+            .then(|| report::Progress::on_terminal(items.len()))
+            .flatten();
         let (tx, rx) = mpsc::channel::<(usize, Vec<Done>)>();
         let threads = pool.current_num_threads().max(1);
         let block = block_size(items.len(), threads);
@@ -645,19 +679,45 @@ impl<'p> Batch<'p> {
         result
     }
 
-    fn render_schema_errors(&self, i: usize) -> String {
+    /// Schema `i`'s errors, rendered, and how many.
+    fn render_schema_errors(&self, i: usize) -> (String, usize) {
         let mut buf = Vec::new();
-        match self.schemas[i].get() {
+        let count = match self.schemas[i].get() {
             Some(Err(errors)) => report::schema_errors(&mut buf, self.settings.format, errors),
-            _ => report::file_error(
-                &mut buf,
-                self.settings.format,
-                &self.plan.schemas[i].display,
-                "rngcheck::schema::load",
-                "the schema could not be compiled".to_string(),
-            ),
+            _ => {
+                report::file_error(
+                    &mut buf,
+                    self.settings.format,
+                    &self.plan.schemas[i].display,
+                    "rngcheck::schema::load",
+                    "the schema could not be compiled".to_string(),
+                );
+                1
+            }
+        };
+        (String::from_utf8_lossy(&buf).into_owned(), count)
+    }
+
+    /// The totals for the closing record of the machine-read formats.
+    fn summary(&self, result: &RunResult) -> report::Summary {
+        let t = &result.tally;
+        report::Summary {
+            line: summary_line(self.plan, result),
+            documents: t.checked(),
+            valid: t.valid,
+            invalid: t.invalid,
+            expected_invalid: t.expected_invalid,
+            unexpectedly_valid: t.unexpectedly_valid,
+            errors: t.errors,
+            errors_not_shown: t.errors_not_shown,
+            // The schemas the run compiled (with `--schema-dir`, those of
+            // the root elements met), not every one it could have.
+            schemas: (self.plan.schemas.iter().zip(&self.schemas))
+                .filter(|(_, compiled)| compiled.get().is_some())
+                .map(|(spec, _)| spec.describe().to_string())
+                .collect(),
+            exit_code: run_exit_code(self.plan, &self.settings, result),
         }
-        String::from_utf8_lossy(&buf).into_owned()
     }
 
     /// [`Batch::process`], with a panic in the engine turned into a
@@ -793,10 +853,17 @@ impl<'p> Batch<'p> {
                     if self.settings.list {
                         done.tally.invalid = 1;
                         let mut note = Vec::new();
-                        report::document(&mut note, format, path, &text, &outcome);
+                        report::document(
+                            &mut note,
+                            format,
+                            path,
+                            &text,
+                            &outcome,
+                            report::Shown::default(),
+                        );
                         done.note = String::from_utf8_lossy(&note).into_owned();
                     } else {
-                        self.verdict(path, &text, &outcome, expect, buf, done);
+                        self.verdict(path, &text, (&outcome, 0), expect, buf, done);
                     }
                     return;
                 }
@@ -836,7 +903,8 @@ impl<'p> Batch<'p> {
         let validator = self.validator_for(i, schema, validators);
         let outcome = validate_text(validator, &text);
         validator.commit_coverage(counts_for_coverage(&outcome, expect));
-        self.verdict(path, &text, &outcome, expect, buf, done);
+        let unrecorded = validator.unrecorded();
+        self.verdict(path, &text, (&outcome, unrecorded), expect, buf, done);
     }
 
     /// The worker's validator for schema `i`, made on first use.
@@ -884,30 +952,42 @@ impl<'p> Batch<'p> {
         let validator = self.validator_for(i, schema, validators);
         let outcome = crate::validate_reader(validator, reader);
         validator.commit_coverage(counts_for_coverage(&outcome, expect));
-        self.verdict(path, "", &outcome, expect, buf, done);
+        let unrecorded = validator.unrecorded();
+        self.verdict(path, "", (&outcome, unrecorded), expect, buf, done);
     }
 
-    /// Counts and reports a document's outcome against its expectation.
+    /// Counts and reports a document's outcome (and how many errors the
+    /// validator did not record) against its expectation.
     fn verdict(
         &self,
         path: &std::path::Path,
         text: &str,
-        outcome: &Outcome,
+        (outcome, unrecorded): (&Outcome, usize),
         expect: Expect,
         buf: &mut Vec<u8>,
         done: &mut Done,
     ) {
         let format = self.settings.format;
+        let shown = report::Shown {
+            limit: self.settings.max_errors,
+            unrecorded,
+        };
+        let document = |buf: &mut Vec<u8>, tally: &mut Tally| {
+            let written = report::document(buf, format, path, text, outcome, shown);
+            tally.errors += written.errors;
+            tally.errors_not_shown += written.not_shown;
+        };
         // Rendered only when something is reported (not for a valid document).
         let name = || path.display().to_string();
         let errors = match outcome {
             Outcome::Valid => 0,
-            Outcome::Invalid(errors) => errors.len(),
+            Outcome::Invalid(errors) => errors.len() + unrecorded,
             Outcome::NotWellFormed(_) => 1,
         };
-        if let Some(pins) = &self.pins {
-            self.check_pin(pins, path, text, outcome, expect, buf, done);
-        }
+        let wrong_error = match &self.pins {
+            Some(pins) => self.check_pin(pins, path, text, outcome, expect, buf, done),
+            None => false,
+        };
         match (outcome.is_valid(), expect) {
             (true, Expect::Invalid) => {
                 done.tally.unexpectedly_valid = 1;
@@ -929,7 +1009,9 @@ impl<'p> Batch<'p> {
                         &name(),
                         &format!("invalid, as expected ({}):", plural_errors(errors)),
                     );
-                    report::document(buf, format, path, text, outcome);
+                    document(buf, &mut done.tally);
+                } else if wrong_error {
+                    document(buf, &mut done.tally);
                 }
             }
             (false, Expect::Valid) => {
@@ -940,18 +1022,18 @@ impl<'p> Batch<'p> {
                     &name(),
                     &format!("expected valid: {}", plural_errors(errors)),
                 );
-                report::document(buf, format, path, text, outcome);
+                document(buf, &mut done.tally);
             }
             (false, Expect::Nothing) => {
                 done.tally.invalid = 1;
-                report::document(buf, format, path, text, outcome);
+                document(buf, &mut done.tally);
             }
         }
     }
 
     /// With an expected-errors file: notes the document's first error (for
     /// `--bless`), and unless blessing, fails a document that is invalid as
-    /// expected but not with the pinned error.
+    /// expected but not with the pinned error; returns whether it did.
     #[allow(clippy::too_many_arguments)]
     fn check_pin(
         &self,
@@ -962,7 +1044,7 @@ impl<'p> Batch<'p> {
         expect: Expect,
         buf: &mut Vec<u8>,
         done: &mut Done,
-    ) {
+    ) -> bool {
         let key = pins::doc_key(path, &self.plan.doc_root);
         let got = match expect {
             Expect::Invalid => pins::first_error(text, outcome),
@@ -970,10 +1052,10 @@ impl<'p> Batch<'p> {
         };
         done.pin = Some((key.clone(), got.clone()));
         let Some(got) = got.filter(|_| !self.settings.bless) else {
-            return;
+            return false;
         };
         let message = match pins.get(&key) {
-            Some(pinned) if *pinned == got => return,
+            Some(pinned) if *pinned == got => return false,
             Some(pinned) => {
                 format!("expected to fail with {pinned}, but fails with {got}")
             }
@@ -983,17 +1065,14 @@ impl<'p> Batch<'p> {
             ),
         };
         done.tally.wrong_error = 1;
-        let format = self.settings.format;
         report::file_error(
             buf,
-            format,
+            self.settings.format,
             &path.display().to_string(),
             "rngcheck::expect::error",
             message,
         );
-        if !self.settings.show_expected {
-            report::document(buf, format, path, text, outcome);
-        }
+        true
     }
 
     /// The schema for a document to be streamed: fixed, or picked by the
@@ -1070,7 +1149,9 @@ fn block_size(entries: usize, threads: usize) -> usize {
 /// standard output.
 struct Printer<'b, 'p> {
     batch: &'b Batch<'p>,
-    progress: Option<indicatif::ProgressBar>,
+    progress: Option<report::Progress>,
+    /// Standard output in the run's format (None with `--list`).
+    stream: Option<report::Stream>,
     tally: Tally,
     schema_reported: Vec<bool>,
     broken_pipe: bool,
@@ -1079,10 +1160,11 @@ struct Printer<'b, 'p> {
 }
 
 impl<'b, 'p> Printer<'b, 'p> {
-    fn new(batch: &'b Batch<'p>, progress: Option<indicatif::ProgressBar>) -> Self {
-        Printer {
+    fn new(batch: &'b Batch<'p>, progress: Option<report::Progress>) -> Self {
+        let mut printer = Printer {
             batch,
             progress,
+            stream: None,
             tally: Tally {
                 skipped: batch.plan.skipped,
                 ..Tally::default()
@@ -1091,12 +1173,27 @@ impl<'b, 'p> Printer<'b, 'p> {
             broken_pipe: false,
             used: BTreeMap::new(),
             pinned: BTreeMap::new(),
+        };
+        if !batch.settings.list {
+            let begun = report::Stream::begin(batch.settings.format, &mut std::io::stdout().lock());
+            match begun {
+                Ok(stream) => printer.stream = Some(stream),
+                Err(e) => printer.write_failed(&e),
+            }
+        }
+        printer
+    }
+
+    fn write_failed(&mut self, e: &std::io::Error) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            self.broken_pipe = true;
+            self.stop_once_failed();
         }
     }
 
     fn print(&mut self, done: &Done) {
-        if let Some(bar) = &self.progress {
-            bar.inc(1);
+        if let Some(bar) = &mut self.progress {
+            bar.inc();
         }
         self.tally.add(&done.tally);
         if let Some(i) = done.used {
@@ -1109,8 +1206,10 @@ impl<'b, 'p> Printer<'b, 'p> {
         if let Some(s) = done.schema_failed {
             if !self.schema_reported[s] {
                 self.schema_reported[s] = true;
+                let (errors, count) = self.batch.render_schema_errors(s);
+                self.tally.errors += count;
                 if !self.broken_pipe {
-                    text.push_str(&self.batch.render_schema_errors(s));
+                    text.push_str(&errors);
                 }
             }
         }
@@ -1120,10 +1219,14 @@ impl<'b, 'p> Printer<'b, 'p> {
         }
         text.push_str(&done.out);
         let quiet = self.batch.settings.quiet;
-        let write = || -> std::io::Result<()> {
+        let stream = &mut self.stream;
+        let mut write = || -> std::io::Result<()> {
             if !text.is_empty() {
                 let mut out = std::io::stdout().lock();
-                out.write_all(text.as_bytes())?;
+                match stream {
+                    Some(stream) => stream.write(&mut out, &text)?,
+                    None => out.write_all(text.as_bytes())?,
+                }
                 out.flush()?;
             }
             if !done.note.is_empty() && !quiet {
@@ -1138,10 +1241,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             None => write(),
         };
         if let Err(e) = written {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                self.broken_pipe = true;
-                self.stop_once_failed();
-            }
+            self.write_failed(&e);
         }
     }
 
@@ -1154,18 +1254,27 @@ impl<'b, 'p> Printer<'b, 'p> {
         }
     }
 
+    /// Removes the progress bar and closes the output (SARIF's log, the
+    /// summary record).
     fn finish(self) -> RunResult {
         if let Some(bar) = self.progress {
-            bar.finish_and_clear();
+            bar.finish();
         }
-        RunResult {
+        let mut result = RunResult {
             tally: self.tally,
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
             used: self.used,
             pinned: self.pinned,
             coverage: BTreeMap::new(),
+        };
+        if let (Some(stream), false) = (self.stream, result.broken_pipe) {
+            let summary = self.batch.summary(&result);
+            if let Err(e) = stream.finish(&mut std::io::stdout().lock(), &summary) {
+                result.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+            }
         }
+        result
     }
 }
 
@@ -1175,19 +1284,6 @@ fn plural_errors(n: usize) -> String {
     } else {
         format!("{n} errors")
     }
-}
-
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents ({eta} left)")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 #[cfg(test)]

@@ -204,10 +204,10 @@ fn json(items: &[CoveredItem]) -> String {
     );
     for (n, i) in items.iter().enumerate() {
         let define = i.define.as_deref().map_or("null".to_string(), quote);
-        let _ = write!(
+        let _ = writeln!(
             out,
             "{{\"file\": {}, \"line\": {}, \"column\": {}, \"kind\": {}, \"name\": {}, \
-             \"define\": {define}, \"hits\": {}, \"invalid_hits\": {}}}{}\n",
+             \"define\": {define}, \"hits\": {}, \"invalid_hits\": {}}}{}",
             quote(&i.file.display().to_string()),
             i.line,
             i.column,

@@ -22,7 +22,7 @@ pub mod walk;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 /// Exit code: every document valid.
 pub const EXIT_VALID: u8 = 0;
@@ -77,7 +77,13 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Report at most this many errors per document.
+    /// Colour in `human` output: auto = on a terminal unless NO_COLOR is
+    /// set; FORCE_COLOR or CLICOLOR_FORCE (not 0) turn it on.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Report at most N errors per document, then how many more there
+    /// were (0: none, only the count; the verdict is the same).
     #[arg(long, value_name = "N")]
     pub max_errors: Option<usize>,
 
@@ -181,6 +187,14 @@ pub struct Args {
     /// no source snippets). Automatic for files over 64 MiB.
     #[arg(long)]
     pub stream: bool,
+
+    /// Print a completion script for SHELL and exit.
+    #[arg(long, value_enum, value_name = "SHELL", exclusive = true)]
+    pub completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit.
+    #[arg(long, exclusive = true)]
+    pub man: bool,
 }
 
 /// Why `--expected-errors`/`--bless` cannot work with this plan, if so.
@@ -216,12 +230,31 @@ impl Args {
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Reports with source snippets (plain text when not a terminal).
+    /// Drawn reports: source line, underline, label, help.
     Human,
+    /// The reports as plain statements, for screen readers.
+    Narrated,
     /// One `file:line:col: error: message` line per error.
     Short,
-    /// One JSON object per line per error.
+    /// One JSON object per error, then a summary object.
     Json,
+    /// One SARIF 2.1.0 log (code scanning, SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`), one per error.
+    Github,
+    /// A GitLab Code Quality report (JSON array of issues).
+    Gitlab,
+}
+
+/// When `human` output has colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal without NO_COLOR, or with FORCE_COLOR/CLICOLOR_FORCE.
+    Auto,
+    /// Always, even into a pipe or file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Parses the arguments and runs, on a thread with a large stack (deeply
@@ -252,6 +285,16 @@ pub fn main() -> ExitCode {
 
 /// Runs with parsed arguments; returns the exit code.
 pub fn run(args: &Args) -> u8 {
+    if let Some(shell) = args.completions {
+        return print_generated(|out| {
+            clap_complete::generate(shell, &mut Args::command(), "rngcheck", out);
+            Ok(())
+        });
+    }
+    if args.man {
+        return print_generated(|out| clap_mangen::Man::new(Args::command()).render(out));
+    }
+    report::init_color(args.color);
     let id_checks = !args.no_id_checks;
     // Compile the schema while the documents are being listed (statting
     // thousands of paths takes about as long).
@@ -295,4 +338,18 @@ pub fn run(args: &Args) -> u8 {
         quiet: args.quiet,
     };
     batch::run(&plan, settings, prefetch, &coverage_outputs)
+}
+
+/// Prints a completion script or the man page; exit 0, or 2 if standard
+/// output could not take it.
+fn print_generated(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> u8 {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match write(&mut out).and_then(|()| std::io::Write::flush(&mut out)) {
+        Ok(()) => EXIT_VALID,
+        Err(e) => {
+            eprintln!("rngcheck: cannot write: {e}");
+            EXIT_USAGE
+        }
+    }
 }

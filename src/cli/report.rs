@@ -1,31 +1,43 @@
-//! Rendering errors: `human`, `short` and `json`.
+//! Rendering errors: `human`, `narrated`, `short`, `json`, `sarif`,
+//! `github` and `gitlab`; and the progress bar.
 //!
 //! Every error — in a document, in a schema, or about a whole file — becomes
-//! one [`Record`] first, so the three formats say the same things. `human`
-//! is miette's graphical report (source snippet, label, hint) on a terminal,
-//! without colour when `NO_COLOR` is set, and miette's narrated text when
-//! stdout is not a terminal.
+//! one [`Record`] first, so every format says the same things. Workers render
+//! a document's records to text; the printing thread passes that text
+//! through a [`Stream`], which adds what a format needs around it (SARIF's
+//! log object, GitLab's array, the closing summary of JSON and GitHub).
+//!
+//! A document's records share one [`SourceFile`] (its text and line starts),
+//! so a document with thousands of errors is held once, not once per error.
 
 use std::io::{IsTerminal, Write};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource,
-    NarratableReportHandler,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NarratableReportHandler, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::Format;
+use super::{ColorChoice, Format};
 use crate::diagnostic::DocError;
 use crate::schema::{Outcome, SchemaErrors};
-use crate::source::SourceFile;
+use crate::source::{LineCol, SourceFile};
+
+/// Where the project lives; SARIF's `informationUri` (from Cargo.toml).
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Width of the drawn `human` report.
+const HUMAN_WIDTH: usize = 100;
 
 /// One error, ready for any format.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Record {
     /// The file the error is in (or about).
     pub file: String,
-    /// 1-based line; 0 when the error has no position.
+    /// 1-based line where the error is reported; 0 when it has no position.
     pub line: u32,
     /// 1-based column, in characters; 0 without position.
     pub column: u32,
@@ -35,16 +47,18 @@ pub struct Record {
     pub severity: &'static str,
     /// The message.
     pub message: String,
-    /// What the error is about, as a byte range of `text`.
+    /// What the error is about, as a byte range of the file.
     pub span: Option<Range<usize>>,
+    /// Line and column of the start and end of `span`, when the text is known.
+    pub region: Option<(LineCol, LineCol)>,
     /// The element path in a document (`/domain/devices/disk[2]`).
     pub path: String,
     /// Names or values that would have been accepted.
     pub expected: Vec<String>,
     /// A hint (did you mean…, included from…).
     pub help: Option<String>,
-    /// The file's text, for snippets.
-    pub text: Option<String>,
+    /// The file's text, for snippets; shared by every record of the file.
+    pub source: Option<Arc<SourceFile>>,
 }
 
 impl Record {
@@ -58,18 +72,216 @@ impl Record {
             severity: "error",
             message,
             span: None,
+            region: None,
             path: String::new(),
             expected: Vec::new(),
             help: None,
-            text: None,
+            source: None,
         }
     }
+}
+
+/// Every error code, with the short description SARIF gives its rule. A
+/// unit test checks that every code written in `src/` is here.
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "rngcheck::doc::not_well_formed",
+        "The document is not well-formed XML.",
+    ),
+    (
+        "rngcheck::doc::unexpected_root",
+        "The document element is not one the schema allows.",
+    ),
+    (
+        "rngcheck::doc::unexpected_element",
+        "An element is not allowed at this place.",
+    ),
+    (
+        "rngcheck::doc::repeated_element",
+        "An element given again where only one is allowed.",
+    ),
+    (
+        "rngcheck::doc::misplaced_element",
+        "An element allowed in the document, but not at this place.",
+    ),
+    (
+        "rngcheck::doc::unknown_element",
+        "An element the schema does not define at all.",
+    ),
+    (
+        "rngcheck::doc::unexpected_attribute",
+        "An attribute is not allowed on this element.",
+    ),
+    (
+        "rngcheck::doc::missing_attribute",
+        "A required attribute is missing.",
+    ),
+    (
+        "rngcheck::doc::invalid_attribute_value",
+        "An attribute value is not allowed.",
+    ),
+    (
+        "rngcheck::doc::incomplete_element",
+        "An element ends before its required content.",
+    ),
+    (
+        "rngcheck::doc::text_not_allowed",
+        "Text where the schema allows none.",
+    ),
+    (
+        "rngcheck::doc::invalid_text",
+        "Text content that the element's datatype or values reject.",
+    ),
+    (
+        "rngcheck::doc::duplicate_id",
+        "An ID value used twice in the document.",
+    ),
+    (
+        "rngcheck::doc::unresolved_idref",
+        "An IDREF naming no ID of the document.",
+    ),
+    (
+        "rngcheck::doc::unreadable",
+        "The document could not be read or decoded.",
+    ),
+    (
+        "rngcheck::doc::no_schema",
+        "No schema for the document's root element.",
+    ),
+    (
+        "rngcheck::expect::invalid",
+        "A document expected to be invalid is valid.",
+    ),
+    (
+        "rngcheck::expect::error",
+        "An expected-invalid document fails with another first error than the one pinned for it.",
+    ),
+    ("rngcheck::walk", "A directory entry could not be read."),
+    (
+        "rngcheck::internal",
+        "The validator failed internally on this document.",
+    ),
+    (
+        "rngcheck::not_shown",
+        "Errors past --max-errors: counted, not shown.",
+    ),
+    ("rngcheck::schema::load", "A schema file could not be read."),
+    (
+        "rngcheck::schema::not_well_formed",
+        "A schema file is not well-formed XML.",
+    ),
+    (
+        "rngcheck::schema::too_deep",
+        "A schema file nests too deeply.",
+    ),
+    (
+        "rngcheck::schema::syntax",
+        "A schema element or attribute breaks RELAX NG's syntax.",
+    ),
+    (
+        "rngcheck::schema::rnc_syntax",
+        "A compact-syntax schema does not parse.",
+    ),
+    (
+        "rngcheck::schema::rnc_undeclared_prefix",
+        "A compact-syntax prefix is not declared.",
+    ),
+    (
+        "rngcheck::schema::rnc_bad_declaration",
+        "A compact-syntax declaration is invalid.",
+    ),
+    (
+        "rngcheck::schema::rnc_bad_annotation",
+        "A compact-syntax annotation is invalid.",
+    ),
+    (
+        "rngcheck::schema::rnc_too_deep",
+        "A compact-syntax schema nests too deeply.",
+    ),
+    (
+        "rngcheck::schema::include",
+        "An include or externalRef is invalid.",
+    ),
+    (
+        "rngcheck::schema::include_cycle",
+        "Schema files include each other in a cycle.",
+    ),
+    (
+        "rngcheck::schema::grammar",
+        "A grammar has no start or is otherwise malformed.",
+    ),
+    ("rngcheck::schema::undefined_ref", "A ref names no define."),
+    (
+        "rngcheck::schema::recursive_ref",
+        "A define refers to itself outside an element.",
+    ),
+    (
+        "rngcheck::schema::combine",
+        "Defines of one name are combined inconsistently.",
+    ),
+    (
+        "rngcheck::schema::name_class",
+        "A name class breaks RELAX NG's restrictions.",
+    ),
+    (
+        "rngcheck::schema::datatype",
+        "An unknown datatype or an invalid parameter or value.",
+    ),
+    (
+        "rngcheck::schema::prohibited_path",
+        "A pattern where RELAX NG section 7 prohibits it.",
+    ),
+    (
+        "rngcheck::schema::string_sequence",
+        "Data or list items grouped with other content.",
+    ),
+    (
+        "rngcheck::schema::duplicate_attribute",
+        "Two attribute patterns can match one attribute.",
+    ),
+    (
+        "rngcheck::schema::interleave_overlap",
+        "Interleaved patterns share element names or text.",
+    ),
+    (
+        "rngcheck::schema::id_type",
+        "Conflicting DTD-compatibility ID types.",
+    ),
+];
+
+/// The index of `code` in [`RULES`].
+fn rule_index(code: &str) -> Option<usize> {
+    RULES.iter().position(|(c, _)| *c == code)
+}
+
+static COLOR: OnceLock<bool> = OnceLock::new();
+
+/// Decides once whether `human` output has colour: `always`/`never` as
+/// asked; `auto` forces it with `FORCE_COLOR` or `CLICOLOR_FORCE` (set and
+/// not `0`, as cargo and ripgrep read them), else colour on a terminal
+/// unless `NO_COLOR` is set.
+pub fn init_color(choice: ColorChoice) {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("FORCE_COLOR") || set("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let _ = COLOR.set(color);
+}
+
+fn color() -> bool {
+    *COLOR.get_or_init(|| false)
 }
 
 /// How `human` output looks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HumanStyle {
-    /// miette's graphical report, with or without colour.
+    /// miette's drawn report, with or without colour.
     Graphical {
         /// Whether to use colour.
         color: bool,
@@ -78,22 +290,70 @@ pub enum HumanStyle {
     Narrated,
 }
 
-impl HumanStyle {
-    /// Graphical on a terminal (colour unless `NO_COLOR`), narrated elsewhere.
-    pub fn detect() -> HumanStyle {
-        if std::io::stdout().is_terminal() {
-            let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            HumanStyle::Graphical { color }
-        } else {
-            HumanStyle::Narrated
+/// A file's text as miette reads it: only the lines around a span are
+/// handed over, found through the file's line starts, so a snippet costs the
+/// same at the end of a big document as at its start.
+struct Snippet<'r> {
+    /// The header above the snippet: the record's own position.
+    name: String,
+    file: &'r SourceFile,
+}
+
+impl SourceCode for Snippet<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.file.text();
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
         }
+        let first = self.file.line_col(start).line.saturating_sub(before as u32);
+        let last = self
+            .file
+            .line_col(end)
+            .line
+            .saturating_add(after as u32 + 1);
+        let line_start = |line: u32| {
+            self.file.offset_of(LineCol {
+                line: line.max(1),
+                column: 1,
+            })
+        };
+        let base = line_start(first);
+        let limit = if (last as usize) > text.len() {
+            text.len()
+        } else {
+            // The line after the context, or the end when there is none.
+            let next = line_start(last);
+            if next <= end {
+                text.len()
+            } else {
+                next
+            }
+        };
+        let window = &text[base..limit];
+        let local = SourceSpan::new((start - base).into(), span.len());
+        let inner = window.read_span(&local, before, after)?;
+        let lines_before = first.max(1) as usize - 1;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + lines_before,
+            inner.column(),
+            inner.line_count() + lines_before,
+        )))
     }
 }
 
 /// A record as a miette diagnostic.
 struct Rendered<'r> {
     record: &'r Record,
-    source: Option<NamedSource<String>>,
+    snippet: Option<Snippet<'r>>,
 }
 
 impl std::fmt::Debug for Rendered<'_> {
@@ -122,13 +382,13 @@ impl Diagnostic for Rendered<'_> {
         (!parts.is_empty()).then(|| Box::new(parts.join("; ")) as Box<dyn std::fmt::Display>)
     }
 
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.record.span.clone()?;
-        self.source.as_ref()?;
+        self.snippet.as_ref()?;
         let label = label_for(self.record.code);
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label.to_string()),
@@ -141,7 +401,8 @@ fn label_for(code: &str) -> &'static str {
     match code.rsplit("::").next().unwrap_or("") {
         "invalid_attribute_value" => "this value",
         "unexpected_attribute" => "this attribute",
-        "unexpected_element" | "unknown_element" | "unexpected_root" => "this element",
+        "unexpected_element" | "unknown_element" | "unexpected_root" | "repeated_element"
+        | "misplaced_element" => "this element",
         "missing_attribute" => "in this start tag",
         "incomplete_element" => "ends here",
         "text_not_allowed" | "invalid_text" => "this text",
@@ -149,14 +410,57 @@ fn label_for(code: &str) -> &'static str {
     }
 }
 
-/// Renders one record in the `human` format.
+/// `file:line:col` of a record, as every format reports it (jing's
+/// convention: start-tag problems at the end of the start tag).
+fn position_header(record: &Record) -> String {
+    if record.line == 0 {
+        record.file.clone()
+    } else {
+        format!("{}:{}:{}", record.file, record.line, record.column)
+    }
+}
+
+/// `file:line:col: error: ` (or `file: error: ` without a position).
+fn location_prefix(record: &Record) -> String {
+    if record.line > 0 {
+        format!("{}:{}:{}: error: ", record.file, record.line, record.column)
+    } else {
+        format!("{}: error: ", record.file)
+    }
+}
+
+/// A record with no snippet to draw (an error about a whole file, or a
+/// streamed document's): `file[:line:col]: error: message`, then its help.
+fn one_line(record: &Record, color: bool) -> String {
+    let prefix = location_prefix(record);
+    let prefix = if color {
+        // Bold location, red `error:`, as the drawn reports colour them.
+        let (location, _) = prefix.split_at(prefix.len() - "error: ".len());
+        format!("\x1b[1m{location}\x1b[0m\x1b[31merror:\x1b[0m ")
+    } else {
+        prefix
+    };
+    let mut out = format!("{prefix}{}\n", record.message);
+    if let Some(help) = &record.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}
+
+/// Renders one record in the `human` (drawn) or `narrated` format.
 pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String {
-    let source = record
-        .text
-        .as_ref()
+    let snippet = record
+        .source
+        .as_deref()
         .filter(|_| record.span.is_some())
-        .map(|t| NamedSource::new(record.file.clone(), t.clone()));
-    let rendered = Rendered { record, source };
+        .map(|file| Snippet {
+            name: position_header(record),
+            file,
+        });
+    if let (HumanStyle::Graphical { color }, None) = (style, &snippet) {
+        return one_line(record, color);
+    }
+    let rendered = Rendered { record, snippet };
     let mut out = String::new();
     let result = match style {
         HumanStyle::Graphical { color } => {
@@ -165,35 +469,203 @@ pub fn render_human(record: &Record, style: HumanStyle, width: usize) -> String 
             } else {
                 GraphicalTheme::unicode_nocolor()
             };
+            // The snippet's header names the record's own line and column
+            // (the same as `short` and `json`), not the label's start.
             GraphicalReportHandler::new_themed(theme)
+                .without_primary_span_start()
                 .with_width(width)
                 .render_report(&mut out, &rendered)
         }
         HumanStyle::Narrated => NarratableReportHandler::new().render_report(&mut out, &rendered),
     };
     if result.is_err() || out.is_empty() {
-        out = format!(
-            "{}:{}:{}: error: {}\n",
-            record.file, record.line, record.column, record.message
-        );
-    }
-    if style == HumanStyle::Narrated {
-        // Narrated text names the position only inside the snippet; put the
-        // familiar `file:line:col: error:` first so editors and people (and
-        // grep) can jump there.
-        out = if record.line > 0 {
-            format!(
-                "{}:{}:{}: error: {out}",
-                record.file, record.line, record.column
-            )
-        } else {
-            format!("{}: error: {out}", record.file)
-        };
+        out = format!("{}{}\n", location_prefix(record), record.message);
+    } else if style == HumanStyle::Narrated {
+        // Narrated text names the position only inside the snippet: put the
+        // familiar `file:line:col: error:` first so editors, people and
+        // grep can jump there.
+        out = format!("{}{out}", location_prefix(record));
     }
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out
+}
+
+/// `%`, CR and LF escaped as GitHub's workflow commands read them (the
+/// message part).
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value of a workflow command: also `:` and `,`.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A `::error` (or other) workflow command.
+fn github_command(kind: &str, properties: &[(&str, String)], message: &str) -> String {
+    let props: Vec<String> = properties
+        .iter()
+        .map(|(k, v)| format!("{k}={}", github_property(v)))
+        .collect();
+    let sep = if props.is_empty() { "" } else { " " };
+    format!(
+        "::{kind}{sep}{}::{}\n",
+        props.join(","),
+        github_data(message)
+    )
+}
+
+fn github_line(r: &Record) -> String {
+    let mut props = vec![("file", r.file.clone())];
+    if let Some((start, end)) = r.region {
+        props.push(("line", start.line.to_string()));
+        props.push(("col", start.column.to_string()));
+        props.push(("endLine", end.line.to_string()));
+        props.push(("endColumn", end.column.to_string()));
+    } else if r.line > 0 {
+        props.push(("line", r.line.to_string()));
+        props.push(("col", r.column.to_string()));
+    }
+    props.push(("title", r.code.to_string()));
+    let message = match &r.help {
+        Some(help) => format!("{} ({help})", r.message),
+        None => r.message.clone(),
+    };
+    github_command("error", &props, &message)
+}
+
+/// A path relative to the working directory (`./` dropped), or None when
+/// it lies elsewhere.
+fn relative_to_cwd(file: &str) -> Option<std::path::PathBuf> {
+    let path = Path::new(file);
+    let relative = if path.is_absolute() {
+        let cwd = std::env::current_dir().ok()?;
+        path.strip_prefix(cwd).ok()?.to_path_buf()
+    } else {
+        path.to_path_buf()
+    };
+    Some(
+        relative
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect(),
+    )
+}
+
+/// A path as GitLab's reports name it: relative to the working directory
+/// (the checkout) where it can be, `/`-separated.
+fn relative_path(file: &str) -> String {
+    match relative_to_cwd(file) {
+        Some(rel) => rel.to_string_lossy().replace('\\', "/"),
+        None => file.to_string(),
+    }
+}
+
+/// A path as a URI reference relative to the working directory (percent-
+/// encoded, `/`-separated), or a `file://` URI when it lies elsewhere.
+fn artifact_uri(file: &str) -> String {
+    let encode = |p: &Path| {
+        let mut out = String::new();
+        for (i, part) in p.components().enumerate() {
+            let part = part.as_os_str().to_string_lossy();
+            if part == "/" {
+                out.push('/');
+                continue;
+            }
+            if i > 0 && !out.ends_with('/') {
+                out.push('/');
+            }
+            for b in part.bytes() {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    out.push(b as char);
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+        out
+    };
+    match relative_to_cwd(file) {
+        Some(rel) => encode(&rel),
+        None => format!("file://{}", encode(Path::new(file))),
+    }
+}
+
+fn sarif_result(r: &Record) -> serde_json::Value {
+    let mut physical = serde_json::json!({ "artifactLocation": { "uri": artifact_uri(&r.file) } });
+    let region = match (r.region, &r.span) {
+        (Some((start, end)), Some(span)) => Some(serde_json::json!({
+            "startLine": start.line, "startColumn": start.column,
+            "endLine": end.line, "endColumn": end.column,
+            "byteOffset": span.start, "byteLength": span.end - span.start,
+        })),
+        (None, Some(span)) if r.line > 0 => Some(serde_json::json!({
+            "startLine": r.line, "startColumn": r.column,
+            "byteOffset": span.start, "byteLength": span.end - span.start,
+        })),
+        _ if r.line > 0 => Some(serde_json::json!({
+            "startLine": r.line, "startColumn": r.column,
+        })),
+        _ => None,
+    };
+    if let Some(region) = region {
+        physical["region"] = region;
+    }
+    let mut text = r.message.clone();
+    if !r.path.is_empty() {
+        text.push_str(&format!(" (at {})", r.path));
+    }
+    if let Some(help) = &r.help {
+        text.push_str(&format!("; {help}"));
+    }
+    let mut result = serde_json::json!({
+        "ruleId": r.code,
+        "level": "error",
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": physical }],
+    });
+    if let Some(i) = rule_index(r.code) {
+        result["ruleIndex"] = i.into();
+    }
+    result
+}
+
+/// Marks the lines a worker renders in SARIF and GitLab's format, so the
+/// [`Stream`] can put each in its place: an element of the output's array
+/// (SARIF results, GitLab issues), or a notification for SARIF's invocation.
+const ELEMENT: char = 'R';
+const SARIF_NOTE: char = 'N';
+
+/// A GitLab Code Quality issue (the Code Climate subset GitLab reads).
+fn gitlab_issue(r: &Record, check: &str, severity: &str, description: &str) -> serde_json::Value {
+    let line = match r.region {
+        Some((start, _)) => start.line,
+        None => r.line,
+    };
+    let place = format!(
+        "{}\0{check}\0{line}:{}\0{description}",
+        r.file,
+        r.span.as_ref().map_or(0, |s| s.start)
+    );
+    serde_json::json!({
+        "description": description,
+        "check_name": check,
+        "fingerprint": format!("{:016x}", fnv1a(place.as_bytes())),
+        "severity": severity,
+        "location": { "path": relative_path(&r.file), "lines": { "begin": line.max(1) } },
+    })
+}
+
+/// 64-bit FNV-1a: a fingerprint that stays the same from run to run and
+/// release to release, as GitLab needs to match issues across pipelines.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn print(out: &mut dyn Write, format: Format, record: &Record) {
@@ -221,11 +693,32 @@ fn print(out: &mut dyn Write, format: Format, record: &Record) {
                 "code": r.code, "severity": r.severity,
             })
         ),
-        Format::Human => write!(out, "{}", render_human(r, HumanStyle::detect(), 100)),
+        // A blank line after each drawn report keeps them apart.
+        Format::Human => writeln!(
+            out,
+            "{}",
+            render_human(r, HumanStyle::Graphical { color: color() }, HUMAN_WIDTH)
+        ),
+        Format::Narrated => write!(
+            out,
+            "{}",
+            render_human(r, HumanStyle::Narrated, HUMAN_WIDTH)
+        ),
+        Format::Sarif => writeln!(out, "{ELEMENT}{}", sarif_result(r)),
+        Format::Gitlab => {
+            let description = match &r.help {
+                Some(help) => format!("{} ({help})", r.message),
+                None => r.message.clone(),
+            };
+            let issue = gitlab_issue(r, r.code, "major", &description);
+            writeln!(out, "{ELEMENT}{issue}")
+        }
+        Format::Github => write!(out, "{}", github_line(r)),
     };
 }
 
-/// The records of a document's outcome (none when it is valid).
+/// The records of a document's outcome (none when it is valid). `text` is
+/// empty for a streamed document: positions then come from the errors.
 pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Record> {
     let errors: Vec<&DocError> = match outcome {
         Outcome::Valid => return Vec::new(),
@@ -233,44 +726,168 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
         Outcome::NotWellFormed(e) => vec![e],
     };
     let doc = crate::validate::events::parse_document(text).ok();
-    let file = SourceFile::detached(text);
+    let mut paths = doc.as_ref().map(crate::validate::events::ElementPaths::new);
+    let file = (!text.is_empty()).then(|| Arc::new(SourceFile::detached(text)));
+    let name = path.display().to_string();
     errors
         .into_iter()
         .map(|e| {
-            // Streamed documents carry their positions; there is no text.
-            let (line, column) = match e.line_col {
-                Some(lc) => lc,
-                None => {
-                    let lc = file.line_col(e.at);
+            let (line, column) = match (e.line_col, &file) {
+                (Some(lc), _) => lc,
+                (None, Some(f)) => {
+                    let lc = f.line_col(e.at);
                     (lc.line, lc.column)
                 }
+                (None, None) => (0, 0),
             };
-            let path_in_doc = doc
-                .as_ref()
-                .map(|d| crate::validate::events::element_path(d, e.span.start))
+            let path_in_doc = paths
+                .as_mut()
+                .map(|p| p.path(e.span.start))
                 .unwrap_or_default();
+            // Names in the message as the document writes them (its prefixes).
+            let e = &match paths.as_mut() {
+                Some(p) => {
+                    let element = p.element_at(e.span.start);
+                    e.clone().with_document_prefixes(|uri| {
+                        crate::validate::events::prefix_in_scope(element, uri)
+                    })
+                }
+                None => e.clone(),
+            };
+            let related = e.related().and_then(|r| {
+                let lc = file.as_ref()?.line_col(r);
+                e.related_note(lc.line, lc.column)
+            });
+            let help = match (e.help.as_deref(), related) {
+                (Some(h), Some(r)) => Some(format!("{h}; {r}")),
+                (h, r) => h.map(str::to_string).or(r),
+            };
             Record {
-                file: path.display().to_string(),
+                file: name.clone(),
                 line,
                 column,
                 code: e.code,
                 severity: "error",
                 message: e.message.clone(),
-                span: (!text.is_empty()).then(|| e.span.clone()),
+                span: Some(e.span.clone()),
+                region: file
+                    .as_ref()
+                    .map(|f| (f.line_col(e.span.start), f.line_col(e.span.end))),
                 path: path_in_doc,
                 expected: e.expected.clone(),
-                help: e.help.as_deref().map(str::to_string),
-                text: (!text.is_empty()).then(|| text.to_string()),
+                help,
+                source: file.clone(),
             }
         })
         .collect()
 }
 
-/// Prints a document's errors (nothing when it is valid).
-pub fn document(out: &mut dyn Write, format: Format, path: &Path, text: &str, outcome: &Outcome) {
-    for record in document_records(path, text, outcome) {
-        print(out, format, &record);
+/// How many of a document's errors to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shown {
+    /// `--max-errors`: at most this many (none with 0).
+    pub limit: Option<usize>,
+    /// Errors the validator found but did not record (past its cap).
+    pub unrecorded: usize,
+}
+
+/// What [`document`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Error records printed.
+    pub errors: usize,
+    /// Errors found but not printed (`--max-errors`).
+    pub not_shown: usize,
+}
+
+/// Prints a document's errors (nothing when it is valid), at most
+/// `shown.limit` of them, then how many were not shown.
+pub fn document(
+    out: &mut dyn Write,
+    format: Format,
+    path: &Path,
+    text: &str,
+    outcome: &Outcome,
+    shown: Shown,
+) -> Written {
+    let records = document_records(path, text, outcome);
+    // A document that is not well-formed has that one error, whatever was
+    // counted before it.
+    let unrecorded = match outcome {
+        Outcome::Invalid(_) => shown.unrecorded,
+        _ => 0,
+    };
+    let limit = shown.limit.unwrap_or(usize::MAX).min(records.len());
+    for record in &records[..limit] {
+        print(out, format, record);
     }
+    let not_shown = records.len() - limit + unrecorded;
+    if not_shown > 0 {
+        not_shown_note(
+            out,
+            format,
+            &path.display().to_string(),
+            not_shown,
+            shown.limit,
+        );
+    }
+    Written {
+        errors: limit,
+        not_shown,
+    }
+}
+
+/// "N more errors not shown", after a document's last shown error.
+fn not_shown_note(
+    out: &mut dyn Write,
+    format: Format,
+    file: &str,
+    not_shown: usize,
+    limit: Option<usize>,
+) {
+    let cap = limit
+        .map(|n| format!(" (--max-errors {n})"))
+        .unwrap_or_default();
+    let more = if limit == Some(0) { "" } else { "more " };
+    let message = format!(
+        "{not_shown} {more}{} not shown{cap}",
+        if not_shown == 1 { "error" } else { "errors" }
+    );
+    let _ = match format {
+        Format::Human | Format::Narrated | Format::Short => writeln!(out, "{file}: {message}"),
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "not_shown": { "file": file, "errors": not_shown } })
+        ),
+        Format::Sarif => writeln!(
+            out,
+            "{SARIF_NOTE}{}",
+            serde_json::json!({
+                "level": "note",
+                "message": { "text": format!("{file}: {message}") },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": artifact_uri(file) } } }],
+            })
+        ),
+        Format::Github => write!(
+            out,
+            "{}",
+            github_command(
+                "notice",
+                &[
+                    ("file", file.to_string()),
+                    ("title", "rngcheck".to_string())
+                ],
+                &message
+            )
+        ),
+        Format::Gitlab => {
+            let about = Record::about_file(file, "rngcheck::not_shown", message.clone());
+            let issue = gitlab_issue(&about, "rngcheck::not_shown", "info", &message);
+            writeln!(out, "{ELEMENT}{issue}")
+        }
+    };
 }
 
 /// Prints a file that could not be read or decoded.
@@ -297,10 +914,10 @@ pub fn file_error(
 }
 
 /// Introduces the errors of a document that broke an expectation ("expected
-/// valid") or that is shown although its failure was expected. Nothing in
-/// JSON, whose error records stand alone.
+/// valid") or that is shown although its failure was expected. Only in the
+/// formats read by people: the others' records stand alone.
 pub fn heading(out: &mut dyn Write, format: Format, file: &str, heading: &str) {
-    if format != Format::Json {
+    if matches!(format, Format::Human | Format::Narrated | Format::Short) {
         let _ = writeln!(out, "{file}: {heading}");
     }
 }
@@ -308,6 +925,8 @@ pub fn heading(out: &mut dyn Write, format: Format, file: &str, heading: &str) {
 /// The records of a schema's errors, each naming the includes that led to
 /// its file.
 pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
+    // One shared copy of each schema file that has errors.
+    let mut files: Vec<(crate::source::FileId, Arc<SourceFile>)> = Vec::new();
     errors
         .errors
         .iter()
@@ -315,12 +934,21 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
             let mut record = Record::about_file("<schema>", e.code, e.message.clone());
             if let Some(span) = e.span {
                 let f = errors.sources.file(span.file);
+                let shared = match files.iter().find(|(id, _)| *id == span.file) {
+                    Some((_, shared)) => shared.clone(),
+                    None => {
+                        let shared = Arc::new(SourceFile::detached(f.text()));
+                        files.push((span.file, shared.clone()));
+                        shared
+                    }
+                };
                 let lc = f.line_col(span.start as usize);
                 record.file = f.path().display().to_string();
                 record.line = lc.line;
                 record.column = lc.column;
                 record.span = Some(span.range());
-                record.text = Some(f.text().to_string());
+                record.region = Some((lc, f.line_col(span.range().end)));
+                record.source = Some(shared);
                 let chain: Vec<String> = errors
                     .sources
                     .include_chain(span.file)
@@ -344,9 +972,298 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
         .collect()
 }
 
-/// Prints schema errors.
-pub fn schema_errors(out: &mut dyn Write, format: Format, errors: &SchemaErrors) {
-    for record in schema_records(errors) {
-        print(out, format, &record);
+/// Prints schema errors; returns how many.
+pub fn schema_errors(out: &mut dyn Write, format: Format, errors: &SchemaErrors) -> usize {
+    let records = schema_records(errors);
+    for record in &records {
+        print(out, format, record);
+    }
+    records.len()
+}
+
+/// The run's totals, for the closing record of `json`, `sarif` and `github`.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// The closing line people read (also on stderr).
+    pub line: String,
+    /// Documents validated.
+    pub documents: usize,
+    /// Valid (as expected, or with no expectation).
+    pub valid: usize,
+    /// Invalid or not well-formed, against no expectation or an expected valid.
+    pub invalid: usize,
+    /// Invalid, as expected (not reported as errors).
+    pub expected_invalid: usize,
+    /// Valid, but expected invalid.
+    pub unexpectedly_valid: usize,
+    /// Error records printed.
+    pub errors: usize,
+    /// Errors found but not printed (`--max-errors`).
+    pub errors_not_shown: usize,
+    /// The schemas of the run, as they are named in reports.
+    pub schemas: Vec<String>,
+    /// The run's exit code.
+    pub exit_code: u8,
+}
+
+impl Summary {
+    fn json(&self) -> serde_json::Value {
+        let schema = match self.schemas.as_slice() {
+            [] => serde_json::Value::Null,
+            [one] => one.clone().into(),
+            many => many.into(),
+        };
+        serde_json::json!({ "summary": {
+            "documents": self.documents,
+            "valid": self.valid,
+            "invalid": self.invalid,
+            "expected_invalid": self.expected_invalid,
+            "unexpectedly_valid": self.unexpectedly_valid,
+            "errors": self.errors,
+            "errors_not_shown": self.errors_not_shown,
+            "schema": schema,
+            "exit_code": self.exit_code,
+        } })
+    }
+}
+
+/// Standard output of a run in one format: the text workers rendered,
+/// framed as the format needs (SARIF's log object around the results; the
+/// summary record of `json` and `github` at the end).
+pub struct Stream {
+    format: Format,
+    results: usize,
+    notifications: Vec<String>,
+}
+
+impl Stream {
+    /// Starts the output (SARIF's header).
+    pub fn begin(format: Format, out: &mut dyn Write) -> std::io::Result<Stream> {
+        if format == Format::Sarif {
+            let driver = serde_json::json!({
+                "name": "rngcheck",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": RULES.iter().map(|(id, text)| serde_json::json!({
+                    "id": id,
+                    "shortDescription": { "text": text },
+                    "defaultConfiguration": { "level": "error" },
+                })).collect::<Vec<_>>(),
+            });
+            write!(
+                out,
+                "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\
+                 \"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{driver}}},\
+                 \"columnKind\":\"unicodeCodePoints\",\"results\":["
+            )?;
+        }
+        if format == Format::Gitlab {
+            write!(out, "[")?;
+        }
+        Ok(Stream {
+            format,
+            results: 0,
+            notifications: Vec::new(),
+        })
+    }
+
+    /// Writes text that workers rendered in this format.
+    pub fn write(&mut self, out: &mut dyn Write, text: &str) -> std::io::Result<()> {
+        if !matches!(self.format, Format::Sarif | Format::Gitlab) {
+            return out.write_all(text.as_bytes());
+        }
+        for line in text.lines() {
+            if let Some(result) = line.strip_prefix(ELEMENT) {
+                let sep = if self.results == 0 { "\n" } else { ",\n" };
+                write!(out, "{sep}{result}")?;
+                self.results += 1;
+            } else if let Some(note) = line.strip_prefix(SARIF_NOTE) {
+                self.notifications.push(note.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the output: the summary record, or SARIF's closing with the
+    /// invocation (exit code, notifications).
+    pub fn finish(self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
+        match self.format {
+            Format::Json => writeln!(out, "{}", summary.json())?,
+            Format::Github => write!(
+                out,
+                "{}",
+                github_command(
+                    "notice",
+                    &[("title", "rngcheck".to_string())],
+                    &summary.line
+                )
+            )?,
+            Format::Sarif => {
+                let mut notes = self.notifications.join(",");
+                if !summary.line.is_empty() {
+                    let line = serde_json::json!({
+                        "level": "note", "message": { "text": summary.line },
+                    });
+                    if !notes.is_empty() {
+                        notes.push(',');
+                    }
+                    notes.push_str(&line.to_string());
+                }
+                writeln!(
+                    out,
+                    "\n],\"invocations\":[{{\"executionSuccessful\":{},\"exitCode\":{},\
+                     \"toolExecutionNotifications\":[{notes}]}}]}}]}}",
+                    summary.exit_code <= super::EXIT_INVALID,
+                    summary.exit_code,
+                )?;
+            }
+            Format::Gitlab => writeln!(out, "\n]")?,
+            Format::Human | Format::Narrated | Format::Short => {}
+        }
+        out.flush()
+    }
+}
+
+/// How long a run goes before a progress bar is drawn: a quick run gets
+/// none (and no guess at how long it will take).
+const PROGRESS_DELAY: Duration = Duration::from_secs(1);
+
+/// The progress bar on stderr, drawn only on a terminal and only once the
+/// run has taken [`PROGRESS_DELAY`].
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    started: Instant,
+    drawn: bool,
+}
+
+impl Progress {
+    /// A bar for `len` documents (None when stderr is not a terminal).
+    pub fn on_terminal(len: usize) -> Option<Progress> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(len as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents ({eta} left)")
+        {
+            bar.set_style(style);
+        }
+        Some(Progress {
+            bar,
+            started: Instant::now(),
+            drawn: false,
+        })
+    }
+
+    /// One more document done.
+    pub fn inc(&mut self) {
+        self.bar.inc(1);
+        if !self.drawn && self.started.elapsed() >= PROGRESS_DELAY {
+            self.drawn = true;
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Runs `f` with the bar out of the way (for printing).
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
+    /// Removes the bar.
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_data_and_properties() {
+        let line = github_command(
+            "error",
+            &[("file", "a,b:c%.xml".to_string())],
+            "50% of\r\nit: a, b",
+        );
+        assert_eq!(
+            line,
+            "::error file=a%2Cb%3Ac%25.xml::50%25 of%0D%0Ait: a, b\n"
+        );
+        assert_eq!(github_command("notice", &[], "x"), "::notice::x\n");
+    }
+
+    #[test]
+    fn artifact_uris_are_relative_and_percent_encoded() {
+        assert_eq!(artifact_uri("./tests/a b.xml"), "tests/a%20b.xml");
+        assert_eq!(artifact_uri("../shared/x.xml"), "../shared/x.xml");
+        assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
+        let cwd = std::env::current_dir().unwrap();
+        let inside = cwd.join("dir").join("doc.xml");
+        assert_eq!(artifact_uri(&inside.display().to_string()), "dir/doc.xml");
+        assert_eq!(
+            artifact_uri("/nonexistent-root/d.xml"),
+            "file:///nonexistent-root/d.xml"
+        );
+    }
+
+    /// Every code written in the sources (`"rngcheck::…"`) has a rule.
+    #[test]
+    fn every_error_code_has_a_rule() {
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split("\"rngcheck::").skip(1) {
+                    let code: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
+                        .collect();
+                    let full = format!("rngcheck::{code}");
+                    if !code.is_empty()
+                        && piece[code.len()..].starts_with('"')
+                        && rule_index(&full).is_none()
+                        && !missing.contains(&full)
+                    {
+                        missing.push(full);
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "codes without a rule in RULES: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn snippets_of_a_long_document_show_their_own_lines() {
+        let text: String = (1..=500).map(|i| format!("<line n='{i}'/>\n")).collect();
+        let file = Arc::new(SourceFile::detached(&text));
+        let at = text.find("n='400'").unwrap();
+        let record = Record {
+            span: Some(at..at + 7),
+            region: Some((file.line_col(at), file.line_col(at + 7))),
+            line: 400,
+            column: 7,
+            source: Some(file),
+            ..Record::about_file("d.xml", "rngcheck::doc::unexpected_attribute", "bad".into())
+        };
+        let out = render_human(&record, HumanStyle::Graphical { color: false }, 80);
+        assert!(out.contains("[d.xml:400:7]"), "{out}");
+        assert!(out.contains("399 │ <line n='399'/>"), "{out}");
+        assert!(out.contains("401 │ <line n='401'/>"), "{out}");
+        assert!(!out.contains("398 │"), "{out}");
     }
 }

@@ -80,6 +80,7 @@ pub fn lower(
         start,
         elements: lowering.elements,
         datatypes: lowering.datatypes,
+        datatype_defines: lowering.datatype_defines,
         values: lowering.values,
         names: lowering.names,
         id_types: Default::default(),
@@ -121,6 +122,13 @@ struct Lowering<'a> {
     elements: Vec<ElementDef>,
     element_spans: Vec<Span>,
     datatypes: Vec<Datatype>,
+    /// Side table of `CompiledGrammar::datatype_defines`.
+    datatype_defines: Vec<Option<Box<str>>>,
+    /// The defines being lowered, innermost last; element content is
+    /// lowered later from the queue, outside them, so a datatype is
+    /// attributed only to the define that holds it without an element
+    /// between.
+    define_stack: Vec<Box<str>>,
     values: Vec<ValueDef>,
     scopes: Vec<Scope<'a>>,
     /// Element contents still to lower, with their scope and the define
@@ -177,6 +185,7 @@ impl<'a> Lowering<'a> {
 
     fn drain_elements(&mut self) {
         while let Some((id, content, scope, define)) = self.queue.pop() {
+            debug_assert!(self.define_stack.is_empty());
             let outer = std::mem::replace(&mut self.in_define, define);
             let lowered = self.group(content, scope);
             self.in_define = outer;
@@ -349,8 +358,7 @@ impl<'a> Lowering<'a> {
                 return PatternArena::NOT_ALLOWED;
             }
         };
-        let dt = DatatypeId(self.datatypes.len() as u32);
-        self.datatypes.push(datatype);
+        let dt = self.push_datatype(datatype);
         let id = ValueId(self.values.len() as u32);
         self.values.push(ValueDef {
             datatype: dt,
@@ -388,8 +396,7 @@ impl<'a> Lowering<'a> {
                 return PatternArena::NOT_ALLOWED;
             }
         };
-        let dt = DatatypeId(self.datatypes.len() as u32);
-        self.datatypes.push(datatype);
+        let dt = self.push_datatype(datatype);
         match except {
             None => self.arena.data(dt),
             Some(ps) => {
@@ -397,6 +404,15 @@ impl<'a> Lowering<'a> {
                 self.arena.data_except(dt, except)
             }
         }
+    }
+
+    /// Adds a datatype, noting the define it is written in.
+    fn push_datatype(&mut self, datatype: Datatype) -> DatatypeId {
+        let dt = DatatypeId(self.datatypes.len() as u32);
+        self.datatypes.push(datatype);
+        self.datatype_defines
+            .push(self.define_stack.last().cloned());
+        dt
     }
 
     /// §4.16 constraints come with the name class: no `anyName` inside an
@@ -537,6 +553,7 @@ impl<'a> Lowering<'a> {
             self.in_define = Some(self.define_names.len());
             self.define_names.push(name.to_string());
         }
+        self.define_stack.push(name.into());
         let parts: Vec<PatternId> = bodies
             .iter()
             .map(|(ps, span)| {
@@ -544,6 +561,7 @@ impl<'a> Lowering<'a> {
                 self.note_span(id, *span)
             })
             .collect();
+        self.define_stack.pop();
         let id = self.combine(&parts, combine);
         if self.recording {
             self.in_define = outer;

@@ -593,6 +593,10 @@ pub struct CompiledGrammar {
     pub elements: Vec<ElementDef>,
     /// Datatypes by id.
     pub datatypes: Vec<Datatype>,
+    /// For each datatype (by id), the `define` whose body wrote it directly,
+    /// when there is one: messages name the schema's type (`UUID`, `unit`)
+    /// instead of its raw pattern. Read only after a failure.
+    pub datatype_defines: Vec<Option<Box<str>>>,
     /// Values by id.
     pub values: Vec<ValueDef>,
     /// Names and name classes.
@@ -603,6 +607,11 @@ pub struct CompiledGrammar {
 }
 
 impl CompiledGrammar {
+    /// The `define` a datatype was written in, if any (for messages).
+    pub fn datatype_define(&self, id: DatatypeId) -> Option<&str> {
+        self.datatype_defines.get(id.0 as usize)?.as_deref()
+    }
+
     /// The element definition behind an id.
     pub fn element(&self, id: ElementId) -> ElementDef {
         self.elements[id.0 as usize]

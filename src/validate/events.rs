@@ -173,8 +173,53 @@ pub fn parse_document(text: &str) -> Result<Document<'_>, DocError> {
     if let Some((at, reason)) = crate::xml::entity_bomb(text) {
         return Err(DocError::not_well_formed(&reason, at..at));
     }
-    crate::xml::parse_with_roxmltree(text)
-        .map_err(|(e, offset)| DocError::not_well_formed(&e.to_string(), offset..offset))
+    crate::xml::parse_with_roxmltree(text).map_err(|(e, offset)| {
+        let error = DocError::not_well_formed(&e.to_string(), offset..offset);
+        // An element left open: say where it was opened, which can be far
+        // from where the parser noticed.
+        let up_to = match e {
+            roxmltree::Error::UnexpectedCloseTag(..) => offset,
+            roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                text.len()
+            }
+            _ => return error,
+        };
+        match open_element_at(text, up_to) {
+            Some((name, start)) => {
+                let at = crate::source::SourceFile::detached(text).line_col(start);
+                error.with_unclosed(&name, at.line, at.column)
+            }
+            None => error,
+        }
+    })
+}
+
+/// The innermost element still open at `offset` (its name and the offset
+/// of its start tag), found by reading the text again up to there; only
+/// for the message of a document that is not well-formed.
+fn open_element_at(text: &str, offset: usize) -> Option<(String, usize)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = false;
+    let mut open: Vec<(String, usize)> = Vec::new();
+    loop {
+        let start = usize::try_from(reader.buffer_position()).ok()?;
+        if start >= offset {
+            break;
+        }
+        match reader.read_event() {
+            Ok(Event::Start(tag)) => {
+                let name = tag.name().into_inner().to_string();
+                open.push((name, start));
+            }
+            Ok(Event::End(_)) => {
+                open.pop();
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    open.pop()
 }
 
 /// A run of text not yet given to the validator: borrowed from the tree
@@ -286,39 +331,110 @@ fn attribute_qname(node: Node, attr: &roxmltree::Attribute) -> String {
     }
 }
 
-/// The element path (`/domain/devices/disk[2]/target`) of the innermost
-/// element whose range contains `offset`; computed only for errors.
-pub fn element_path(doc: &Document, offset: usize) -> String {
-    let mut path = String::new();
-    let mut node = doc.root_element();
-    if !node.range().contains(&offset) {
-        return path;
-    }
-    loop {
-        let name = node.tag_name().name();
-        let same_before = node
-            .prev_siblings()
-            .skip(1)
-            .filter(|s| s.is_element() && s.tag_name() == node.tag_name())
-            .count();
-        let same_after = node
-            .next_siblings()
-            .skip(1)
-            .filter(|s| s.is_element() && s.tag_name() == node.tag_name())
-            .count();
-        path.push('/');
-        path.push_str(name);
-        if same_before + same_after > 0 {
-            path.push_str(&format!("[{}]", same_before + 1));
+/// The prefix an element binds to namespace `uri` ("" for the default
+/// namespace), for names in messages.
+pub fn prefix_in_scope(element: Node, uri: &str) -> Option<String> {
+    element
+        .namespaces()
+        .find(|ns| ns.uri() == uri)
+        .map(|ns| ns.name().unwrap_or("").to_string())
+}
+
+/// Element paths (`/domain/devices/disk[2]/target`) and innermost elements
+/// of offsets in one document; computed only for errors. Each element's
+/// children are indexed once, on first need, so thousands of errors among
+/// thousands of siblings cost a pass over those siblings, not one per error.
+pub struct ElementPaths<'d, 'input> {
+    doc: &'d Document<'input>,
+    children: std::collections::HashMap<roxmltree::NodeId, Vec<Child<'d, 'input>>>,
+}
+
+/// An element child, with its place among same-named siblings.
+struct Child<'d, 'input> {
+    node: Node<'d, 'input>,
+    /// 1-based among the siblings of the same name.
+    index: usize,
+    /// How many siblings (itself included) have that name.
+    same_named: usize,
+}
+
+impl<'d, 'input> ElementPaths<'d, 'input> {
+    /// Paths in `doc`.
+    pub fn new(doc: &'d Document<'input>) -> Self {
+        ElementPaths {
+            doc,
+            children: std::collections::HashMap::new(),
         }
-        match node
-            .children()
-            .find(|c| c.is_element() && c.range().contains(&offset))
-        {
-            Some(child) => node = child,
-            None => return path,
+    }
+
+    /// The path of the innermost element whose range contains `offset`
+    /// (empty when the root element does not).
+    pub fn path(&mut self, offset: usize) -> String {
+        let root = self.doc.root_element();
+        if !root.range().contains(&offset) {
+            return String::new();
+        }
+        let mut path = format!("/{}", root.tag_name().name());
+        self.descend(offset, |child| {
+            path.push('/');
+            path.push_str(child.node.tag_name().name());
+            if child.same_named > 1 {
+                path.push_str(&format!("[{}]", child.index));
+            }
+        });
+        path
+    }
+
+    /// The innermost element whose range contains `offset` (the root
+    /// element when none does).
+    pub fn element_at(&mut self, offset: usize) -> Node<'d, 'input> {
+        self.descend(offset, |_| {})
+    }
+
+    /// Walks from the root element down through the children containing
+    /// `offset`, showing each to `visit`; returns the last.
+    fn descend(&mut self, offset: usize, mut visit: impl FnMut(&Child)) -> Node<'d, 'input> {
+        let mut node = self.doc.root_element();
+        loop {
+            let children = self
+                .children
+                .entry(node.id())
+                .or_insert_with(|| index_children(node));
+            // Children are in document order and do not overlap.
+            let i = children.partition_point(|c| c.node.range().end <= offset);
+            match children.get(i).filter(|c| c.node.range().contains(&offset)) {
+                Some(child) => {
+                    visit(child);
+                    node = child.node;
+                }
+                None => return node,
+            }
         }
     }
+}
+
+fn index_children<'d, 'input>(parent: Node<'d, 'input>) -> Vec<Child<'d, 'input>> {
+    // Keyed by (namespace, local name), as the original path compared them.
+    let mut seen: std::collections::HashMap<(Option<&str>, &str), usize> =
+        std::collections::HashMap::new();
+    let key = |node: &Node<'d, 'input>| (node.tag_name().namespace(), node.tag_name().name());
+    let mut children: Vec<Child> = parent
+        .children()
+        .filter(Node::is_element)
+        .map(|node| {
+            let count = seen.entry(key(&node)).or_default();
+            *count += 1;
+            Child {
+                node,
+                index: *count,
+                same_named: 0,
+            }
+        })
+        .collect();
+    for child in &mut children {
+        child.same_named = seen[&key(&child.node)];
+    }
+    children
 }
 
 /// Entering or leaving a node.
@@ -360,5 +476,33 @@ impl<'a, 'i> Iterator for Traverse<'a, 'i> {
             },
         };
         Some(current)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_element_is_named_with_where_it_was_opened() {
+        let mismatched = "<a>\n  <b>\n  <c/>\n</a>\n";
+        let error = parse_document(mismatched).unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("element \"b\" opened at line 2, column 3 is not closed"),
+            "{}",
+            error.message
+        );
+        let truncated = "<a>\n  <b>\n  <c/>\n";
+        let error = parse_document(truncated).unwrap_err();
+        assert!(
+            error.message.contains("element \"b\" opened at line 2"),
+            "{}",
+            error.message
+        );
+        let bad_quote = "<a x=1/>";
+        let error = parse_document(bad_quote).unwrap_err();
+        assert!(!error.message.contains("opened at"), "{}", error.message);
     }
 }

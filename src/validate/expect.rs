@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use crate::datatype::Context;
 use crate::derive::Deriver;
-use crate::pattern::{Pattern, PatternArena, PatternId};
+use crate::diagnostic::ValueProblem;
+use crate::pattern::{NameClass, NameKey, Pattern, PatternArena, PatternId};
 
 /// Which parts of a group can come next.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,35 +125,43 @@ fn closes_with(d: &mut Deriver, p: PatternId, key: crate::pattern::NameKey) -> b
 }
 
 /// Why an attribute value or text failed: the literals it could have been,
-/// or the datatype's own reason.
-pub fn value_reason(
-    d: &Deriver,
-    p: PatternId,
-    s: &str,
-    ctx: &dyn Context,
-) -> (String, Vec<String>) {
-    let mut literals = Vec::new();
-    let mut reasons = Vec::new();
+/// or each datatype's own reason with the define it was written in.
+pub fn value_problem(d: &Deriver, p: PatternId, s: &str, ctx: &dyn Context) -> ValueProblem {
+    let mut problem = ValueProblem::default();
     walk_leaves(d, p, Reach::First, |leaf| match leaf {
-        Pattern::Value(v) => literals.push(d.grammar.values[v.0 as usize].literal.clone()),
+        Pattern::Value(v) => problem
+            .literals
+            .push(d.grammar.values[v.0 as usize].literal.clone()),
         Pattern::Data(dt) | Pattern::DataExcept(dt, _) => {
             if let Err(invalid) = d.grammar.datatypes[dt.0 as usize].check(s, ctx) {
-                reasons.push(invalid.reason);
+                let define = d.grammar.datatype_define(dt).map(str::to_string);
+                problem.datatypes.push((invalid.reason, define));
             }
         }
-        Pattern::List(_) => reasons.push("must be a list of valid tokens".to_string()),
+        Pattern::List(_) => problem.list = true,
         _ => {}
     });
-    let literals = dedup_sorted_keep_order(literals);
-    let mut parts = Vec::new();
-    if !literals.is_empty() {
-        parts.push(format!(
-            "must be equal to {}",
-            crate::diagnostic::quoted_alternatives(&literals)
-        ));
-    }
-    parts.extend(dedup_sorted_keep_order(reasons));
-    (parts.join(" or "), literals)
+    problem.literals = dedup_sorted_keep_order(problem.literals);
+    problem.datatypes.sort();
+    problem.datatypes.dedup();
+    problem
+}
+
+/// The allowed literals closest to a mistyped value, if close enough to be
+/// likely typos: all those at the smallest distance (`qcow3`: `qcow` and
+/// `qcow2`), at most three.
+pub fn closest_values<'a>(value: &str, literals: &'a [String]) -> Vec<&'a str> {
+    let value = value.trim_matches(crate::xml::is_xml_space);
+    let Some(best) = closest(value, literals) else {
+        return Vec::new();
+    };
+    let distance = strsim::damerau_levenshtein(value, best);
+    literals
+        .iter()
+        .filter(|l| l.as_str() != value && strsim::damerau_levenshtein(value, l) == distance)
+        .take(3)
+        .map(String::as_str)
+        .collect()
 }
 
 fn dedup_sorted(mut v: Vec<String>) -> Vec<String> {
@@ -225,7 +234,12 @@ fn required(
 /// The expected name closest to a misspelt one, if it is close enough to
 /// be a likely typo (at most a third of its letters differ).
 pub fn closest_name<'a>(name: &str, expected: &'a [String]) -> Option<&'a str> {
-    let local = name.rsplit(':').next().unwrap_or(name);
+    closest(name.rsplit(':').next().unwrap_or(name), expected)
+}
+
+/// The candidate within edit distance of a third of its letters (at least
+/// one) of `local`, the nearest first; never `local` itself.
+fn closest<'a>(local: &str, expected: &'a [String]) -> Option<&'a str> {
     expected
         .iter()
         .filter(|e| !e.contains(' ') && e.as_str() != local)
@@ -233,4 +247,64 @@ pub fn closest_name<'a>(name: &str, expected: &'a [String]) -> Option<&'a str> {
         .filter(|(distance, e)| *distance <= (e.chars().count().max(3) / 3).max(1))
         .min()
         .map(|(_, e)| e.as_str())
+}
+
+/// Where elements named `key` may appear: the element paths (from the
+/// document element, `/domain/devices`) of the nearest elements whose
+/// content can hold one, at most `limit`, shortest first.
+pub fn allowed_parents(d: &Deriver, key: NameKey, limit: usize) -> Vec<String> {
+    let names = &d.grammar.names;
+    let elements = &d.grammar.elements;
+    paths_holding(d, limit, |leaf| match leaf {
+        Pattern::Element(e) => names.names_explicitly(elements[e.0 as usize].name, key),
+        _ => false,
+    })
+}
+
+/// The element paths of the nearest elements that take an attribute named
+/// `key`, at most `limit`, shortest first.
+pub fn attribute_owners(d: &Deriver, key: NameKey, limit: usize) -> Vec<String> {
+    let names = &d.grammar.names;
+    paths_holding(d, limit, |leaf| match leaf {
+        Pattern::Attribute(nc, _) => names.names_explicitly(nc, key),
+        _ => false,
+    })
+}
+
+/// The paths of the elements whose content (not entering child elements)
+/// has a leaf that `holds`: a breadth-first walk of the compiled grammar
+/// from the start, each element pattern once, only after a failure.
+fn paths_holding(d: &Deriver, limit: usize, holds: impl Fn(Pattern) -> bool) -> Vec<String> {
+    let grammar = d.grammar;
+    let mut found = Vec::new();
+    let mut seen = HashSet::new();
+    let mut queue = std::collections::VecDeque::new();
+    queue.push_back((String::new(), grammar.start));
+    while let Some((path, content)) = queue.pop_front() {
+        let mut children = Vec::new();
+        let mut held = false;
+        walk_leaves(d, content, Reach::Anywhere, |leaf| {
+            held |= holds(leaf);
+            if let Pattern::Element(e) = leaf {
+                children.push(e);
+            }
+        });
+        if held && !path.is_empty() && !found.contains(&path) {
+            found.push(path.clone());
+            if found.len() == limit {
+                break;
+            }
+        }
+        for e in children {
+            let def = grammar.element(e);
+            let NameClass::Name(name) = grammar.names.get(def.name) else {
+                continue;
+            };
+            if seen.insert(e) {
+                let child = format!("{path}/{}", grammar.names.display_name(name));
+                queue.push_back((child, def.content));
+            }
+        }
+    }
+    found
 }

@@ -40,6 +40,8 @@ struct Frame {
     /// An error about this element's character content, reported (as jing
     /// does) where the element ends: its index in the error list.
     content_error: Option<usize>,
+    /// Where this element's children start in `Validator::children`.
+    children_base: usize,
     /// For a misplaced element checked against its own definitions: the
     /// parent's pattern to resume with after it.
     resume: Option<PatternId>,
@@ -67,11 +69,41 @@ pub struct Validator<'s> {
     pending_space: String,
     errors: Vec<DocError>,
     max_errors: usize,
+    /// Errors found past `max_errors` in this document, counted only.
+    unrecorded: usize,
     /// The unparsed entities the document's DOCTYPE declares.
     unparsed_entities: Vec<String>,
     /// Schema coverage, when asked for (otherwise nothing is recorded).
     coverage: Option<Box<coverage::Recorder>>,
+    /// The child elements (name key, start offset) accepted so far in each
+    /// open element, outermost first, each element's from its frame's
+    /// `children_base`: a repeated element's message points at the first
+    /// one. At most [`CHILDREN_KEPT`] per element, so memory stays bounded.
+    children: Vec<(NameKey, usize)>,
+    /// The wrapper element last reported missing, with the start of the
+    /// parent it is missing in: its later siblings are not reported again.
+    missing_wrapper: Option<(usize, String)>,
+    /// Memo of [`Validator::placements`].
+    placements: std::collections::HashMap<(Placement, NameKey), Vec<String>>,
 }
+
+/// Which placement of a name [`Validator::placements`] looks up.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Placement {
+    /// The parents an element may appear in.
+    ElementIn,
+    /// The elements an attribute may appear on.
+    AttributeOn,
+}
+
+/// How many allowed paths of a name `Validator::placements` keeps.
+const PLACEMENTS_KEPT: usize = 64;
+
+/// How many of them a message shows.
+const PLACEMENTS_SHOWN: usize = 3;
+
+/// How many children of one element `Validator::children` keeps.
+const CHILDREN_KEPT: usize = 64;
 
 /// A value's context in this document: its element's namespace bindings
 /// (from the reader) and the document's unparsed entities.
@@ -103,8 +135,12 @@ impl<'s> Validator<'s> {
             pending_space: String::new(),
             errors: Vec::new(),
             max_errors: usize::MAX,
+            unrecorded: 0,
             unparsed_entities: Vec::new(),
             coverage: None,
+            children: Vec::new(),
+            missing_wrapper: None,
+            placements: Default::default(),
         }
     }
 
@@ -135,9 +171,16 @@ impl<'s> Validator<'s> {
         self.unparsed_entities.push(name.to_string());
     }
 
-    /// Stops recording after `n` errors in one document.
+    /// Stops recording after `n` errors in one document (at least one is
+    /// always recorded: it makes the verdict); the rest are only counted.
     pub fn set_max_errors(&mut self, n: usize) {
         self.max_errors = n.max(1);
+    }
+
+    /// How many errors of the current document were found past the cap and
+    /// not recorded.
+    pub fn unrecorded(&self) -> usize {
+        self.unrecorded
     }
 
     /// Prepares for a new document.
@@ -149,16 +192,21 @@ impl<'s> Validator<'s> {
         self.names.clear();
         self.pending_space.clear();
         self.errors.clear();
+        self.unrecorded = 0;
         self.ids.clear();
         self.unparsed_entities.clear();
         if let Some(recorder) = &mut self.coverage {
             recorder.reset();
         }
+        self.children.clear();
+        self.missing_wrapper = None;
     }
 
     fn report(&mut self, error: DocError) {
         if self.errors.len() < self.max_errors {
             self.errors.push(error);
+        } else {
+            self.unrecorded += 1;
         }
     }
 
@@ -197,10 +245,9 @@ impl<'s> Validator<'s> {
         }
         if !self.silenced() {
             let end = tag_end(&span);
-            let error = self
-                .unexpected_element_error(qname, key, span.clone())
-                .reported_at(end);
-            self.report(error);
+            if let Some(error) = self.unexpected_element_error(qname, key, span.clone()) {
+                self.report(error.reported_at(end));
+            }
         }
         // Like jing, check the misplaced element against the schema's
         // definitions of that name, so errors inside it are found too; the
@@ -225,6 +272,10 @@ impl<'s> Validator<'s> {
     /// Starts an allowed element.
     fn enter(&mut self, entry: Entry, qname: &str, span: Range<usize>, before: PatternId) {
         self.pattern = entry.inner;
+        let siblings = self.frames.last().map_or(0, |f| f.children_base);
+        if self.children.len() - siblings < CHILDREN_KEPT {
+            self.children.push((entry.key, span.start));
+        }
         self.push_frame(qname, span, before, entry.key, false);
         if let Some(recorder) = &mut self.coverage {
             recorder.matched(&self.deriver, entry.inner, entry.key);
@@ -266,22 +317,117 @@ impl<'s> Validator<'s> {
         qname: &str,
         key: NameKey,
         span: Range<usize>,
-    ) -> DocError {
+    ) -> Option<DocError> {
         let expected = expect::startable_elements(&self.deriver, self.pattern);
         if self.frames.is_empty() {
-            return DocError::bad_root(qname, expected, span);
+            return Some(DocError::bad_root(qname, expected, span));
         }
         let unknown_name = matches!(key, NameKey::Other | NameKey::OtherInNs(_));
         if unknown_name && expected.is_empty() {
-            return DocError::unknown_element(qname, expected, span);
+            return Some(DocError::unknown_element(qname, expected, span));
+        }
+        if let Some(earlier) = self.earlier_sibling(key, &expected) {
+            return Some(DocError::repeated_element(qname, earlier, span));
+        }
+        if let Some(misplaced) = self.misplaced_element_error(qname, key, &expected, &span) {
+            return misplaced;
         }
         let at_end = self.deriver.end_tag(self.pattern) != PatternArena::NOT_ALLOWED;
         let hint = expect::closest_name(qname, &expected).map(str::to_string);
         let error = DocError::unexpected_element(qname, expected, at_end, span);
-        match hint {
+        Some(match hint {
             Some(name) => error.did_you_mean(&name),
             None => error,
+        })
+    }
+
+    /// An element the schema allows elsewhere, not here: says where
+    /// (its allowed parents' paths), and when one of the elements allowed
+    /// here is such a parent, that it may be missing around it. A run of
+    /// siblings missing the same wrapper is one error: `Some(None)` for the
+    /// later ones.
+    fn misplaced_element_error(
+        &mut self,
+        qname: &str,
+        key: NameKey,
+        expected: &[String],
+        span: &Range<usize>,
+    ) -> Option<Option<DocError>> {
+        let NameKey::Known(_) = key else {
+            return None;
+        };
+        let parents = self.placements(Placement::ElementIn, key);
+        let here = self.current_path();
+        if parents.is_empty() || parents.contains(&here) {
+            return None;
         }
+        let wrapper = parents.iter().find_map(|p| {
+            let name = p.strip_prefix(&here)?.strip_prefix('/')?;
+            expected.iter().find(|e| *e == name).cloned()
+        });
+        let parent_start = self.frames.last().map_or(0, |f| f.span.start);
+        if let Some(wrapper) = &wrapper {
+            let run = (parent_start, wrapper.clone());
+            if self.missing_wrapper.as_ref() == Some(&run) {
+                return Some(None);
+            }
+            self.missing_wrapper = Some(run);
+        }
+        Some(Some(DocError::misplaced_element(
+            qname,
+            &parents[..parents.len().min(PLACEMENTS_SHOWN)],
+            wrapper.as_deref(),
+            expected.to_vec(),
+            span.clone(),
+        )))
+    }
+
+    /// Where elements (or attributes) named `key` are allowed, the
+    /// shortest paths first (enough of them to tell whether the current
+    /// path is one; messages show the first few): a walk of the whole
+    /// grammar, done once per name and kept for the validator's life (the
+    /// grammar does not change).
+    fn placements(&mut self, kind: Placement, key: NameKey) -> Vec<String> {
+        if let Some(paths) = self.placements.get(&(kind, key)) {
+            return paths.clone();
+        }
+        let paths = match kind {
+            Placement::ElementIn => expect::allowed_parents(&self.deriver, key, PLACEMENTS_KEPT),
+            Placement::AttributeOn => expect::attribute_owners(&self.deriver, key, PLACEMENTS_KEPT),
+        };
+        self.placements.insert((kind, key), paths.clone());
+        paths
+    }
+
+    /// The path of the open elements (`/domain/devices`), names spelt as
+    /// the grammar's paths spell them (`{uri}local`), to compare with those.
+    fn current_path(&self) -> String {
+        let names = &self.deriver.grammar.names;
+        let mut path = String::new();
+        for frame in &self.frames {
+            path.push('/');
+            match frame.key {
+                NameKey::Known(id) => path.push_str(&names.display_name(id)),
+                _ => path.push_str(self.names.get(frame.name.clone()).unwrap_or("")),
+            }
+        }
+        path
+    }
+
+    /// Where an earlier sibling named `key` starts, when one does and the
+    /// name cannot come now (so the element is a repetition).
+    fn earlier_sibling(&self, key: NameKey, expected: &[String]) -> Option<usize> {
+        let NameKey::Known(id) = key else {
+            return None;
+        };
+        let parent = self.frames.last()?;
+        if expected.contains(&self.deriver.grammar.names.display_name(id)) {
+            return None;
+        }
+        self.children[parent.children_base..]
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, start)| *start)
     }
 
     #[inline]
@@ -293,6 +439,7 @@ impl<'s> Validator<'s> {
         key: NameKey,
         skipped: bool,
     ) {
+        let children_base = self.children.len();
         let base = self.frames.last().map_or(0, |f| f.name.end);
         self.names.truncate(base);
         self.names.push_str(qname);
@@ -308,6 +455,7 @@ impl<'s> Validator<'s> {
             has_child_element: false,
             had_text: false,
             skipped,
+            children_base,
             content_error: None,
             resume: None,
             rest: None,
@@ -352,9 +500,24 @@ impl<'s> Validator<'s> {
             .attribute(self.pattern, (ns, local, key), value, ctx);
         if started == PatternArena::NOT_ALLOWED {
             let possible = expect::possible_attributes(&self.deriver, self.pattern);
-            let mut error = DocError::unexpected_attribute(qname, span).reported_at(tag_end);
-            if let Some(name) = expect::closest_name(qname, &possible) {
-                error = error.did_you_mean(name);
+            let element = self
+                .frames
+                .last()
+                .and_then(|f| self.names.get(f.name.clone()))
+                .unwrap_or("");
+            let hint = expect::closest_name(qname, &possible).map(str::to_string);
+            // Where else it goes, when nothing more goes here (for common
+            // names such as "type" the list of elsewhere would be noise).
+            let elsewhere = possible.is_empty();
+            let mut error =
+                DocError::unexpected_attribute(qname, element, possible, span).reported_at(tag_end);
+            if let Some(name) = hint {
+                error = error.did_you_mean(&name);
+            } else if let (NameKey::Known(_), true) = (key, elsewhere) {
+                let owners = self.placements(Placement::AttributeOn, key);
+                if !owners.is_empty() && !owners.contains(&self.current_path()) {
+                    error = error.belongs_on(qname, &owners[..owners.len().min(PLACEMENTS_SHOWN)]);
+                }
             }
             self.report(error);
             return;
@@ -364,10 +527,11 @@ impl<'s> Validator<'s> {
             self.track_id(key, value, &span, tag_end);
             return;
         }
-        let (reason, expected) = expect::value_reason(&self.deriver, started, value, ctx);
-        self.report(
-            DocError::invalid_attribute_value(qname, &reason, expected, span).reported_at(tag_end),
-        );
+        let problem = expect::value_problem(&self.deriver, started, value, ctx);
+        let mut error =
+            DocError::invalid_attribute_value(qname, value, &problem, span).reported_at(tag_end);
+        error = error.did_you_mean_one_of(&expect::closest_values(value, &problem.literals));
+        self.report(error);
         self.pattern = self.deriver.skip_to_continuation(started);
     }
 
@@ -453,13 +617,14 @@ impl<'s> Validator<'s> {
         let first_char = (span.start + leading).min(span.end);
         let span = first_char..span.end.saturating_sub(trailing).max(first_char);
         if expect::expects_text(&self.deriver, self.pattern) {
-            let (reason, expected) = expect::value_reason(&self.deriver, self.pattern, text, ctx);
+            let problem = expect::value_problem(&self.deriver, self.pattern, text, ctx);
             let element = self
                 .frames
                 .last()
                 .and_then(|f| self.names.get(f.name.clone()))
                 .unwrap_or("");
-            let error = DocError::invalid_text(element, &reason, expected, span);
+            let mut error = DocError::invalid_text(element, text, &problem, span);
+            error = error.did_you_mean_one_of(&expect::closest_values(text, &problem.literals));
             if self.errors.len() < self.max_errors {
                 if let Some(frame) = self.frames.last_mut() {
                     frame.content_error = Some(self.errors.len());
@@ -480,6 +645,7 @@ impl<'s> Validator<'s> {
         if let Some(recorder) = &mut self.coverage {
             recorder.close(&mut self.deriver);
         }
+        self.children.truncate(frame.children_base);
         if frame.resume.is_some() {
             self.recovering -= 1;
         }
@@ -541,9 +707,16 @@ impl<'s> Validator<'s> {
         };
         let reported = at.end;
         let name = self.names.get(frame.name.clone()).unwrap_or("");
-        let error = DocError::incomplete_element(name, required, expected, wants_text, at)
-            .reported_at(reported);
-        self.report(error);
+        let no_content = !frame.has_child_element && !frame.had_text;
+        let error = if no_content && wants_text && required.is_empty() && expected.is_empty() {
+            // Empty where a value is needed: say what the value must be.
+            let problem =
+                expect::value_problem(&self.deriver, self.pattern, &self.pending_space, &NoContext);
+            DocError::empty_content(name, &problem, at)
+        } else {
+            DocError::incomplete_element(name, required, expected, wants_text, at)
+        };
+        self.report(error.reported_at(reported));
         let recovered = self.deriver.skip_to_continuation(self.pattern);
         self.pattern = if recovered == PatternArena::NOT_ALLOWED {
             self.recover_past(&frame)

@@ -308,7 +308,8 @@ pub fn run_embedded(shared: &Path, tally: &mut Tally) {
 
 /// `--format json` over the whole corpus: every line the binary prints, for
 /// every document, valid or not, must parse as one JSON object with the
-/// stable fields (one run of the binary per schema).
+/// stable fields, and the last as the summary counting them (one run of the
+/// binary per schema).
 pub fn run_json(shared: &Path, tally: &mut Tally) {
     let root = shared.join("libvirt-9.0.0");
     let rows = match read_manifest(&root) {
@@ -326,7 +327,7 @@ pub fn run_json(shared: &Path, tally: &mut Tally) {
             .or_default()
             .push(&row.document);
     }
-    let (mut records, mut bad) = (0, 0);
+    let (mut records, mut bad, mut summaries) = (0usize, 0usize, 0usize);
     for (schema, docs) in by_schema {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
             .current_dir(&root)
@@ -341,7 +342,12 @@ pub fn run_json(shared: &Path, tally: &mut Tally) {
                 return;
             }
         };
-        for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let text = String::from_utf8_lossy(&output.stdout);
+        let mut lines: Vec<&str> = text.lines().collect();
+        let summary: Option<serde_json::Value> =
+            lines.pop().and_then(|l| serde_json::from_str(l).ok());
+        let errors_in_run = lines.len();
+        for line in lines {
             records += 1;
             let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
             let complete = parsed.as_ref().is_ok_and(|v| {
@@ -357,6 +363,15 @@ pub fn run_json(shared: &Path, tally: &mut Tally) {
                 println!("FAIL libvirt json: not a complete JSON record: {line}");
             }
         }
+        let counted = summary.as_ref().map(|s| &s["summary"]);
+        if counted.is_some_and(|s| {
+            s["errors"] == errors_in_run && s["documents"] == docs.len() && s["schema"] == schema
+        }) {
+            summaries += 1;
+        } else {
+            bad += 1;
+            println!("FAIL libvirt json {schema}: no summary counting {errors_in_run} errors and {} documents last: {summary:?}", docs.len());
+        }
     }
     if bad == 0 {
         tally.passed += 1;
@@ -364,9 +379,115 @@ pub fn run_json(shared: &Path, tally: &mut Tally) {
         tally.failed += 1;
     }
     println!(
-        "libvirt json: {}/{records} error records from {} documents parse as JSON with every field",
-        records - bad,
+        "libvirt json: {}/{records} error records from {} documents parse as JSON with every field; {summaries} runs end with a summary that counts them",
+        records.saturating_sub(bad),
         rows.len()
+    );
+}
+
+/// `--format sarif` over the whole corpus in one run (`--schema-dir`, no
+/// expected-invalid suffix, so the invalid documents are results): the log
+/// must validate against the official SARIF 2.1.0 JSON schema in
+/// `../shared/sarif`, and its results must be exactly on the manifest's
+/// invalid documents.
+pub fn run_sarif(shared: &Path, tally: &mut Tally) {
+    let root = shared.join("libvirt-9.0.0");
+    let schema_path = shared.join("sarif/sarif-schema-2.1.0.json");
+    let (rows, schema) = match (
+        read_manifest(&root),
+        std::fs::read_to_string(&schema_path)
+            .map_err(|e| format!("cannot read {}: {e}", schema_path.display()))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string())),
+    ) {
+        (Ok(rows), Ok(schema)) => (rows, schema),
+        (Err(e), _) | (_, Err(e)) => {
+            println!("FAIL libvirt sarif: {e}");
+            tally.failed += 1;
+            return;
+        }
+    };
+    let validator = match jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+    {
+        Ok(v) => v,
+        Err(e) => {
+            println!("FAIL libvirt sarif: the SARIF schema does not compile: {e}");
+            tally.failed += 1;
+            return;
+        }
+    };
+    let docs: Vec<&str> = rows.iter().map(|r| r.document.as_str()).collect();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+        .current_dir(&root)
+        .args([
+            "-q",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--schema-dir",
+            "src/conf/schemas",
+        ])
+        .args(&docs)
+        .output();
+    let log: serde_json::Value = match output
+        .map_err(|e| e.to_string())
+        .and_then(|o| serde_json::from_slice(&o.stdout).map_err(|e| e.to_string()))
+    {
+        Ok(log) => log,
+        Err(e) => {
+            println!("FAIL libvirt sarif: no SARIF log: {e}");
+            tally.failed += 1;
+            return;
+        }
+    };
+    let problems: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    for p in problems.iter().take(20) {
+        println!("FAIL libvirt sarif: schema violation: {p}");
+    }
+    // The check itself must be able to fail: a result with a level SARIF
+    // does not know is rejected.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    let discerning = !validator.is_valid(&broken);
+    if !discerning {
+        println!("FAIL libvirt sarif: the schema check accepts a result of level \"fatal\"");
+    }
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let on: std::collections::BTreeSet<String> = results
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .map(str::to_string)
+        .collect();
+    let invalid: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter(|r| !r.valid)
+        .map(|r| r.document.clone())
+        .collect();
+    let same_documents = on == invalid;
+    if !same_documents {
+        let extra: Vec<_> = on.difference(&invalid).take(5).collect();
+        let missing: Vec<_> = invalid.difference(&on).take(5).collect();
+        println!("FAIL libvirt sarif: results on other documents than the invalid ones: extra {extra:?}, missing {missing:?}");
+    }
+    if problems.is_empty() && same_documents && discerning {
+        tally.passed += 1;
+    } else {
+        tally.failed += 1;
+    }
+    println!(
+        "libvirt sarif: one log of {} documents, {} results on {} of {} invalid documents; {} violations of the SARIF 2.1.0 schema",
+        rows.len(),
+        results.len(),
+        on.len(),
+        invalid.len(),
+        problems.len()
     );
 }
 
