@@ -3,7 +3,7 @@
 //! (`--expected-errors`, `expected_errors`, `--bless`), run as a user runs
 //! them: `fixtures/coverage/` copied into a scratch directory.
 
-use crate::util::{assert_contains, text, write_file};
+use crate::util::{assert_code, assert_contains, text, write_file};
 use std::path::Path;
 use std::process::Output;
 
@@ -35,16 +35,6 @@ fn rngcheck(cwd: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("cannot run rngcheck")
-}
-
-#[track_caller]
-fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "expected exit {code}; output:\n{}",
-        text(output)
-    );
 }
 
 const CHECK: [&str; 4] = [
