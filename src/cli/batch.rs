@@ -408,7 +408,7 @@ pub fn run(
     }
     // Before the summary line, which stays the last.
     let mut coverage_enough = true;
-    if settings.coverage {
+    if settings.coverage && !settings.list {
         let items = batch.coverage_items(&result.coverage);
         match super::coverage::report(&mut stderr, items, coverage_outputs) {
             Ok(enough) => coverage_enough = enough,
