@@ -26,7 +26,8 @@ use crate::diagnostic::DocError;
 use crate::schema::{Outcome, SchemaErrors};
 use crate::source::{LineCol, SourceFile};
 
-/// Where the project lives; SARIF's `informationUri` (from Cargo.toml).
+/// Where the project lives (Cargo.toml's `repository`); SARIF's optional
+/// `informationUri`, left out while the project has no public home.
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// Width of the drawn `human` report.
@@ -1040,17 +1041,19 @@ impl Stream {
     /// Starts the output (SARIF's header).
     pub fn begin(format: Format, out: &mut dyn Write) -> std::io::Result<Stream> {
         if format == Format::Sarif {
-            let driver = serde_json::json!({
+            let mut driver = serde_json::json!({
                 "name": "rngcheck",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
                 "rules": RULES.iter().map(|(id, text)| serde_json::json!({
                     "id": id,
                     "shortDescription": { "text": text },
                     "defaultConfiguration": { "level": "error" },
                 })).collect::<Vec<_>>(),
             });
+            if !INFORMATION_URI.is_empty() {
+                driver["informationUri"] = INFORMATION_URI.into();
+            }
             write!(
                 out,
                 "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\
