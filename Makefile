@@ -43,13 +43,14 @@ differential:
 # rngcheck beside xmllint and jing (domain set and whole corpus); in-process
 # corpus vs the roxmltree parse-only floor, and streaming agreement; schema
 # compile and the (a|aa)*b regex; pathological schemas at growing N; scaling
-# in document size with peak RSS.
+# in document size with peak RSS; the cost of --coverage and --expected-errors.
 bench: build
 	bash benches/compare.sh
 	$(CARGO) bench --bench corpus -- --mode all
 	$(CARGO) bench --bench compile
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
+	bash benches/coverage.sh
 
 # The binary, its man page and shell completions (bash, zsh, fish), under
 # $(DESTDIR)$(PREFIX); builds the release binary first unless BIN names one.

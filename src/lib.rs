@@ -12,6 +12,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod coverage;
 pub mod datatype;
 pub mod derive;
 pub mod diagnostic;

@@ -16,6 +16,8 @@ use crate::validate::{events, scan, Validator};
 pub struct Schema {
     grammar: CompiledGrammar,
     sources: SourceMap,
+    /// Coverage items (empty unless loaded with [`LoadOptions::coverage`]).
+    coverage_items: Vec<crate::coverage::Item>,
 }
 
 /// The files of the embedded default schema, by name.
@@ -39,6 +41,9 @@ pub struct LoadOptions {
     /// DTD-compatibility ID/IDREF checks (on by default, as in jing; off is
     /// jing's `-i`).
     pub id_checks: bool,
+    /// Keep the side table of coverage items ([`crate::coverage`]) for
+    /// [`Schema::coverage`].
+    pub coverage: bool,
 }
 
 impl Default for LoadOptions {
@@ -46,6 +51,7 @@ impl Default for LoadOptions {
         LoadOptions {
             syntax: None,
             id_checks: true,
+            coverage: false,
         }
     }
 }
@@ -145,7 +151,7 @@ impl Schema {
                 path: path.to_path_buf(),
             });
         }
-        let (mut grammar, spans, lower_errors) = lower::lower(&root);
+        let (mut grammar, spans, lower_errors) = lower::lower(&root, options.coverage);
         errors.extend(lower_errors);
         if errors.is_empty() {
             errors.extend(restrict::check(&grammar, &spans));
@@ -156,7 +162,11 @@ impl Schema {
             errors.extend(id_errors);
         }
         if errors.is_empty() {
-            Ok(Schema { grammar, sources })
+            Ok(Schema {
+                grammar,
+                sources,
+                coverage_items: spans.items,
+            })
         } else {
             Err(SchemaErrors {
                 errors,
@@ -202,6 +212,18 @@ impl Schema {
     /// The compiled grammar.
     pub fn grammar(&self) -> &CompiledGrammar {
         &self.grammar
+    }
+
+    /// Every coverage item with its location and its counts in `hits`
+    /// (from validators with coverage on); empty unless the schema was
+    /// loaded with [`LoadOptions::coverage`].
+    pub fn coverage(&self, hits: &crate::coverage::Hits) -> Vec<crate::coverage::CoveredItem> {
+        crate::coverage::covered_items(
+            &self.coverage_items,
+            &self.sources,
+            &self.grammar.arena,
+            hits,
+        )
     }
 
     /// A validator for this schema (one per thread; reuse it).

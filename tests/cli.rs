@@ -2,7 +2,7 @@
 //! well-formed (other files still checked), 2 usage, 3 schema error. Each
 //! test writes its schema and documents into a temporary directory.
 
-use crate::util::{assert_contains, text};
+use crate::util::{assert_code, assert_contains, text};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -44,16 +44,6 @@ fn rngcheck(args: &[&Path]) -> Output {
         .args(args)
         .output()
         .expect("cannot run rngcheck")
-}
-
-#[track_caller]
-fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "expected exit {code}; output:\n{}",
-        text(output)
-    );
 }
 
 #[test]

@@ -894,7 +894,7 @@ impl Run {
 fn load_schema(path: &Path, compact: bool) -> Result<Schema, String> {
     let options = LoadOptions {
         syntax: compact.then_some(SyntaxKind::Compact),
-        id_checks: true,
+        ..LoadOptions::default()
     };
     Schema::load_with_options(path, &mut FsLoader, options).map_err(|e| {
         e.errors

@@ -153,6 +153,10 @@ pub const RULES: &[(&str, &str)] = &[
         "rngcheck::expect::invalid",
         "A document expected to be invalid is valid.",
     ),
+    (
+        "rngcheck::expect::error",
+        "An expected-invalid document fails with another first error than the one pinned for it.",
+    ),
     ("rngcheck::walk", "A directory entry could not be read."),
     (
         "rngcheck::internal",
