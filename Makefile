@@ -4,7 +4,7 @@
 
 CARGO ?= cargo
 
-.PHONY: build test conformance bench mutants clean install msrv
+.PHONY: build test conformance differential bench mutants clean install msrv
 
 PREFIX ?= /usr/local
 BIN ?= target/release/rngcheck
@@ -30,6 +30,14 @@ conformance:
 	$(CARGO) test --release --test workflows || status=1; \
 	exit $$status
 
+# rngcheck's verdicts against jing's over seeded mutants of documents,
+# schemas and datatype values (not part of `make test`: it needs jing, which
+# it installs with apt-get if missing, and Debian packages it downloads into
+# a cache). DIFFERENTIAL_ARGS, e.g. `--count 20000 --seed 7`.
+DIFFERENTIAL_ARGS ?=
+differential:
+	$(CARGO) run --quiet --example differential -- $(DIFFERENTIAL_ARGS)
+
 # Mutation testing of the core (docs/mutants.md); not part of CI. Needs
 # `cargo install cargo-mutants --locked`.
 MUTANTS_FILES ?= -f src/derive.rs -f 'src/pattern/*.rs' -f 'src/simplify/*.rs' -f 'src/validate/*.rs'
@@ -42,13 +50,14 @@ mutants:
 # rngcheck beside xmllint and jing (domain set and whole corpus); in-process
 # corpus vs the roxmltree parse-only floor, and streaming agreement; schema
 # compile and the (a|aa)*b regex; pathological schemas at growing N; scaling
-# in document size with peak RSS.
+# in document size with peak RSS; the cost of --coverage and --expected-errors.
 bench: build
 	bash benches/compare.sh
 	$(CARGO) bench --bench corpus -- --mode all
 	$(CARGO) bench --bench compile
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
+	bash benches/coverage.sh
 
 # The binary, its man page and shell completions (bash, zsh, fish), under
 # $(DESTDIR)$(PREFIX); builds the release binary first unless BIN names one.

@@ -317,6 +317,21 @@ impl DocError {
         self
     }
 
+    /// Names the namespaces when the name found (`qname` as written, in
+    /// namespace `found_ns`) is also an expected name, one with no
+    /// namespace: without them, `element "domain" not allowed; expected
+    /// element "domain"` reads as a contradiction. (A namespaced expected
+    /// name is shown with its prefix or `{uri}`, so it never looks alike.)
+    pub fn namespaces_named(mut self, found_ns: &str, qname: &str) -> DocError {
+        if found_ns.is_empty() || !self.expected.iter().any(|e| e == qname) {
+            return self;
+        }
+        self.message.push_str(&format!(
+            "; \"{qname}\" is expected with no namespace, but this one is in namespace \"{found_ns}\""
+        ));
+        self
+    }
+
     /// The document is not well-formed XML (or not readable as text).
     pub fn not_well_formed(reason: &str, span: std::ops::Range<usize>) -> DocError {
         DocError::new(

@@ -12,9 +12,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod coverage;
 pub mod datatype;
 pub mod derive;
 pub mod diagnostic;
+pub mod encoding;
 pub mod loader;
 pub mod pattern;
 mod schema;

@@ -6,15 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::encoding::DecodeError;
 use crate::source::{FileId, SourceMap};
 
 /// Resolves and reads referenced schema files into a [`SourceMap`].
 /// Implementors say only how to read a path; resolving an href against its
 /// base and registering each file once is the same for all of them.
 pub trait Loader {
-    /// The text of the file at `path`, or why it cannot be had (a short
-    /// reason such as "no such file").
-    fn read(&mut self, path: &Path) -> Result<String, String>;
+    /// The text of the file at `path`, or why it cannot be had.
+    fn read(&mut self, path: &Path) -> Result<String, ReadError>;
 
     /// Loads the file `href` names, relative to the file `base` (or to the
     /// current directory when `base` is `None`). Returns its id, registering
@@ -31,8 +31,27 @@ pub trait Loader {
         }
         let text = self
             .read(&path)
-            .map_err(|reason| format!("cannot read \"{}\": {reason}", path.display()))?;
+            .map_err(|e| format!("cannot read \"{}\": {}", path.display(), e.reason()))?;
         Ok(sources.add(path, text))
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// It could not be opened or read: a short reason such as "no such file".
+    Io(String),
+    /// Its bytes are not text in its encoding.
+    Decode(DecodeError),
+}
+
+impl ReadError {
+    /// The reason in words, with the line and column of a decoding error.
+    pub fn reason(&self) -> String {
+        match self {
+            ReadError::Io(reason) => reason.clone(),
+            ReadError::Decode(e) => e.located_message(),
+        }
     }
 }
 
@@ -41,9 +60,9 @@ pub trait Loader {
 pub struct FsLoader;
 
 impl Loader for FsLoader {
-    fn read(&mut self, path: &Path) -> Result<String, String> {
-        let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
-        decode_owned(bytes)
+    fn read(&mut self, path: &Path) -> Result<String, ReadError> {
+        let bytes = std::fs::read(path).map_err(|e| ReadError::Io(io_reason(&e)))?;
+        crate::encoding::decode(bytes).map_err(ReadError::Decode)
     }
 }
 
@@ -141,125 +160,9 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// [`decode_text`] of a buffer the caller gives up: plain UTF-8 (no
-/// byte-order mark, no other encoding declared), nearly every schema,
-/// becomes the `String` without a copy.
-pub fn decode_owned(bytes: Vec<u8>) -> Result<String, String> {
-    let marked = [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]]
-        .iter()
-        .any(|bom| bytes.starts_with(bom));
-    let plain = !marked
-        && declared_encoding(&bytes).is_none_or(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "utf-8" | "utf8" | "us-ascii" | "ascii"
-            )
-        });
-    if !plain {
-        return decode_text(&bytes);
-    }
-    // Invalid UTF-8: `decode_text` words the error.
-    String::from_utf8(bytes).or_else(|e| decode_text(e.as_bytes()))
-}
-
-/// Decodes an XML file's bytes: UTF-8 (with or without a byte-order mark) or
-/// UTF-16 with a byte-order mark, as XML 1.0 §4.3.3 requires every processor
-/// to read, and ISO-8859-1 when the XML declaration names it (each byte is
-/// the code point of the same value). Other encodings named in the XML
-/// declaration are refused clearly.
-pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest, 3);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes);
-    }
-    if let Some(encoding) = declared_encoding(bytes) {
-        let e = encoding.to_ascii_lowercase();
-        if matches!(
-            e.as_str(),
-            "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
-        ) {
-            return Ok(bytes.iter().map(|&b| char::from(b)).collect());
-        }
-        if !matches!(e.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii") {
-            return Err(format!("the declared encoding \"{encoding}\" is not supported (use UTF-8, UTF-16 with a byte-order mark, or ISO-8859-1)"));
-        }
-    }
-    utf8(bytes, 0)
-}
-
-fn utf8(bytes: &[u8], skipped: usize) -> Result<String, String> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Err(format!(
-                "invalid UTF-8 at byte {} (line {line})",
-                at + skipped
-            ))
-        }
-    }
-}
-
-fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, String> {
-    if !bytes.len().is_multiple_of(2) {
-        return Err("UTF-16 text with an odd number of bytes".to_string());
-    }
-    let units = bytes.chunks_exact(2).map(|c| read([c[0], c[1]]));
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .map_err(|_| "invalid UTF-16 (unpaired surrogate)".to_string())
-}
-
-/// The `encoding` pseudo-attribute of an XML declaration, if any.
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    let head = bytes.get(..bytes.len().min(200))?;
-    let head = std::str::from_utf8(head).ok().or_else(|| {
-        let valid = std::str::from_utf8(head).err()?.valid_up_to();
-        std::str::from_utf8(&head[..valid]).ok()
-    })?;
-    let decl = head.strip_prefix("<?xml")?;
-    let decl = &decl[..decl.find("?>")?];
-    let after = &decl[decl.find("encoding")? + "encoding".len()..];
-    let after = after.trim_start().strip_prefix('=')?.trim_start();
-    let quote = after.chars().next()?;
-    if quote != '"' && quote != '\'' {
-        return None;
-    }
-    let value = &after[1..];
-    Some(value[..value.find(quote)?].to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decodes_boms_and_refuses_unknown_encodings() {
-        assert_eq!(decode_text(b"\xEF\xBB\xBF<a/>").unwrap(), "<a/>");
-        assert_eq!(decode_text(b"\xFF\xFE<\0a\0/\0>\0").unwrap(), "<a/>");
-        assert_eq!(decode_text(b"\xFE\xFF\0<\0a\0/\0>").unwrap(), "<a/>");
-        assert!(decode_text(b"<?xml version='1.0' encoding='EBCDIC'?><a/>")
-            .unwrap_err()
-            .contains("EBCDIC"));
-        assert!(decode_text(b"<a>\xFF</a>")
-            .unwrap_err()
-            .contains("invalid UTF-8"));
-    }
-
-    #[test]
-    fn decodes_declared_latin_1() {
-        let text = decode_text(b"<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\xE9 \xFF</a>");
-        assert_eq!(
-            text.unwrap(),
-            "<?xml version='1.0' encoding='ISO-8859-1'?><a>caf\u{e9} \u{ff}</a>"
-        );
-    }
 
     #[test]
     fn refuses_network_urls() {
@@ -329,11 +232,11 @@ impl MemLoader {
 }
 
 impl Loader for MemLoader {
-    fn read(&mut self, path: &Path) -> Result<String, String> {
+    fn read(&mut self, path: &Path) -> Result<String, ReadError> {
         self.files
             .iter()
             .find(|(p, _)| p == path)
             .map(|(_, t)| t.clone())
-            .ok_or_else(|| "no such file".to_string())
+            .ok_or_else(|| ReadError::Io("no such file".to_string()))
     }
 }

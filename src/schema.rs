@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use crate::diagnostic::{DocError, SchemaError};
-use crate::loader::{FsLoader, Loader};
+use crate::loader::{FsLoader, Loader, ReadError};
 use crate::pattern::{idtypes, lower, restrict, CompiledGrammar};
 use crate::simplify::include::Resolver;
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::SyntaxKind;
 use crate::validate::{events, scan, Validator};
 
@@ -16,6 +16,8 @@ use crate::validate::{events, scan, Validator};
 pub struct Schema {
     grammar: CompiledGrammar,
     sources: SourceMap,
+    /// Coverage items (empty unless loaded with [`LoadOptions::coverage`]).
+    coverage_items: Vec<crate::coverage::Item>,
 }
 
 /// The files of the embedded default schema, by name.
@@ -39,6 +41,9 @@ pub struct LoadOptions {
     /// DTD-compatibility ID/IDREF checks (on by default, as in jing; off is
     /// jing's `-i`).
     pub id_checks: bool,
+    /// Keep the side table of coverage items ([`crate::coverage`]) for
+    /// [`Schema::coverage`].
+    pub coverage: bool,
 }
 
 impl Default for LoadOptions {
@@ -46,6 +51,7 @@ impl Default for LoadOptions {
         LoadOptions {
             syntax: None,
             id_checks: true,
+            coverage: false,
         }
     }
 }
@@ -58,6 +64,35 @@ pub struct SchemaErrors {
     pub errors: Vec<SchemaError>,
     /// The schema files that were read (for rendering spans).
     pub sources: SourceMap,
+    /// The schema named (errors without a span are about it).
+    pub path: std::path::PathBuf,
+}
+
+/// Reads the schema file named first. Bytes that are not text in its
+/// encoding are reported in the file, at their line and column (an included
+/// file's are reported at the include, naming them).
+fn load_main(
+    path: &Path,
+    loader: &mut dyn Loader,
+    sources: &mut SourceMap,
+) -> Result<FileId, SchemaError> {
+    let code = "rngcheck::schema::load";
+    match loader.read(path) {
+        Ok(text) => Ok(sources.add(path, text)),
+        Err(ReadError::Io(reason)) => Err(SchemaError::new(
+            code,
+            format!("cannot read \"{}\": {reason}", path.display()),
+            None,
+        )),
+        Err(ReadError::Decode(e)) => {
+            let file = sources.add(path, e.text);
+            Err(SchemaError::new(
+                code,
+                format!("cannot read: {}", e.message),
+                Some(Span::new(file, e.span)),
+            ))
+        }
+    }
 }
 
 impl Schema {
@@ -88,12 +123,14 @@ impl Schema {
     ) -> Result<Schema, SchemaErrors> {
         let syntax = options.syntax;
         let mut sources = SourceMap::new();
-        let href = path.to_string_lossy();
-        let file = match loader.load(&mut sources, None, &href) {
+        let file = match load_main(path, loader, &mut sources) {
             Ok(file) => file,
-            Err(message) => {
-                let errors = vec![SchemaError::new("rngcheck::schema::load", message, None)];
-                return Err(SchemaErrors { errors, sources });
+            Err(error) => {
+                return Err(SchemaErrors {
+                    errors: vec![error],
+                    sources,
+                    path: path.to_path_buf(),
+                })
             }
         };
         let mut resolver = Resolver::new(&mut sources, loader);
@@ -101,12 +138,20 @@ impl Schema {
         let root = resolver.resolve_file(file, "");
         let mut errors = std::mem::take(&mut resolver.errors);
         let Some(root) = root else {
-            return Err(SchemaErrors { errors, sources });
+            return Err(SchemaErrors {
+                errors,
+                sources,
+                path: path.to_path_buf(),
+            });
         };
         if !errors.is_empty() {
-            return Err(SchemaErrors { errors, sources });
+            return Err(SchemaErrors {
+                errors,
+                sources,
+                path: path.to_path_buf(),
+            });
         }
-        let (mut grammar, spans, lower_errors) = lower::lower(&root);
+        let (mut grammar, spans, lower_errors) = lower::lower(&root, options.coverage);
         errors.extend(lower_errors);
         if errors.is_empty() {
             errors.extend(restrict::check(&grammar, &spans));
@@ -117,9 +162,17 @@ impl Schema {
             errors.extend(id_errors);
         }
         if errors.is_empty() {
-            Ok(Schema { grammar, sources })
+            Ok(Schema {
+                grammar,
+                sources,
+                coverage_items: spans.items,
+            })
         } else {
-            Err(SchemaErrors { errors, sources })
+            Err(SchemaErrors {
+                errors,
+                sources,
+                path: path.to_path_buf(),
+            })
         }
     }
 
@@ -159,6 +212,18 @@ impl Schema {
     /// The compiled grammar.
     pub fn grammar(&self) -> &CompiledGrammar {
         &self.grammar
+    }
+
+    /// Every coverage item with its location and its counts in `hits`
+    /// (from validators with coverage on); empty unless the schema was
+    /// loaded with [`LoadOptions::coverage`].
+    pub fn coverage(&self, hits: &crate::coverage::Hits) -> Vec<crate::coverage::CoveredItem> {
+        crate::coverage::covered_items(
+            &self.coverage_items,
+            &self.sources,
+            &self.grammar.arena,
+            hits,
+        )
     }
 
     /// A validator for this schema (one per thread; reuse it).

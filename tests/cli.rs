@@ -2,7 +2,7 @@
 //! well-formed (other files still checked), 2 usage, 3 schema error. Each
 //! test writes its schema and documents into a temporary directory.
 
-use crate::util::{assert_contains, text};
+use crate::util::{assert_code, assert_contains, text};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -44,16 +44,6 @@ fn rngcheck(args: &[&Path]) -> Output {
         .args(args)
         .output()
         .expect("cannot run rngcheck")
-}
-
-#[track_caller]
-fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "expected exit {code}; output:\n{}",
-        text(output)
-    );
 }
 
 #[test]
@@ -286,4 +276,59 @@ fn a_schema_nested_a_million_levels_deep_is_refused_not_a_crash() {
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("nests patterns more than 5000 levels deep")
     );
+}
+
+#[test]
+fn a_name_in_the_wrong_namespace_is_reported_naming_both_namespaces() {
+    let dir = Dir::new();
+    let schema = dir.write("schema.rng", DOC_SCHEMA);
+    let root = dir.write("root.xml", "<doc xmlns=\"urn:x\"><item/></doc>\n");
+    let child = dir.write("child.xml", "<doc><item xmlns=\"urn:x\"/></doc>\n");
+    let expected = [
+        (
+            &root,
+            "root.xml:1:20: error: element \"doc\" not allowed as the document element; \
+             expected element \"doc\"; \"doc\" is expected with no namespace, but this one \
+             is in namespace \"urn:x\"",
+        ),
+        (
+            &child,
+            "child.xml:1:27: error: element \"item\" not allowed here; expected element \
+             \"item\"; \"item\" is expected with no namespace, but this one is in namespace \
+             \"urn:x\"",
+        ),
+    ];
+    for (doc, line) in expected {
+        let short = Path::new("--format=short");
+        let out = rngcheck(&[short, &schema, doc]);
+        assert_code(&out, 1);
+        assert_contains(&text(&out), line);
+        // The same sentence in JSON, with the expected name as the schema has it.
+        let out = rngcheck(&[Path::new("--format=json"), &schema, doc]);
+        let record: serde_json::Value =
+            serde_json::from_slice(out.stdout.split(|&b| b == b'\n').next().unwrap_or_default())
+                .expect("a JSON record");
+        let message = record["message"].as_str().unwrap_or_default();
+        assert!(line.ends_with(message), "{message}");
+        assert_eq!(record["expected"].as_array().map(Vec::len), Some(1));
+    }
+    // A prefixed name, or a schema name in a namespace, never looks like
+    // the name found: no clause then.
+    let prefixed = dir.write("prefixed.xml", "<doc><p:item xmlns:p=\"urn:x\"/></doc>\n");
+    let namespaced = dir.write(
+        "ns.rng",
+        "<element name=\"doc\" ns=\"urn:a\" xmlns=\"http://relaxng.org/ns/structure/1.0\"><empty/></element>",
+    );
+    let plain = dir.write("plain.xml", "<doc/>");
+    for (schema, doc, line) in [
+        (
+            &schema,
+            &prefixed,
+            "element \"p:item\" not allowed here; expected element \"item\"\n",
+        ),
+        (&namespaced, &plain, "expected element \"{urn:a}doc\"\n"),
+    ] {
+        let out = rngcheck(&[Path::new("--format=short"), schema, doc]);
+        assert_contains(&text(&out), line);
+    }
 }

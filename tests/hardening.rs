@@ -208,13 +208,160 @@ fn huge_attribute_value_is_validated() {
     assert_outcome(&out, 1, &["big.xml:1:", "attribute \"a\""]);
 }
 
+/// Tree mode, then streaming (`--stream`): the two must say the same.
+fn both_modes(args: &[&Path]) -> [Output; 2] {
+    let stream = Path::new("--stream");
+    let mut streamed = vec![stream];
+    streamed.extend_from_slice(args);
+    [rngcheck(args), rngcheck(&streamed)]
+}
+
 #[test]
-fn invalid_utf8_is_refused_naming_it() {
+fn invalid_utf8_is_reported_at_its_line_and_column() {
     let dir = Dir::new();
     let schema = dir.doc_schema();
-    let doc = dir.write("bad.xml", b"<doc>\ncaf\xE9</doc>\n");
+    // jing: 5:16 and 2:8 (the column of the first bad byte, in characters).
+    let doc = dir.write(
+        "bad.xml",
+        b"<?xml version=\"1.0\"?>\n<doc>\n\n\nabcdefghijklmno\xFFp</doc>\n",
+    );
+    let split = dir.write("split.xml", b"<doc>\n\xC3\xA9t\xC3\xA9\xC3</doc>\n");
+    for out in both_modes(&[&schema, &doc, &split]) {
+        assert_outcome(
+            &out,
+            1,
+            &[
+                "bad.xml:5:16: error: not well-formed: invalid UTF-8 (byte 0xFF)",
+                "split.xml:2:4: error: not well-formed: invalid UTF-8 (byte 0xC3)",
+            ],
+        );
+    }
+}
+
+#[test]
+fn declared_encodings_of_the_whatwg_standard_are_decoded_in_both_modes() {
+    let dir = Dir::new();
+    // (encoding, bytes of the content, the same content as text); jing reads
+    // each of these documents the same way.
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("windows-1252", b"caf\xE9 \x80", "caf\u{e9} \u{20ac}"),
+        ("ISO-8859-2", b"\xB1\xE8", "\u{105}\u{10d}"),
+        ("ISO-8859-15", b"\xA4\xBD", "\u{20ac}\u{153}"),
+        ("KOI8-R", b"\xC1\xC2", "\u{430}\u{431}"),
+        ("Shift_JIS", b"\x82\xA0\x82\xA2", "\u{3042}\u{3044}"),
+        ("EUC-JP", b"\xA4\xA2\xA4\xA4", "\u{3042}\u{3044}"),
+        ("GB2312", b"\xC4\xE3\xBA\xC3", "\u{4f60}\u{597d}"),
+    ];
+    for (name, bytes, text) in cases {
+        let schema = dir.write(
+            "schema.rng",
+            format!("<element name=\"doc\" xmlns=\"{NS}\"><value>{text}</value></element>\n"),
+        );
+        let mut doc = format!("<?xml version=\"1.0\" encoding=\"{name}\"?>\n<doc>").into_bytes();
+        doc.extend_from_slice(bytes);
+        doc.extend_from_slice(b"</doc>\n");
+        let valid = dir.write("valid.xml", &doc);
+        for out in both_modes(&[&schema, &valid]) {
+            assert_outcome(&out, 0, &[]);
+        }
+        // One character more: decoded, so the error is about the value.
+        doc.truncate(doc.len() - "</doc>\n".len());
+        doc.extend_from_slice(b"x</doc>\n");
+        let invalid = dir.write("invalid.xml", &doc);
+        for out in both_modes(&[&schema, &invalid]) {
+            assert_outcome(
+                &out,
+                1,
+                &[
+                    "invalid.xml:2:",
+                    "of element \"doc\" is invalid; must be equal to",
+                ],
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_and_misdeclared_encodings_are_errors_at_the_declaration() {
+    let dir = Dir::new();
+    let schema = dir.doc_schema();
+    // jing: 1:43, the end of the declaration.
+    let unknown = dir.write(
+        "unknown.xml",
+        "<?xml version=\"1.0\" encoding=\"bogus-enc\"?>\n<doc/>\n",
+    );
+    let sjis = dir.write(
+        "sjis.xml",
+        b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<doc>\x82\xA0\x82</doc>\n",
+    );
+    for out in both_modes(&[&schema, &unknown, &sjis]) {
+        assert_outcome(
+            &out,
+            1,
+            &[
+                "unknown.xml:1:43: error: not well-formed: unknown encoding \"bogus-enc\"",
+                "sjis.xml:2:7: error: not well-formed: bytes that are not valid Shift_JIS",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_missing_schema_is_reported_under_its_own_name() {
+    let dir = Dir::new();
+    let doc = dir.write("doc.xml", "<doc/>");
+    let missing = dir.path("missing.rng");
+    let out = rngcheck(&[&missing, &doc]);
+    let name = missing.display().to_string();
+    assert_outcome(
+        &out,
+        3,
+        &[&format!(
+            "{name}:0:0: error: cannot read \"{name}\": no such file"
+        )],
+    );
+    assert!(!text(&out).contains("<schema>"), "{}", text(&out));
+}
+
+#[test]
+fn undecodable_schema_files_are_reported_at_the_bytes() {
+    let dir = Dir::new();
+    let doc = dir.write("doc.xml", "<doc/>");
+    let schema = dir.write(
+        "schema.rng",
+        b"<element name=\"doc\" xmlns=\"http://relaxng.org/ns/structure/1.0\">\n  <empty/>\xFF</element>\n",
+    );
     let out = rngcheck(&[&schema, &doc]);
-    assert_outcome(&out, 1, &["bad.xml", "invalid UTF-8", "line 2"]);
+    assert_outcome(
+        &out,
+        3,
+        &["schema.rng:2:11: error: cannot read: invalid UTF-8"],
+    );
+    // An included file's are reported at the include, naming them.
+    let main = dir.write(
+        "main.rng",
+        format!("<grammar xmlns=\"{NS}\">\n  <include href=\"inc.rng\"/>\n</grammar>\n"),
+    );
+    dir.write(
+        "inc.rng",
+        b"<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">\n\xFF</grammar>",
+    );
+    let out = rngcheck(&[&main, &doc]);
+    assert_outcome(
+        &out,
+        3,
+        &[
+            "main.rng:2:",
+            "invalid UTF-8 (byte 0xFF) at line 2, column 1",
+        ],
+    );
+    // Schemas in another declared encoding are read.
+    let latin = dir.write(
+        "latin.rng",
+        b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<element name=\"caf\xE9\" xmlns=\"http://relaxng.org/ns/structure/1.0\"><empty/></element>\n",
+    );
+    let doc = dir.write("caf.xml", "<caf\u{e9}/>");
+    assert_outcome(&rngcheck(&[&latin, &doc]), 0, &[]);
 }
 
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
@@ -246,50 +393,42 @@ fn utf16_with_a_byte_order_mark_is_decoded_and_validated() {
                 big_endian,
             ),
         );
-        let out = rngcheck(&[&schema, &valid]);
-        assert_outcome(&out, 0, &[]);
+        for out in both_modes(&[&schema, &valid]) {
+            assert_outcome(&out, 0, &[]);
+        }
         let invalid = dir.write("invalid.xml", utf16("<doc>\n<bogus/></doc>\n", big_endian));
-        let out = rngcheck(&[&schema, &invalid]);
-        assert_outcome(
-            &out,
-            1,
-            &["invalid.xml:2:", "element \"bogus\" not allowed"],
-        );
+        for out in both_modes(&[&schema, &invalid]) {
+            assert_outcome(
+                &out,
+                1,
+                &["invalid.xml:2:", "element \"bogus\" not allowed"],
+            );
+        }
     }
     // An odd number of bytes cannot be UTF-16.
     let mut odd = utf16("<doc/>", false);
     odd.push(b'\n');
     let odd = dir.write("odd.xml", odd);
-    let out = rngcheck(&[&schema, &odd]);
-    assert_outcome(&out, 1, &["odd.xml", "UTF-16"]);
+    for out in both_modes(&[&schema, &odd]) {
+        assert_outcome(&out, 1, &["odd.xml:1:7:", "UTF-16LE"]);
+    }
 }
 
 #[test]
-fn latin_1_is_decoded_and_other_encodings_refused() {
+fn latin_1_is_decoded_byte_for_code_point() {
     let dir = Dir::new();
+    // ISO-8859-1 proper (0x85 is U+0085, not windows-1252's ellipsis).
     let schema = dir.write(
         "schema.rng",
-        format!("<element name=\"doc\" xmlns=\"{NS}\"><value>caf\u{e9} \u{ff}</value></element>\n"),
+        format!("<element name=\"doc\" xmlns=\"{NS}\"><value>caf\u{e9} \u{ff}\u{85}</value></element>\n"),
     );
     let doc = dir.write(
         "latin1.xml",
-        b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<doc>caf\xE9 \xFF</doc>\n",
+        b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<doc>caf\xE9 \xFF\x85</doc>\n",
     );
-    let out = rngcheck(&[&schema, &doc]);
-    assert_outcome(&out, 0, &[]);
-    let doc = dir.write(
-        "sjis.xml",
-        b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<doc>\x83\x65</doc>\n",
-    );
-    let out = rngcheck(&[&schema, &doc]);
-    assert_outcome(
-        &out,
-        1,
-        &[
-            "sjis.xml",
-            "the declared encoding \"Shift_JIS\" is not supported",
-        ],
-    );
+    for out in both_modes(&[&schema, &doc]) {
+        assert_outcome(&out, 0, &[]);
+    }
 }
 
 #[test]
@@ -301,7 +440,11 @@ fn binary_files_are_refused() {
     bytes.extend((0..=255u8).cycle().take(4096));
     let elf = dir.write("program.xml", bytes);
     let out = rngcheck(&[&schema, &elf]);
-    assert_outcome(&out, 1, &["program.xml", "invalid UTF-8"]);
+    assert_outcome(
+        &out,
+        1,
+        &["program.xml:2:118:", "invalid UTF-8 (byte 0x80)"],
+    );
     // Binary that happens to be valid UTF-8 (NULs and control characters).
     let nul = dir.write("nul.xml", b"\0\x01\x02<doc/>\0");
     let out = rngcheck(&[&schema, &nul]);

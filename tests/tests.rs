@@ -9,6 +9,8 @@ mod cli;
 /// The CI-gate features: directory walks, parallel deterministic output,
 /// expected failures, `rngcheck.toml`, `--schema-dir`, stdin, pre-commit.
 mod cli_gate;
+/// Schema coverage and negative tests pinned to their error (issue 20).
+mod coverage;
 /// Deeply nested schemas through the library on a 2 MiB thread.
 mod deep_schema;
 /// Rendered diagnostics: every error, hints, JSON fields, snapshots.

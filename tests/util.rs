@@ -30,3 +30,14 @@ pub fn write_file(root: &std::path::Path, rel: &str, text: &str) -> std::path::P
     std::fs::write(&path, text).expect("cannot write a test file");
     path
 }
+
+/// Asserts a run's exit code, showing its output if it differs.
+#[track_caller]
+pub fn assert_code(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "expected exit {code}; output:\n{}",
+        text(output)
+    );
+}

@@ -32,6 +32,11 @@ fn main() -> ExitCode {
         top.join("rngcheck.toml"),
     )
     .expect("cannot copy the example config");
+    std::fs::copy(
+        repo.join("examples/libvirt/expected-errors.txt"),
+        top.join("expected-errors.txt"),
+    )
+    .expect("cannot copy the blessed expected errors");
     let manifest = std::fs::read_to_string(shared.join("manifest.tsv")).expect("manifest.tsv");
 
     let mut results: Vec<(String, Result<(), String>)> = Vec::new();
@@ -122,6 +127,7 @@ fn main() -> ExitCode {
         ),
     );
     check("| head -1 keeps the failure", closed_pipe(&top));
+    coverage_checks(&top, repo, &mut check);
 
     // The README's examples that need this tree.
     let readme = std::fs::read_to_string(repo.join("README.md")).expect("README.md");
@@ -171,6 +177,125 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Issue 20 on libvirt's tree: coverage and pinned errors over the whole
+/// table in one run, the lcov files through genhtml, and the backing-chain
+/// defines of tests/domainschemadata with and without backing-chains.xml.
+fn coverage_checks(top: &Path, repo: &Path, check: &mut dyn FnMut(&str, Result<(), String>)) {
+    let out = rngcheck(
+        top,
+        &[
+            "--coverage",
+            "--coverage-lcov",
+            "schema.info",
+            "--expected-errors",
+            "expected-errors.txt",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let total = err
+        .lines()
+        .find(|l| l.starts_with("rngcheck: schema coverage:"))
+        .unwrap_or("(no coverage summary)");
+    println!("workflows: libvirt 9.0.0, whole table: {total}");
+    check(
+        "--coverage and the blessed expected errors over the whole table",
+        expect(out, 0, "2906 valid, 57 invalid as expected").and_then(|()| {
+            match total.starts_with("rngcheck: schema coverage:") {
+                true => Ok(()),
+                false => Err(format!("no coverage summary in:\n{err}")),
+            }
+        }),
+    );
+    let scratch = tempfile::tempdir().expect("cannot create a temporary directory");
+    let fixture = repo.join("fixtures/coverage");
+    let out = Command::new(BIN)
+        .current_dir(&fixture)
+        .args([
+            "disk.rng",
+            "docs",
+            "--expect-invalid-suffix",
+            "-invalid.xml",
+        ])
+        .arg("--coverage-lcov")
+        .arg(scratch.path().join("disk.info"))
+        .output()
+        .expect("cannot run rngcheck");
+    check("fixture coverage", expect(out, 0, "2 invalid as expected"));
+    check(
+        "genhtml reads the fixture's lcov file",
+        genhtml(&fixture, &scratch.path().join("disk.info"), scratch.path()),
+    );
+    check(
+        "genhtml reads libvirt's lcov file",
+        genhtml(top, &top.join("schema.info"), scratch.path()),
+    );
+
+    let chains = "src/conf/schemas/domaincommon.rng";
+    let backing = |out: &std::process::Output| -> Vec<String> {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter(|l| l.contains("define diskBacking") && l.contains("not covered"))
+            .map(str::to_string)
+            .collect()
+    };
+    let args = ["--coverage", "tests/domainschemadata"];
+    let with = rngcheck(top, &args);
+    let uncovered = backing(&with);
+    check(
+        "tests/domainschemadata: the backing-chain defines covered",
+        match uncovered.is_empty() && with.status.code() == Some(0) {
+            true => Ok(()),
+            false => Err(format!(
+                "exit {:?}; uncovered: {uncovered:#?}",
+                with.status.code()
+            )),
+        },
+    );
+    let kept = top.join("backing-chains.xml");
+    let chain_doc = top.join("tests/domainschemadata/backing-chains.xml");
+    std::fs::rename(&chain_doc, &kept).expect("cannot move backing-chains.xml");
+    let without = rngcheck(top, &args);
+    std::fs::rename(&kept, &chain_doc).expect("cannot restore backing-chains.xml");
+    let uncovered = backing(&without);
+    let wanted = format!(
+        "{chains}:1714:5: not covered: element \"backingStore\" in define diskBackingStore"
+    );
+    check(
+        "tests/domainschemadata without backing-chains.xml: diskBackingStore uncovered",
+        match uncovered.contains(&wanted) {
+            true => Ok(()),
+            false => Err(format!("want {wanted:?} in {uncovered:#?}")),
+        },
+    );
+}
+
+/// genhtml over `info` (from `cwd`, where its relative `SF:` paths are),
+/// into a directory under `out`; a missing genhtml is a failure under CI
+/// and a note otherwise.
+fn genhtml(cwd: &Path, info: &Path, out: &Path) -> Result<(), String> {
+    let html = out.join(info.file_stem().unwrap_or_default());
+    match Command::new("genhtml")
+        .current_dir(cwd)
+        .arg("--quiet")
+        .arg("-o")
+        .arg(&html)
+        .arg(info)
+        .output()
+    {
+        Ok(o) if o.status.success() && html.join("index.html").exists() => Ok(()),
+        Ok(o) => Err(format!(
+            "genhtml exit {:?}: {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) if std::env::var("CI").map_or(true, |v| v != "true") => {
+            println!("workflows: genhtml SKIPPED ({e}; install lcov)");
+            Ok(())
+        }
+        Err(e) => Err(format!("cannot run genhtml (install lcov): {e}")),
     }
 }
 

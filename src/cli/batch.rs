@@ -19,11 +19,13 @@ use std::sync::{mpsc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use super::pins::{self, Pin, Pins};
 use super::plan::swapped_message;
 use super::plan::{Choice, DocSource, Expect, Item, Plan, SchemaSource};
 use super::schema_dir::{is_relax_ng, sniff_root};
 use super::{report, Format, EXIT_INTERNAL, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
-use crate::loader::{decode_text, io_reason, FsLoader};
+use crate::coverage::Hits;
+use crate::loader::{io_reason, FsLoader, ReadError};
 use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
 use crate::validate::Validator;
 
@@ -55,6 +57,10 @@ pub struct Settings {
     pub stream: bool,
     /// A run that checks nothing exits 0 instead of 2.
     pub allow_empty: bool,
+    /// Write the expected-errors file from this run instead of checking it.
+    pub bless: bool,
+    /// Record which parts of each schema the documents matched.
+    pub coverage: bool,
 }
 
 /// What happened, added up over the run.
@@ -68,6 +74,9 @@ pub struct Tally {
     pub expected_invalid: usize,
     /// Valid, but expected invalid.
     pub unexpectedly_valid: usize,
+    /// Invalid as expected (counted there too), but with another first
+    /// error than the one pinned for it, or none pinned.
+    pub wrong_error: usize,
     /// Could not be read or decoded.
     pub unreadable: usize,
     /// Directory entries that could not be walked.
@@ -96,6 +105,7 @@ impl Tally {
         self.invalid += o.invalid;
         self.expected_invalid += o.expected_invalid;
         self.unexpectedly_valid += o.unexpectedly_valid;
+        self.wrong_error += o.wrong_error;
         self.unreadable += o.unreadable;
         self.walk_errors += o.walk_errors;
         self.no_schema += o.no_schema;
@@ -115,7 +125,12 @@ impl Tally {
 
     /// Whether anything other than schema failures makes the run fail.
     fn failed(&self) -> bool {
-        self.invalid + self.unexpectedly_valid + self.unreadable + self.walk_errors + self.internal
+        self.invalid
+            + self.unexpectedly_valid
+            + self.wrong_error
+            + self.unreadable
+            + self.walk_errors
+            + self.internal
             > 0
     }
 
@@ -142,6 +157,12 @@ impl Tally {
             }
             if self.expected_invalid > 0 {
                 parts.push(format!("{} invalid as expected", self.expected_invalid));
+            }
+            if self.wrong_error > 0 {
+                parts.push(format!(
+                    "{} of them not with the pinned error",
+                    self.wrong_error
+                ));
             }
             if self.unexpectedly_valid > 0 {
                 parts.push(format!(
@@ -210,6 +231,9 @@ struct Done {
     schema_failed: Option<usize>,
     /// The schema the document was validated against.
     used: Option<usize>,
+    /// With an expected-errors file: the document's key and its first
+    /// error when it failed as expected (None otherwise).
+    pin: Option<(String, Option<Pin>)>,
 }
 
 /// The run's result.
@@ -223,6 +247,12 @@ pub struct RunResult {
     pub broken_pipe: bool,
     /// How many documents were validated against each schema (by index).
     pub used: BTreeMap<usize, usize>,
+    /// With an expected-errors file: each document checked, by key, and its
+    /// first error when it failed as expected.
+    pub pinned: BTreeMap<String, Option<Pin>>,
+    /// With coverage on: the counts of each schema (by index) that
+    /// validated documents.
+    pub coverage: BTreeMap<usize, Hits>,
 }
 
 impl RunResult {
@@ -252,6 +282,8 @@ struct Batch<'p> {
     settings: Settings,
     schemas: Vec<OnceLock<Result<Schema, SchemaErrors>>>,
     cancelled: AtomicBool,
+    /// The expected-errors file, when one is in force.
+    pins: Option<Pins>,
 }
 
 /// A schema being compiled on a thread of its own, started before the plan
@@ -264,19 +296,27 @@ pub struct Prefetch {
 impl Prefetch {
     /// Starts compiling `source` (None if no thread could be started: the
     /// run then compiles it when first needed, as usual).
-    pub fn start(source: SchemaSource, id_checks: bool) -> Option<Prefetch> {
+    pub fn start(source: SchemaSource, id_checks: bool, coverage: bool) -> Option<Prefetch> {
         let for_thread = source.clone();
         let compiling = std::thread::Builder::new()
             .stack_size(STACK_SIZE)
             .name("rngcheck-schema".to_string())
-            .spawn(move || load_schema(&for_thread, id_checks))
+            .spawn(move || load_schema(&for_thread, id_checks, coverage))
             .ok()?;
         Some(Prefetch { source, compiling })
     }
 }
 
-fn load_schema(source: &SchemaSource, id_checks: bool) -> Result<Schema, SchemaErrors> {
-    let options = |syntax| crate::LoadOptions { syntax, id_checks };
+fn load_schema(
+    source: &SchemaSource,
+    id_checks: bool,
+    coverage: bool,
+) -> Result<Schema, SchemaErrors> {
+    let options = |syntax| crate::LoadOptions {
+        syntax,
+        id_checks,
+        coverage,
+    };
     match source {
         SchemaSource::Embedded => Schema::embedded(options(None)),
         SchemaSource::File(path, syntax) => {
@@ -303,9 +343,9 @@ fn open_document(source: &DocSource) -> Result<Input, String> {
     }
 }
 
-fn read_document(input: Result<Input, String>) -> Result<String, String> {
+fn read_document(input: Result<Input, String>) -> Result<String, ReadError> {
     let mut bytes = Vec::new();
-    let read = match input? {
+    let read = match input.map_err(ReadError::Io)? {
         Input::Stdin => std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes),
         Input::File(file, size) => {
             bytes.reserve_exact(usize::try_from(size).unwrap_or(0));
@@ -314,12 +354,18 @@ fn read_document(input: Result<Input, String>) -> Result<String, String> {
             std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut bytes)
         }
     };
-    read.map_err(|e| io_reason(&e))?;
-    decode_text(&bytes)
+    read.map_err(|e| ReadError::Io(io_reason(&e)))?;
+    crate::encoding::decode(bytes).map_err(ReadError::Decode)
 }
 
-/// Runs the plan; prints reports (stdout), notes and the summary (stderr).
-pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
+/// Runs the plan; prints reports (stdout), notes and the summary (stderr),
+/// and the schema coverage when `settings.coverage`.
+pub fn run(
+    plan: &Plan,
+    settings: Settings,
+    prefetch: Option<Prefetch>,
+    coverage_outputs: &super::coverage::Outputs,
+) -> u8 {
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(STACK_SIZE)
@@ -332,11 +378,22 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
             return EXIT_USAGE;
         }
     };
+    let pins = match &plan.expected_errors {
+        Some(path) => match Pins::load(path, settings.bless) {
+            Ok(pins) => Some(pins),
+            Err(message) => {
+                eprintln!("rngcheck: {message}");
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
     let batch = Batch {
         plan,
         settings,
         schemas: plan.schemas.iter().map(|_| OnceLock::new()).collect(),
         cancelled: AtomicBool::new(false),
+        pins,
     };
     if let Some(prefetch) = prefetch {
         batch.adopt(prefetch);
@@ -346,12 +403,33 @@ pub fn run(plan: &Plan, settings: Settings, prefetch: Option<Prefetch>) -> u8 {
     }
     let result = batch.run_items(&pool);
     let mut stderr = std::io::stderr().lock();
+    if let (Some(pins), true) = (&batch.pins, settings.bless) {
+        if let Err(message) = bless(&mut stderr, pins, &result, plan, settings.quiet) {
+            let _ = writeln!(stderr, "rngcheck: {message}");
+            return EXIT_USAGE;
+        }
+    }
+    // Before the summary line, which stays the last.
+    let mut coverage_enough = true;
+    if settings.coverage && !settings.list {
+        let items = batch.coverage_items(&result.coverage);
+        match super::coverage::report(&mut stderr, items, coverage_outputs) {
+            Ok(enough) => coverage_enough = enough,
+            Err(message) => {
+                let _ = writeln!(stderr, "rngcheck: {message}");
+                return EXIT_USAGE;
+            }
+        }
+    }
     // Written with errors ignored: a closed standard error must not turn
     // the verdict into a crash.
     if !settings.quiet && !settings.list {
         let _ = writeln!(stderr, "{}", summary_line(plan, &result));
     }
-    let code = run_exit_code(plan, &settings, &result);
+    let mut code = run_exit_code(plan, &settings, &result);
+    if !coverage_enough && code == EXIT_VALID {
+        code = EXIT_INVALID;
+    }
     let empty = empty_inputs(plan);
     if empty.is_empty() {
         return code;
@@ -394,6 +472,32 @@ fn run_exit_code(plan: &Plan, settings: &Settings, result: &RunResult) -> u8 {
     } else {
         EXIT_USAGE
     }
+}
+
+/// Writes the expected-errors file from the run (`--bless`).
+fn bless(
+    err: &mut dyn Write,
+    pins: &Pins,
+    result: &RunResult,
+    plan: &Plan,
+    quiet: bool,
+) -> Result<(), String> {
+    let (text, n) = pins.blessed(&result.pinned, &plan.doc_root);
+    std::fs::write(&pins.path, text).map_err(|e| {
+        format!(
+            "cannot write {}: {}",
+            pins.path.display(),
+            crate::loader::io_reason(&e)
+        )
+    })?;
+    if !quiet {
+        let _ = writeln!(
+            err,
+            "rngcheck: blessed {}: {n} expected errors",
+            pins.path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Each input that gave nothing to check, described; the whole run when it
@@ -443,9 +547,27 @@ impl<'p> Batch<'p> {
         }
     }
 
+    /// Every coverage item of every schema compiled, with its counts.
+    fn coverage_items(&self, hits: &BTreeMap<usize, Hits>) -> Vec<crate::coverage::CoveredItem> {
+        let none = Hits::default();
+        let mut items = Vec::new();
+        for (i, schema) in self.schemas.iter().enumerate() {
+            if let Some(Ok(schema)) = schema.get() {
+                items.extend(schema.coverage(hits.get(&i).unwrap_or(&none)));
+            }
+        }
+        items
+    }
+
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
-        self.schemas[i]
-            .get_or_init(|| load_schema(&self.plan.schemas[i].source, self.settings.id_checks))
+        self.schemas[i].get_or_init(|| {
+            let settings = &self.settings;
+            load_schema(
+                &self.plan.schemas[i].source,
+                settings.id_checks,
+                settings.coverage,
+            )
+        })
     }
 
     /// Only a schema was given: compile it, report its errors.
@@ -546,9 +668,23 @@ impl<'p> Batch<'p> {
                 }
             }
         });
+        let mut coverage: BTreeMap<usize, Hits> = BTreeMap::new();
+        for validators in &owned {
+            let validators = match validators.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            for (&i, validator) in validators.iter() {
+                if let Some(hits) = validator.coverage_hits() {
+                    coverage.entry(i).or_default().merge(hits);
+                }
+            }
+        }
         // The validators' memos are big: free them on both cores.
         pool.install(|| owned.into_par_iter().for_each(drop));
-        printer.finish()
+        let mut result = printer.finish();
+        result.coverage = coverage;
+        result
     }
 
     /// Schema `i`'s errors, rendered, and how many.
@@ -702,9 +838,13 @@ impl<'p> Batch<'p> {
             }
             (input, _) => input,
         };
-        let text = match read_document(input) {
-            Ok(text) => text,
-            Err(reason) => {
+        let (text, mut undecodable) = match read_document(input) {
+            Ok(text) => (text, None),
+            Err(ReadError::Decode(e)) => {
+                let outcome = Outcome::NotWellFormed(e.doc_error());
+                (e.text, Some(outcome))
+            }
+            Err(ReadError::Io(reason)) => {
                 done.tally.unreadable = 1;
                 if self.settings.list {
                     let mut note = Vec::new();
@@ -718,7 +858,10 @@ impl<'p> Batch<'p> {
         };
         let i = match choice {
             Choice::Fixed(i) => i,
-            Choice::ByRoot(picker) => match self.root_schema(picker, &text) {
+            Choice::ByRoot(picker) => match undecodable.take().map_or_else(
+                || self.root_schema(picker, &text),
+                |o| Err(RootProblem::NotWellFormed(o)),
+            ) {
                 Ok(i) => i,
                 Err(RootProblem::NotWellFormed(outcome)) => {
                     // No schema to pick: the document is reported as what it is.
@@ -772,9 +915,15 @@ impl<'p> Batch<'p> {
             }
         };
         done.used = Some(i);
-        let validator = self.validator_for(i, schema, validators);
-        let outcome = validate_text(validator, &text);
-        let unrecorded = validator.unrecorded();
+        let (outcome, unrecorded) = match undecodable {
+            Some(outcome) => (outcome, 0),
+            None => {
+                let validator = self.validator_for(i, schema, validators);
+                let outcome = validate_text(validator, &text);
+                validator.commit_coverage(counts_for_coverage(&outcome, expect));
+                (outcome, validator.unrecorded())
+            }
+        };
         self.verdict(path, &text, (&outcome, unrecorded), expect, buf, done);
     }
 
@@ -789,6 +938,9 @@ impl<'p> Batch<'p> {
             let mut v = schema.validator();
             if let Some(n) = self.settings.max_errors {
                 v.set_max_errors(n);
+            }
+            if self.settings.coverage {
+                v.enable_coverage();
             }
             v
         })
@@ -819,6 +971,7 @@ impl<'p> Batch<'p> {
         let reader = std::io::BufReader::with_capacity(1 << 16, file);
         let validator = self.validator_for(i, schema, validators);
         let outcome = crate::validate_reader(validator, reader);
+        validator.commit_coverage(counts_for_coverage(&outcome, expect));
         let unrecorded = validator.unrecorded();
         self.verdict(path, "", (&outcome, unrecorded), expect, buf, done);
     }
@@ -851,6 +1004,10 @@ impl<'p> Batch<'p> {
             Outcome::Invalid(errors) => errors.len() + unrecorded,
             Outcome::NotWellFormed(_) => 1,
         };
+        let wrong_error = match &self.pins {
+            Some(pins) => self.check_pin(pins, path, text, outcome, expect, buf, done),
+            None => false,
+        };
         match (outcome.is_valid(), expect) {
             (true, Expect::Invalid) => {
                 done.tally.unexpectedly_valid = 1;
@@ -873,6 +1030,8 @@ impl<'p> Batch<'p> {
                         &format!("invalid, as expected ({}):", plural_errors(errors)),
                     );
                     document(buf, &mut done.tally);
+                } else if wrong_error {
+                    document(buf, &mut done.tally);
                 }
             }
             (false, Expect::Valid) => {
@@ -890,6 +1049,50 @@ impl<'p> Batch<'p> {
                 document(buf, &mut done.tally);
             }
         }
+    }
+
+    /// With an expected-errors file: notes the document's first error (for
+    /// `--bless`), and unless blessing, fails a document that is invalid as
+    /// expected but not with the pinned error; returns whether it did.
+    #[allow(clippy::too_many_arguments)]
+    fn check_pin(
+        &self,
+        pins: &Pins,
+        path: &std::path::Path,
+        text: &str,
+        outcome: &Outcome,
+        expect: Expect,
+        buf: &mut Vec<u8>,
+        done: &mut Done,
+    ) -> bool {
+        let key = pins::doc_key(path, &self.plan.doc_root);
+        let got = match expect {
+            Expect::Invalid => pins::first_error(text, outcome),
+            _ => None,
+        };
+        done.pin = Some((key.clone(), got.clone()));
+        let Some(got) = got.filter(|_| !self.settings.bless) else {
+            return false;
+        };
+        let message = match pins.get(&key) {
+            Some(pinned) if *pinned == got => return false,
+            Some(pinned) => {
+                format!("expected to fail with {pinned}, but fails with {got}")
+            }
+            None => format!(
+                "fails with {got}, but {} pins no error for it (--bless pins it)",
+                pins.path.display()
+            ),
+        };
+        done.tally.wrong_error = 1;
+        report::file_error(
+            buf,
+            self.settings.format,
+            &path.display().to_string(),
+            "rngcheck::expect::error",
+            message,
+        );
+        true
     }
 
     /// The schema for a document to be streamed: fixed, or picked by the
@@ -939,6 +1142,12 @@ impl<'p> Batch<'p> {
     }
 }
 
+/// Whether a document's matches count for coverage: it is valid, and not
+/// a negative test (one that is valid by mistake shows nothing of the schema).
+fn counts_for_coverage(outcome: &Outcome, expect: Expect) -> bool {
+    outcome.is_valid() && expect != Expect::Invalid
+}
+
 enum RootProblem {
     NotWellFormed(Outcome),
     NoSchema(String),
@@ -967,6 +1176,7 @@ struct Printer<'b, 'p> {
     schema_reported: Vec<bool>,
     broken_pipe: bool,
     used: BTreeMap<usize, usize>,
+    pinned: BTreeMap<String, Option<Pin>>,
 }
 
 impl<'b, 'p> Printer<'b, 'p> {
@@ -982,6 +1192,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             schema_reported: vec![false; batch.schemas.len()],
             broken_pipe: false,
             used: BTreeMap::new(),
+            pinned: BTreeMap::new(),
         };
         if !batch.settings.list {
             let begun = report::Stream::begin(batch.settings.format, &mut std::io::stdout().lock());
@@ -1007,6 +1218,9 @@ impl<'b, 'p> Printer<'b, 'p> {
         self.tally.add(&done.tally);
         if let Some(i) = done.used {
             *self.used.entry(i).or_default() += 1;
+        }
+        if let Some((key, pin)) = &done.pin {
+            self.pinned.insert(key.clone(), pin.clone());
         }
         let mut text = String::new();
         if let Some(s) = done.schema_failed {
@@ -1071,6 +1285,8 @@ impl<'b, 'p> Printer<'b, 'p> {
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
             used: self.used,
+            pinned: self.pinned,
+            coverage: BTreeMap::new(),
         };
         if let (Some(stream), false) = (self.stream, result.broken_pipe) {
             let summary = self.batch.summary(&result);
@@ -1161,6 +1377,14 @@ mod tests {
                 0,
             ),
             (tally(|t| t.unexpectedly_valid = 1), 0, 1),
+            (
+                tally(|t| {
+                    t.expected_invalid = 1;
+                    t.wrong_error = 1;
+                }),
+                0,
+                1,
+            ),
             (tally(|t| t.walk_errors = 1), 0, 1),
             (tally(|t| t.invalid = 1), 1, 3),
             (tally(|t| t.skipped = 4), 0, 0),
@@ -1182,6 +1406,8 @@ mod tests {
                 schema_failures,
                 broken_pipe: false,
                 used: BTreeMap::new(),
+                pinned: BTreeMap::new(),
+                coverage: BTreeMap::new(),
             };
             assert_eq!(
                 result.exit_code(),

@@ -4,6 +4,7 @@ directories and files they check.
 
 ```toml
 invalid_suffix = "-invalid.xml"   # optional: documents named so must be invalid
+expected_errors = "expected-errors.txt"  # optional: their pinned first errors
 recursive = true                  # optional (default true): descend into subdirectories
 
 [[check]]
@@ -14,7 +15,9 @@ recursive = false                 # optional: overrides the top-level setting
 ```
 
 Relative paths resolve against the config file's directory, or against
-`--root DIR`. A file listed in `paths` is always checked; a directory is
+`--root DIR`; `expected_errors` (the file `--expected-errors` names, see
+[`super::pins`]) always against the config file's directory, since it is
+kept beside the config, and the document paths inside it against the root. A file listed in `paths` is always checked; a directory is
 walked, keeping the files whose name matches `filter` (or, without a
 filter, whose extension is one of `--ext`).
 
@@ -36,6 +39,7 @@ pub const FILE_NAME: &str = "rngcheck.toml";
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     invalid_suffix: Option<String>,
+    expected_errors: Option<PathBuf>,
     recursive: Option<bool>,
     #[serde(default)]
     check: Vec<RawCheck>,
@@ -57,6 +61,11 @@ pub struct Config {
     pub path: PathBuf,
     /// Documents whose name ends so must be invalid.
     pub invalid_suffix: Option<String>,
+    /// The expected-errors file, resolved against the config's directory.
+    pub expected_errors: Option<PathBuf>,
+    /// What relative paths resolve against (`--root`, or the config's
+    /// directory): document keys in the expected-errors file are relative to it.
+    pub root: PathBuf,
     /// The checks, in file order.
     pub checks: Vec<Check>,
     /// The checks' paths as comparison keys (see `path_key`), computed once.
@@ -158,9 +167,15 @@ impl Config {
                 recursive: c.recursive.unwrap_or(recursive),
             });
         }
+        let config_dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
         Ok(Config {
             path: path.to_path_buf(),
             invalid_suffix: raw.invalid_suffix,
+            expected_errors: raw.expected_errors.map(|p| join_clean(config_dir, &p)),
+            root: base.to_path_buf(),
             checks,
             keys: std::sync::OnceLock::new(),
         })

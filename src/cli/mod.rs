@@ -11,7 +11,9 @@
 
 pub mod batch;
 pub mod config;
+pub mod coverage;
 pub mod discover;
+pub mod pins;
 pub mod plan;
 pub mod report;
 pub mod schema_dir;
@@ -156,6 +158,34 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Pin each expected-invalid document to its first error (line, column,
+    /// code, name) in FILE (also the config key `expected_errors`): a
+    /// document failing differently fails the run, naming both errors.
+    #[arg(long, value_name = "FILE")]
+    pub expected_errors: Option<PathBuf>,
+
+    /// Write the expected-errors file from this run (sorted; entries of
+    /// documents not checked this run are kept while their file exists).
+    #[arg(long)]
+    pub bless: bool,
+
+    /// Report which parts of the schema the valid documents matched: a
+    /// summary on stderr, uncovered items as `file:line:col` lines.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Write schema coverage as JSON, every item with its hits (implies --coverage).
+    #[arg(long, value_name = "FILE")]
+    pub coverage_json: Option<PathBuf>,
+
+    /// Write schema coverage as an lcov tracefile, for genhtml (implies --coverage).
+    #[arg(long, value_name = "FILE")]
+    pub coverage_lcov: Option<PathBuf>,
+
+    /// Exit 1 when total schema coverage is below PCT percent (implies --coverage).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub coverage_fail_under: Option<f64>,
+
     /// Validate from a streaming reader instead of a tree (bounded memory,
     /// no source snippets). Automatic for files over 64 MiB.
     #[arg(long)]
@@ -168,6 +198,36 @@ pub struct Args {
     /// Print the man page (roff) and exit.
     #[arg(long, exclusive = true)]
     pub man: bool,
+}
+
+/// Why `--expected-errors`/`--bless` cannot work with this plan, if so.
+fn pin_usage_error(args: &Args, plan: &plan::Plan) -> Option<&'static str> {
+    if plan.expected_errors.is_none() {
+        return args
+            .bless
+            .then_some("--bless needs an expected-errors file (--expected-errors FILE or the config's expected_errors)");
+    }
+    (!plan.expectations()).then_some(
+        "expected errors need expected-invalid documents: --expect-invalid-suffix or the config's invalid_suffix",
+    )
+}
+
+/// A percentage from 0 to 100.
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("{s:?} is not a percentage from 0 to 100")),
+    }
+}
+
+impl Args {
+    /// Whether any coverage output was asked for.
+    pub fn wants_coverage(&self) -> bool {
+        self.coverage
+            || self.coverage_json.is_some()
+            || self.coverage_lcov.is_some()
+            || self.coverage_fail_under.is_some()
+    }
 }
 
 /// Output formats.
@@ -249,7 +309,7 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let prefetch = plan::first_schema(args, schema.as_ref())
-        .and_then(|source| batch::Prefetch::start(source, id_checks));
+        .and_then(|source| batch::Prefetch::start(source, id_checks, args.wants_coverage()));
     let plan = match plan::build(args, schema) {
         Ok(plan) => plan,
         Err(e) => {
@@ -257,6 +317,10 @@ pub fn run(args: &Args) -> u8 {
             return e.code;
         }
     };
+    if let Some(message) = pin_usage_error(args, &plan) {
+        eprintln!("rngcheck: {message}");
+        return EXIT_USAGE;
+    }
     let settings = batch::Settings {
         format: args.format,
         max_errors: args.max_errors,
@@ -267,8 +331,16 @@ pub fn run(args: &Args) -> u8 {
         stream: args.stream,
         id_checks,
         allow_empty: args.allow_empty,
+        bless: args.bless,
+        coverage: args.wants_coverage(),
     };
-    batch::run(&plan, settings, prefetch)
+    let coverage_outputs = coverage::Outputs {
+        json: args.coverage_json.clone(),
+        lcov: args.coverage_lcov.clone(),
+        fail_under: args.coverage_fail_under,
+        quiet: args.quiet,
+    };
+    batch::run(&plan, settings, prefetch, &coverage_outputs)
 }
 
 /// Prints a completion script or the man page; exit 0, or 2 if standard

@@ -224,6 +224,12 @@ pub struct Plan {
     pub skipped: usize,
     /// The user named no schema: the summary says which were used.
     pub name_schemas: bool,
+    /// The expected-errors file (`--expected-errors`, or the config's
+    /// `expected_errors`).
+    pub expected_errors: Option<PathBuf>,
+    /// What the document keys of that file are relative to: the config's
+    /// root, else the current directory.
+    pub doc_root: PathBuf,
 }
 
 /// Why no plan could be made: the message, and the exit code.
@@ -575,6 +581,8 @@ impl Plan {
             empty_inputs: Vec::new(),
             skipped: 0,
             name_schemas: false,
+            expected_errors: args.expected_errors.clone(),
+            doc_root: PathBuf::from("."),
         }
     }
 
@@ -718,6 +726,10 @@ impl Plan {
 
     fn from_config(args: &Args, config: Config, exts: &[String]) -> Plan {
         let mut plan = Plan::new(args, config.invalid_suffix.clone());
+        if plan.expected_errors.is_none() {
+            plan.expected_errors = config.expected_errors.clone();
+        }
+        plan.doc_root = config.root.clone();
         let syntax = args.compact.then_some(SyntaxKind::Compact);
         let index_of: Vec<usize> = config
             .checks

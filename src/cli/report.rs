@@ -153,6 +153,10 @@ pub const RULES: &[(&str, &str)] = &[
         "rngcheck::expect::invalid",
         "A document expected to be invalid is valid.",
     ),
+    (
+        "rngcheck::expect::error",
+        "An expected-invalid document fails with another first error than the one pinned for it.",
+    ),
     ("rngcheck::walk", "A directory entry could not be read."),
     (
         "rngcheck::internal",
@@ -928,7 +932,12 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
         .errors
         .iter()
         .map(|e| {
-            let mut record = Record::about_file("<schema>", e.code, e.message.clone());
+            // Without a span the error is about the schema named (a missing file).
+            let mut record = Record::about_file(
+                &errors.path.display().to_string(),
+                e.code,
+                e.message.clone(),
+            );
             if let Some(span) = e.span {
                 let f = errors.sources.file(span.file);
                 let shared = match files.iter().find(|(id, _)| *id == span.file) {

@@ -13,6 +13,7 @@ use super::name::{NameClass, NameClassId, NameTable};
 use super::{
     CompiledGrammar, DatatypeId, ElementDef, ElementId, PatternArena, PatternId, ValueDef, ValueId,
 };
+use crate::coverage::{Item, ItemKind};
 use crate::datatype::{self, Datatype, DatatypeError};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
@@ -35,6 +36,8 @@ pub struct SpanTable {
     pub patterns: PatternSpans,
     /// The `element` that wrote each element pattern.
     pub elements: Vec<Span>,
+    /// Coverage items, when asked for (see [`crate::coverage`]).
+    pub items: Vec<Item>,
 }
 
 /// Where each pattern was first written, indexed by pattern id (ids are
@@ -59,9 +62,16 @@ impl PatternSpans {
 }
 
 /// Lowers a resolved schema tree; returns the grammar, where things were
-/// written, and every error found.
-pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaError>) {
-    let mut lowering = Lowering::default();
+/// written (with the coverage items when `coverage_items`), and every
+/// error found.
+pub fn lower(
+    root: &ast::Pattern,
+    coverage_items: bool,
+) -> (CompiledGrammar, SpanTable, Vec<SchemaError>) {
+    let mut lowering = Lowering {
+        recording: coverage_items,
+        ..Lowering::default()
+    };
     let start = lowering.pattern(root, None);
     lowering.drain_elements();
     lowering.lower_unreachable();
@@ -78,6 +88,7 @@ pub fn lower(root: &ast::Pattern) -> (CompiledGrammar, SpanTable, Vec<SchemaErro
     let spans = SpanTable {
         patterns: lowering.pattern_spans,
         elements: lowering.element_spans,
+        items: lowering.items,
     };
     (grammar, spans, lowering.errors)
 }
@@ -120,13 +131,23 @@ struct Lowering<'a> {
     define_stack: Vec<Box<str>>,
     values: Vec<ValueDef>,
     scopes: Vec<Scope<'a>>,
-    queue: Vec<(ElementId, &'a [ast::Pattern], Option<usize>)>,
+    /// Element contents still to lower, with their scope and the define
+    /// they are written in.
+    queue: Vec<QueuedElement<'a>>,
     pattern_spans: PatternSpans,
     /// Ids of sibling patterns being lowered (see `lower_all`).
     scratch: Vec<PatternId>,
     errors: Vec<SchemaError>,
     /// Lowering defines that the start does not reach (see `grammar`).
     unreachable: bool,
+    /// Whether coverage items are recorded.
+    recording: bool,
+    /// Coverage items found so far.
+    items: Vec<Item>,
+    /// Names of the defines met, and which one is being lowered (an index),
+    /// for the items' `define`.
+    define_names: Vec<String>,
+    in_define: Option<usize>,
 }
 
 impl<'a> Lowering<'a> {
@@ -163,9 +184,11 @@ impl<'a> Lowering<'a> {
     }
 
     fn drain_elements(&mut self) {
-        while let Some((id, content, scope)) = self.queue.pop() {
+        while let Some((id, content, scope, define)) = self.queue.pop() {
             debug_assert!(self.define_stack.is_empty());
+            let outer = std::mem::replace(&mut self.in_define, define);
             let lowered = self.group(content, scope);
+            self.in_define = outer;
             self.elements[id.0 as usize].content = lowered;
         }
     }
@@ -193,6 +216,13 @@ impl<'a> Lowering<'a> {
     /// The choice of `ps`, through the scratch stack (see `lower_all`).
     fn choice(&mut self, ps: &'a [ast::Pattern], scope: Option<usize>) -> PatternId {
         let base = self.lower_all(ps, scope);
+        if self.recording && ps.len() > 1 {
+            for (p, i) in ps.iter().zip(base..) {
+                if let Some(name) = coverage_branch_name(&p.kind) {
+                    self.record_item(self.scratch[i], p.span, ItemKind::Branch, name);
+                }
+            }
+        }
         let id = self.arena.choice_all(self.scratch[base..].iter().copied());
         self.scratch.truncate(base);
         id
@@ -200,7 +230,28 @@ impl<'a> Lowering<'a> {
 
     fn pattern(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
         let id = crate::stack::deeper(|| self.pattern_kind(p, scope));
+        if self.recording {
+            if let Some((kind, name)) = coverage_item(&p.kind) {
+                self.record_item(id, p.span, kind, name);
+            }
+        }
         self.note_span(id, p.span)
+    }
+
+    /// Records a coverage item, unless it is unreachable from the start or
+    /// one of the constant patterns every place shares.
+    fn record_item(&mut self, pattern: PatternId, span: Span, kind: ItemKind, name: String) {
+        if self.unreachable || pattern <= PatternArena::TEXT {
+            return;
+        }
+        let define = self.in_define.map(|i| self.define_names[i].clone());
+        self.items.push(Item {
+            pattern,
+            span,
+            kind,
+            name,
+            define,
+        });
     }
 
     fn pattern_kind(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
@@ -213,7 +264,7 @@ impl<'a> Lowering<'a> {
                     content: PatternArena::NOT_ALLOWED,
                 });
                 self.element_spans.push(p.span);
-                self.queue.push((id, content, scope));
+                self.queue.push((id, content, scope, self.in_define));
                 let bits = self.names.bits(nc);
                 self.arena.element(id, bits)
             }
@@ -505,6 +556,11 @@ impl<'a> Lowering<'a> {
         let bodies = std::mem::take(&mut define.bodies);
         let combine = define.combine;
         let define_span = define.span;
+        let outer = self.in_define;
+        if self.recording {
+            self.in_define = Some(self.define_names.len());
+            self.define_names.push(name.to_string());
+        }
         self.define_stack.push(name.into());
         let parts: Vec<PatternId> = bodies
             .iter()
@@ -515,6 +571,10 @@ impl<'a> Lowering<'a> {
             .collect();
         self.define_stack.pop();
         let id = self.combine(&parts, combine);
+        if self.recording {
+            self.in_define = outer;
+            self.record_item(id, define_span, ItemKind::Define, name.to_string());
+        }
         let id = self.note_span(id, define_span);
         if let Some(define) = self.scopes[scope].defines.get_mut(name) {
             define.state = DefineState::Done(id);
@@ -631,6 +691,55 @@ impl<'a> Lowering<'a> {
         ok.then_some(method)
     }
 }
+
+/// The coverage item a pattern of this kind is, with its name (choice
+/// branches are recorded by `choice`).
+fn coverage_item(kind: &PatternKind) -> Option<(ItemKind, String)> {
+    Some(match kind {
+        PatternKind::Element { name, .. } => (ItemKind::Element, name_class_text(name)),
+        PatternKind::Attribute { name, .. } => (ItemKind::Attribute, name_class_text(name)),
+        PatternKind::Value { value, .. } => (ItemKind::Value, value.clone()),
+        PatternKind::Data { datatype, .. } => (ItemKind::Data, datatype.name.to_string()),
+        PatternKind::Optional(_) => (ItemKind::Optional, String::new()),
+        PatternKind::ZeroOrMore(_) => (ItemKind::ZeroOrMore, String::new()),
+        _ => return None,
+    })
+}
+
+/// What a choice branch holds, for its item; none when the branch is an
+/// item of its own or a constant pattern.
+fn coverage_branch_name(kind: &PatternKind) -> Option<String> {
+    Some(match kind {
+        PatternKind::Ref(name) | PatternKind::ParentRef(name) => format!("ref {name}"),
+        PatternKind::Group(_) => "group".to_string(),
+        PatternKind::Interleave(_) => "interleave".to_string(),
+        PatternKind::Optional(_) | PatternKind::ZeroOrMore(_) => return None,
+        PatternKind::OneOrMore(_) => "oneOrMore".to_string(),
+        PatternKind::List(_) => "list".to_string(),
+        PatternKind::Mixed(_) => "mixed".to_string(),
+        PatternKind::Choice(_) => "choice".to_string(),
+        PatternKind::Grammar(_) => "grammar".to_string(),
+        _ => return None,
+    })
+}
+
+/// A name class as written, shortly: `name`, `*`, `ns:*`, `a|b`.
+fn name_class_text(nc: &ast::NameClass) -> String {
+    match &nc.kind {
+        NameClassKind::Name { local, .. } => local.clone(),
+        NameClassKind::AnyName { .. } => "*".to_string(),
+        NameClassKind::NsName { ns, .. } => format!("{ns}:*"),
+        NameClassKind::Choice(ncs) => ncs
+            .iter()
+            .map(name_class_text)
+            .collect::<Vec<_>>()
+            .join("|"),
+    }
+}
+
+/// An element whose content is still to lower: its id, content, scope and
+/// the define it is written in (an index into `define_names`).
+type QueuedElement<'a> = (ElementId, &'a [ast::Pattern], Option<usize>, Option<usize>);
 
 /// One `define` element of a name: its combine, patterns and span.
 type DefineBody<'a> = (Option<Combine>, &'a [ast::Pattern], Span);

@@ -246,6 +246,11 @@ impl PatternArena {
         self.patterns.len()
     }
 
+    /// Every interned pattern's id, in order.
+    pub fn ids(&self) -> impl Iterator<Item = PatternId> {
+        (0..self.patterns.len() as u32).map(PatternId)
+    }
+
     /// Whether only the constants are interned.
     pub fn is_empty(&self) -> bool {
         self.patterns.len() <= 3

@@ -7,6 +7,7 @@
 //! attribute, text or element, or ends the element anyway) and silences the
 //! cascade, so one run reports each independent problem.
 
+mod coverage;
 pub mod events;
 mod expect;
 mod ids;
@@ -72,6 +73,8 @@ pub struct Validator<'s> {
     unrecorded: usize,
     /// The unparsed entities the document's DOCTYPE declares.
     unparsed_entities: Vec<String>,
+    /// Schema coverage, when asked for (otherwise nothing is recorded).
+    coverage: Option<Box<coverage::Recorder>>,
     /// The child elements (name key, start offset) accepted so far in each
     /// open element, outermost first, each element's from its frame's
     /// `children_base`: a repeated element's message points at the first
@@ -134,10 +137,31 @@ impl<'s> Validator<'s> {
             max_errors: usize::MAX,
             unrecorded: 0,
             unparsed_entities: Vec::new(),
+            coverage: None,
             children: Vec::new(),
             missing_wrapper: None,
             placements: Default::default(),
         }
+    }
+
+    /// Counts which schema patterns each document matches, from now on
+    /// (see [`crate::coverage`]); [`Validator::commit_coverage`] after each
+    /// document says whether its counts are for valid documents.
+    pub fn enable_coverage(&mut self) {
+        self.coverage = Some(Box::new(coverage::Recorder::new(&self.deriver)));
+    }
+
+    /// Adds the last document's counts to the valid side (`counts`: it is
+    /// valid and expected to be) or to the invalid side.
+    pub fn commit_coverage(&mut self, counts: bool) {
+        if let Some(recorder) = &mut self.coverage {
+            recorder.commit(counts);
+        }
+    }
+
+    /// The counts committed so far, when coverage is on.
+    pub fn coverage_hits(&self) -> Option<&crate::coverage::Hits> {
+        self.coverage.as_deref().map(coverage::Recorder::hits)
     }
 
     /// Makes `name` an unparsed entity of the document being validated
@@ -171,6 +195,9 @@ impl<'s> Validator<'s> {
         self.unrecorded = 0;
         self.ids.clear();
         self.unparsed_entities.clear();
+        if let Some(recorder) = &mut self.coverage {
+            recorder.reset();
+        }
         self.children.clear();
         self.missing_wrapper = None;
     }
@@ -219,7 +246,7 @@ impl<'s> Validator<'s> {
         if !self.silenced() {
             let end = tag_end(&span);
             if let Some(error) = self.unexpected_element_error(qname, key, span.clone()) {
-                self.report(error.reported_at(end));
+                self.report(error.namespaces_named(ns, qname).reported_at(end));
             }
         }
         // Like jing, check the misplaced element against the schema's
@@ -250,6 +277,9 @@ impl<'s> Validator<'s> {
             self.children.push((entry.key, span.start));
         }
         self.push_frame(qname, span, before, entry.key, false);
+        if let Some(recorder) = &mut self.coverage {
+            recorder.matched(&self.deriver, entry.inner, entry.key);
+        }
         if let Some(frame) = self.frames.last_mut() {
             frame.rest = entry.rest;
         }
@@ -414,6 +444,9 @@ impl<'s> Validator<'s> {
         self.names.truncate(base);
         self.names.push_str(qname);
         self.pending_space.clear();
+        if let Some(recorder) = &mut self.coverage {
+            recorder.open();
+        }
         self.frames.push(Frame {
             name: base..self.names.len(),
             span,
@@ -441,6 +474,9 @@ impl<'s> Validator<'s> {
     ) {
         if self.in_skipped() || self.silenced() {
             return;
+        }
+        if let Some(recorder) = &mut self.coverage {
+            recorder.attribute(self.deriver.grammar.names.key(ns, local), value);
         }
         let ctx = &DocumentContext {
             namespaces: ctx,
@@ -548,6 +584,9 @@ impl<'s> Validator<'s> {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
+        if let Some(recorder) = &mut self.coverage {
+            recorder.text(text);
+        }
         if is_whitespace(text) {
             // §6.2.7/Clark: whitespace between elements is stripped; only a
             // lone whitespace child counts, and that is settled at the end tag.
@@ -603,6 +642,9 @@ impl<'s> Validator<'s> {
         let Some(frame) = self.frames.pop() else {
             return;
         };
+        if let Some(recorder) = &mut self.coverage {
+            recorder.close(&mut self.deriver);
+        }
         self.children.truncate(frame.children_base);
         if frame.resume.is_some() {
             self.recovering -= 1;

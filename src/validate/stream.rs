@@ -32,6 +32,7 @@ use quick_xml::NsReader;
 use super::Validator;
 use crate::datatype::Context;
 use crate::diagnostic::DocError;
+use crate::encoding::{DecodingReader, StreamDecodeError};
 use crate::schema::Outcome;
 use crate::xml::{entity_declarations, EntityDeclaration};
 
@@ -54,27 +55,26 @@ const ENTITY_EXPANSION_LIMIT: usize = 1 << 20;
 /// `line_col` filled in.
 pub fn validate_reader<R: Read>(validator: &mut Validator, input: R) -> Outcome {
     let window = Rc::new(RefCell::new(LineWindow::default()));
-    let tee = Tee {
-        inner: input,
-        window: Rc::clone(&window),
-    };
-    let mut buffered = BufReader::with_capacity(64 * 1024, tee);
-    // A UTF-8 byte-order mark is skipped here (offsets still count it);
-    // other encodings are refused: streaming reads UTF-8 only.
-    let skipped = match skip_bom(&mut buffered) {
-        Ok(n) => n,
-        Err(reason) => {
-            return Outcome::NotWellFormed(located(
-                DocError::not_well_formed(&reason, 0..0),
-                &window.borrow(),
-            ))
+    // The encoding is sniffed from the first bytes; what the tokenizer
+    // reads is UTF-8 text without a byte-order mark, and offsets are
+    // offsets in that text (as in tree mode).
+    let decoded = match DecodingReader::new(input) {
+        Ok(Ok(decoded)) => decoded,
+        Ok(Err(e)) => return Outcome::NotWellFormed(e.doc_error()),
+        Err(e) => {
+            let reason = crate::loader::io_reason(&e);
+            return Outcome::NotWellFormed(DocError::not_well_formed(&reason, 0..0));
         }
     };
+    let tee = Tee {
+        inner: decoded,
+        window: Rc::clone(&window),
+    };
+    let buffered = BufReader::with_capacity(64 * 1024, tee);
     validator.reset();
     let mut feeder = Feeder {
         validator,
         window,
-        offset: skipped,
         depth: 0,
         seen_root: false,
         pending: None,
@@ -101,18 +101,12 @@ pub fn validate_reader<R: Read>(validator: &mut Validator, input: R) -> Outcome 
     }
 }
 
-fn skip_bom<R: BufRead>(reader: &mut R) -> Result<u64, String> {
-    let head = reader
-        .fill_buf()
-        .map_err(|e| crate::loader::io_reason(&e))?;
-    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        reader.consume(3);
-        return Ok(3);
+/// The bad sequence behind a tokenizer error, if that is what it is.
+fn undecodable(e: &quick_xml::Error) -> Option<&StreamDecodeError> {
+    match e {
+        quick_xml::Error::Io(io) => io.get_ref()?.downcast_ref::<StreamDecodeError>(),
+        _ => None,
     }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err("streaming validation reads UTF-8 documents only".to_string());
-    }
-    Ok(0)
 }
 
 /// Passes bytes through, copying them into the [`LineWindow`].
@@ -241,8 +235,6 @@ fn resolve_in<'r>(resolver: &'r NamespaceResolver, prefix: &str) -> Option<&'r s
 struct Feeder<'v, 's> {
     validator: &'v mut Validator<'s>,
     window: Rc<RefCell<LineWindow>>,
-    /// Bytes skipped before the tokenizer's offset 0 (a byte-order mark).
-    offset: u64,
     depth: usize,
     seen_root: bool,
     pending: Option<PendingText>,
@@ -301,15 +293,18 @@ impl Feeder<'_, '_> {
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            let before = reader.buffer_position() + self.offset;
+            let before = reader.buffer_position();
             let event = match reader.read_event_into(&mut buf) {
                 Ok(event) => event,
                 Err(e) => {
-                    let at = reader.error_position() + self.offset;
+                    if let Some(bad) = undecodable(&e) {
+                        return Err(self.fatal(&bad.message, bad.offset));
+                    }
+                    let at = reader.error_position();
                     return Err(self.fatal(&e.to_string(), at));
                 }
             };
-            let after = reader.buffer_position() + self.offset;
+            let after = reader.buffer_position();
             let span = to_usize(before)..to_usize(after);
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
@@ -372,7 +367,7 @@ impl Feeder<'_, '_> {
                     let decl: &str = &t;
                     self.read_doctype(decl, before)?;
                 }
-                Event::Decl(_) if before > self.offset => {
+                Event::Decl(_) if before > 0 => {
                     return Err(self.fatal("XML declaration not at the start", before));
                 }
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}

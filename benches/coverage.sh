@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# What schema coverage and pinned expected errors (issue 20) cost: libvirt's
+# whole table (examples/libvirt/rngcheck.toml over ../shared/libvirt-9.0.0,
+# 2963 documents) plain, with --coverage (text summary, JSON and lcov
+# files), with --expected-errors (the blessed examples/libvirt file), and
+# with both in one run. Best of BENCH_RUNS rounds (5 by default), the runs
+# taking turns within each round; prints times and ratios to the plain run.
+# Never asserts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+L=${LIBVIRT:-../shared/libvirt-9.0.0}
+BIN=${RNGCHECK:-target/release/rngcheck}
+if [ ! -f "$L/manifest.tsv" ]; then
+  echo "SKIPPED: $L/manifest.tsv not found"
+  [ "${CI:-}" = true ] && exit 1
+  exit 0
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+: > "$out/no-documents"
+base=("$BIN" --quiet --config examples/libvirt/rngcheck.toml --root "$L")
+coverage=(--coverage --coverage-json "$out/c.json" --coverage-lcov "$out/c.info")
+pins=(--expected-errors examples/libvirt/expected-errors.txt)
+mapfile -t t < <(python3 benches/timeit.py "${BENCH_RUNS:-5}" "$out/no-documents" \
+  -- "${base[@]}" \
+  -- "${base[@]}" "${coverage[@]}" \
+  -- "${base[@]}" "${pins[@]}" \
+  -- "${base[@]}" "${coverage[@]}" "${pins[@]}")
+echo "issue 20 overhead, libvirt 9.0.0 whole table (best of ${BENCH_RUNS:-5}):"
+names=("plain" "--coverage (+json, lcov)" "--expected-errors" "both")
+for i in "${!t[@]}"; do
+  awk -v n="${names[$i]}" -v s="${t[$i]}" -v b="${t[0]}" \
+    'BEGIN { printf "  %-28s %7.3f s  %5.2fx the plain run\n", n, s, s / b }'
+done

@@ -1,0 +1,317 @@
+//! Schema coverage (`--coverage`, `--coverage-json`, `--coverage-lcov`,
+//! `--coverage-fail-under`) and negative tests pinned to their error
+//! (`--expected-errors`, `expected_errors`, `--bless`), run as a user runs
+//! them: `fixtures/coverage/` copied into a scratch directory.
+
+use crate::util::{assert_code, assert_contains, text, write_file};
+use std::path::Path;
+use std::process::Output;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/coverage");
+
+/// A scratch copy of `fixtures/coverage` (`disk.rng`, `docs/`).
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("rngcheck-coverage-")
+        .tempdir()
+        .expect("cannot create a temporary directory");
+    for rel in [
+        "disk.rng",
+        "docs/with-source.xml",
+        "docs/end-marker.xml",
+        "docs/mirror-invalid.xml",
+        "docs/type-invalid.xml",
+    ] {
+        let text = std::fs::read_to_string(Path::new(FIXTURE).join(rel)).expect("fixture");
+        write_file(dir.path(), rel, &text);
+    }
+    dir
+}
+
+fn rngcheck(cwd: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::new(env!("CARGO_BIN_EXE_rngcheck"))
+        .env("RNGCHECK_INSTALLED_SCHEMAS", "")
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("cannot run rngcheck")
+}
+
+const CHECK: [&str; 4] = [
+    "disk.rng",
+    "docs",
+    "--expect-invalid-suffix",
+    "-invalid.xml",
+];
+
+/// The JSON item of `kind` named `name` (the first, in file order).
+fn item<'a>(items: &'a [serde_json::Value], kind: &str, name: &str) -> &'a serde_json::Value {
+    items
+        .iter()
+        .find(|i| i["kind"] == kind && i["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name:?} in {items:#?}"))
+}
+
+#[test]
+fn coverage_of_the_fixture_corpus() {
+    let dir = scratch();
+    let args = [
+        &CHECK[..],
+        &[
+            "--coverage-json",
+            "coverage.json",
+            "--coverage-lcov",
+            "coverage.info",
+        ],
+    ]
+    .concat();
+    let out = rngcheck(dir.path(), &args);
+    assert_code(&out, 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_contains(
+        &err,
+        "rngcheck: schema coverage: 13/20 (65.0%) items matched by valid documents",
+    );
+    assert_contains(&err, "  disk.rng: 13/20 (65.0%)");
+    assert_contains(&err, "    define backingStore: 5/5 (100.0%)");
+    // Uncovered value and choice branch, gcc-style.
+    assert_contains(
+        &err,
+        "disk.rng:13:11: not covered: value \"block\" in define disk\n",
+    );
+    assert_contains(
+        &err,
+        "disk.rng:23:9: not covered: choice branch (group) in define disk\n",
+    );
+    // Reached by an invalid document only: uncovered, and said so.
+    assert_contains(
+        &err,
+        "disk.rng:40:3: not covered: define \"mirror\" (reached only by invalid documents)\n",
+    );
+    assert!(!err.contains("value \"file\""), "{err}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("coverage.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["total"], 20);
+    assert_eq!(json["covered"], 13);
+    let items = json["items"].as_array().unwrap();
+    // Covered once: only with-source.xml has a <source>.
+    let source = item(items, "element", "source");
+    assert_eq!(source["hits"], 1);
+    assert_eq!(
+        (&source["file"], &source["line"], &source["column"]),
+        (
+            &serde_json::json!("disk.rng"),
+            &serde_json::json!(17),
+            &serde_json::json!(9)
+        )
+    );
+    assert_eq!(source["define"], "disk");
+    assert_eq!(item(items, "value", "file")["hits"], 2);
+    assert_eq!(item(items, "value", "block")["hits"], 0);
+    assert_eq!(item(items, "choice branch", "group")["hits"], 0);
+    let mirror = item(items, "define", "mirror");
+    assert_eq!(mirror["hits"], 0);
+    assert_eq!(mirror["invalid_hits"], 1);
+    assert_eq!(item(items, "data", "unsignedInt")["hits"], 1);
+
+    let lcov = std::fs::read_to_string(dir.path().join("coverage.info")).unwrap();
+    assert!(lcov.starts_with("TN:\nSF:disk.rng\n"), "{lcov}");
+    for record in [
+        "FN:40,mirror\n",
+        "FNDA:0,mirror\n",
+        "FNDA:2,disk\n",
+        "FNF:3\nFNH:2\n",
+        "DA:13,0\n",
+        "DA:17,1\n",
+        "LF:20\nLH:13\nend_of_record\n",
+    ] {
+        assert_contains(&lcov, record);
+    }
+}
+
+#[test]
+fn coverage_fail_under_sets_the_exit_code() {
+    let dir = scratch();
+    let out = rngcheck(
+        dir.path(),
+        &[&CHECK[..], &["--coverage-fail-under", "90"]].concat(),
+    );
+    assert_code(&out, 1);
+    assert_contains(
+        &text(&out),
+        "schema coverage 65.0% is below --coverage-fail-under 90%",
+    );
+    let out = rngcheck(
+        dir.path(),
+        &[&CHECK[..], &["--coverage-fail-under", "65"]].concat(),
+    );
+    assert_code(&out, 0);
+    let out = rngcheck(
+        dir.path(),
+        &[&CHECK[..], &["--coverage-fail-under", "101"]].concat(),
+    );
+    assert_code(&out, 2);
+}
+
+#[test]
+fn no_coverage_without_the_flag() {
+    let dir = scratch();
+    let out = rngcheck(dir.path(), &CHECK);
+    assert_code(&out, 0);
+    assert!(!text(&out).contains("coverage"), "{}", text(&out));
+}
+
+#[test]
+fn bless_then_a_negative_test_failing_for_another_reason() {
+    let dir = scratch();
+    let pinned = [&CHECK[..], &["--expected-errors", "expected-errors.txt"]].concat();
+    // Without the file, and without --bless: a usage error naming it.
+    let out = rngcheck(dir.path(), &pinned);
+    assert_code(&out, 2);
+    assert_contains(
+        &text(&out),
+        "cannot read expected errors expected-errors.txt",
+    );
+
+    let out = rngcheck(dir.path(), &[&pinned[..], &["--bless"]].concat());
+    assert_code(&out, 0);
+    assert_contains(
+        &text(&out),
+        "blessed expected-errors.txt: 2 expected errors",
+    );
+    let blessed = std::fs::read_to_string(dir.path().join("expected-errors.txt")).unwrap();
+    let entries: Vec<&str> = blessed.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        entries,
+        [
+            "docs/mirror-invalid.xml\t3:11\trngcheck::doc::unknown_element\tbogus",
+            "docs/type-invalid.xml\t1:22\trngcheck::doc::invalid_attribute_value\ttype",
+        ]
+    );
+    assert_code(&rngcheck(dir.path(), &pinned), 0);
+
+    // Still invalid, but now for an unrelated reason first.
+    write_file(
+        dir.path(),
+        "docs/type-invalid.xml",
+        "<disk type=\"file\">\n  <shareable/>\n  <backingStore/>\n</disk>\n",
+    );
+    let out = rngcheck(dir.path(), &[&pinned[..], &["--format", "short"]].concat());
+    assert_code(&out, 1);
+    let all = text(&out);
+    assert_contains(
+        &all,
+        "docs/type-invalid.xml:0:0: error: expected to fail with 1:22 \
+         rngcheck::doc::invalid_attribute_value \"type\", but fails with 2:15 \
+         rngcheck::doc::unexpected_element \"shareable\"",
+    );
+    assert_contains(&all, "1 of them not with the pinned error");
+}
+
+#[test]
+fn pinned_error_moved_to_another_element() {
+    let dir = scratch();
+    let pinned = [&CHECK[..], &["--expected-errors", "pins.txt", "--bless"]].concat();
+    assert_code(&rngcheck(dir.path(), &pinned), 0);
+    // The negative test now breaks earlier, on a misspelt element.
+    write_file(
+        dir.path(),
+        "docs/mirror-invalid.xml",
+        "<disk type=\"file\">\n  <mirorr/>\n  <bogus/>\n</disk>\n",
+    );
+    let out = rngcheck(
+        dir.path(),
+        &[
+            &CHECK[..],
+            &["--expected-errors", "pins.txt", "--format", "short"],
+        ]
+        .concat(),
+    );
+    assert_code(&out, 1);
+    assert_contains(
+        &text(&out),
+        "docs/mirror-invalid.xml:0:0: error: expected to fail with 3:11 \
+         rngcheck::doc::unknown_element \"bogus\", but fails with 2:12 \
+         rngcheck::doc::unexpected_element \"mirorr\"",
+    );
+    // An expected-invalid document with no pin fails too.
+    write_file(dir.path(), "docs/new-invalid.xml", "<disk/>\n");
+    let out = rngcheck(
+        dir.path(),
+        &[&CHECK[..], &["--expected-errors", "pins.txt"]].concat(),
+    );
+    assert_code(&out, 1);
+    assert_contains(
+        &text(&out),
+        "but pins.txt pins no error for it (--bless pins it)",
+    );
+    // Blessing again accepts the new errors and keeps the file sorted.
+    assert_code(&rngcheck(dir.path(), &pinned), 0);
+    let blessed = std::fs::read_to_string(dir.path().join("pins.txt")).unwrap();
+    let keys: Vec<&str> = blessed
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "docs/mirror-invalid.xml",
+            "docs/new-invalid.xml",
+            "docs/type-invalid.xml"
+        ]
+    );
+    assert_code(
+        &rngcheck(
+            dir.path(),
+            &[&CHECK[..], &["--expected-errors", "pins.txt"]].concat(),
+        ),
+        0,
+    );
+}
+
+#[test]
+fn expected_errors_from_the_config_relative_to_its_root() {
+    let dir = scratch();
+    write_file(
+        dir.path(),
+        "conf/rngcheck.toml",
+        "invalid_suffix = \"-invalid.xml\"\nexpected_errors = \"pins.txt\"\n\
+         [[check]]\nschema = \"disk.rng\"\npaths = [\"docs\"]\n",
+    );
+    let config = ["--config", "conf/rngcheck.toml", "--root", "."];
+    assert_code(
+        &rngcheck(dir.path(), &[&config[..], &["--bless"]].concat()),
+        0,
+    );
+    let blessed = std::fs::read_to_string(dir.path().join("conf/pins.txt")).unwrap();
+    assert_contains(&blessed, "\ndocs/type-invalid.xml\t1:22\t");
+    assert_code(&rngcheck(dir.path(), &config), 0);
+    write_file(
+        dir.path(),
+        "docs/type-invalid.xml",
+        "<disk type=\"file\"/>\n",
+    );
+    let out = rngcheck(dir.path(), &config);
+    assert_code(&out, 1);
+    assert_contains(&text(&out), "expected to fail with 1:22");
+}
+
+#[test]
+fn bless_needs_a_file_and_pins_need_expectations() {
+    let dir = scratch();
+    let out = rngcheck(dir.path(), &[&CHECK[..], &["--bless"]].concat());
+    assert_code(&out, 2);
+    assert_contains(&text(&out), "--bless needs an expected-errors file");
+    let out = rngcheck(
+        dir.path(),
+        &["disk.rng", "docs", "--expected-errors", "x.txt"],
+    );
+    assert_code(&out, 2);
+    assert_contains(
+        &text(&out),
+        "expected errors need expected-invalid documents",
+    );
+}
