@@ -12,13 +12,8 @@
 # only ratios are meant to be compared. Never asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-L=${LIBVIRT:-../shared/libvirt-9.0.0}
-BIN=${RNGCHECK:-target/release/rngcheck}
-if [ ! -f "$L/manifest.tsv" ]; then
-  echo "SKIPPED: $L/manifest.tsv not found"
-  [ "${CI:-}" = true ] && exit 1
-  exit 0
-fi
+. benches/common.sh
+require_files "$L/manifest.tsv"
 HAS_JOBS=false
 "$BIN" --help 2>/dev/null | grep -q -- '--jobs' && HAS_JOBS=true
 HAS_JING=false

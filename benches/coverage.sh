@@ -8,13 +8,8 @@
 # Never asserts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-L=${LIBVIRT:-../shared/libvirt-9.0.0}
-BIN=${RNGCHECK:-target/release/rngcheck}
-if [ ! -f "$L/manifest.tsv" ]; then
-  echo "SKIPPED: $L/manifest.tsv not found"
-  [ "${CI:-}" = true ] && exit 1
-  exit 0
-fi
+. benches/common.sh
+require_files "$L/manifest.tsv"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 : > "$out/no-documents"

@@ -7,13 +7,10 @@
 # Prints numbers and ratios only; never asserts a timing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-L=${LIBVIRT:-../shared/libvirt-9.0.0}
+. benches/common.sh
 SCHEMA="$L/src/conf/schemas/domain.rng"
 TEMPLATE="$L/tests/qemuxml2argvdata/disk-backing-chains-noindex.xml"
-if [ ! -f "$SCHEMA" ] || [ ! -f "$TEMPLATE" ]; then
-  echo "SKIPPED: $SCHEMA or $TEMPLATE not found"
-  exit 0
-fi
+require_files "$SCHEMA" "$TEMPLATE"
 if [ ! -x /usr/bin/time ]; then
   echo "SKIPPED: /usr/bin/time not installed"
   exit 0
