@@ -676,7 +676,7 @@ impl<'p> Batch<'p> {
             };
             for (&i, validator) in validators.iter() {
                 if let Some(hits) = validator.coverage_hits() {
-                    coverage.entry(i).or_default().merge(hits);
+                    coverage.entry(i).or_default().merge(&hits);
                 }
             }
         }
