@@ -155,6 +155,75 @@ fn coverage_fail_under_sets_the_exit_code() {
     assert_code(&out, 2);
 }
 
+/// The last line of standard output as JSON (the closing record of
+/// `--format json` and `--format sarif`).
+fn last_json(out: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    let start = if last.starts_with(']') { &stdout } else { last };
+    serde_json::from_str(start).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn every_format_closes_with_the_exit_code_coverage_set() {
+    let dir = scratch();
+    let below = [&CHECK[..], &["--coverage-fail-under", "90"]].concat();
+    let message = "schema coverage 65.0% is below --coverage-fail-under 90%";
+
+    let out = rngcheck(dir.path(), &[&below[..], &["--format", "json"]].concat());
+    assert_code(&out, 1);
+    let summary = &last_json(&out)["summary"];
+    assert_eq!(summary["exit_code"], 1, "{summary}");
+    assert_eq!(summary["failures"][0], message, "{summary}");
+
+    let out = rngcheck(dir.path(), &[&below[..], &["--format", "sarif"]].concat());
+    assert_code(&out, 1);
+    let log = last_json(&out);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["exitCode"], 1, "{invocation}");
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["level"] == "error" && n["message"]["text"] == message),
+        "{invocation}"
+    );
+
+    let out = rngcheck(dir.path(), &[&below[..], &["--format", "github"]].concat());
+    assert_code(&out, 1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Workflow commands escape '%'.
+    let escaped = message.replace('%', "%25");
+    assert_contains(&stdout, &format!("::error title=rngcheck::{escaped}\n"));
+
+    // Enough coverage: exit 0, and the record says so.
+    let enough = [
+        &CHECK[..],
+        &["--coverage-fail-under", "65", "--format", "json"],
+    ]
+    .concat();
+    let out = rngcheck(dir.path(), &enough);
+    assert_code(&out, 0);
+    let summary = &last_json(&out)["summary"];
+    assert_eq!(summary["exit_code"], 0, "{summary}");
+    assert_eq!(summary["failures"], serde_json::json!([]), "{summary}");
+
+    // A coverage file that cannot be written: a usage error, in the record too.
+    let unwritable = [
+        &CHECK[..],
+        &["--coverage-json", "no-such-dir/c.json", "--format", "json"],
+    ]
+    .concat();
+    let out = rngcheck(dir.path(), &unwritable);
+    assert_code(&out, 2);
+    let summary = &last_json(&out)["summary"];
+    assert_eq!(summary["exit_code"], 2, "{summary}");
+    assert_contains(
+        summary["failures"][0].as_str().unwrap(),
+        "cannot write no-such-dir/c.json",
+    );
+}
+
 #[test]
 fn no_coverage_without_the_flag() {
     let dir = scratch();

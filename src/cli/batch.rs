@@ -401,23 +401,30 @@ pub fn run(
     if plan.schema_only {
         return batch.schema_only(&pool);
     }
-    let result = batch.run_items(&pool);
+    let (result, stream) = batch.run_items(&pool);
+    // The closing record of the output (JSON's summary, SARIF's
+    // invocation) is written last, with the run's final exit code and what
+    // failed besides the documents.
+    let close = |code: u8, failures: Vec<String>| {
+        batch.close_output(stream, &result, code, failures);
+        code
+    };
     let mut stderr = std::io::stderr().lock();
     if let (Some(pins), true) = (&batch.pins, settings.bless) {
         if let Err(message) = bless(&mut stderr, pins, &result, plan, settings.quiet) {
             let _ = writeln!(stderr, "rngcheck: {message}");
-            return EXIT_USAGE;
+            return close(EXIT_USAGE, vec![message]);
         }
     }
     // Before the summary line, which stays the last.
-    let mut coverage_enough = true;
+    let mut failures = Vec::new();
     if settings.coverage && !settings.list {
         let items = batch.coverage_items(&result.coverage);
         match super::coverage::report(&mut stderr, items, coverage_outputs) {
-            Ok(enough) => coverage_enough = enough,
+            Ok(shortfall) => failures.extend(shortfall),
             Err(message) => {
                 let _ = writeln!(stderr, "rngcheck: {message}");
-                return EXIT_USAGE;
+                return close(EXIT_USAGE, vec![message]);
             }
         }
     }
@@ -427,12 +434,12 @@ pub fn run(
         let _ = writeln!(stderr, "{}", summary_line(plan, &result));
     }
     let mut code = run_exit_code(plan, &settings, &result);
-    if !coverage_enough && code == EXIT_VALID {
+    if !failures.is_empty() && code == EXIT_VALID {
         code = EXIT_INVALID;
     }
     let empty = empty_inputs(plan);
     if empty.is_empty() {
-        return code;
+        return close(code, failures);
     }
     let verdict = if settings.allow_empty {
         "note"
@@ -444,7 +451,7 @@ pub fn run(
             let _ = writeln!(stderr, "rngcheck: {verdict}: nothing to check: {input}");
         }
     }
-    code
+    close(code, failures)
 }
 
 /// The closing line people read: the counts, and the schemas used when the
@@ -622,7 +629,9 @@ impl<'p> Batch<'p> {
         code
     }
 
-    fn run_items(&'p self, pool: &rayon::ThreadPool) -> RunResult {
+    /// Validates every item; returns the totals and standard output's
+    /// stream, still open (see [`Batch::close_output`]).
+    fn run_items(&'p self, pool: &rayon::ThreadPool) -> (RunResult, Option<report::Stream>) {
         let items = &self.plan.items;
         let progress = (!self.settings.quiet && !self.settings.list && items.len() >= PROGRESS_MIN)
             .then(|| report::Progress::on_terminal(items.len()))
@@ -682,9 +691,31 @@ impl<'p> Batch<'p> {
         }
         // The validators' memos are big: free them on both cores.
         pool.install(|| owned.into_par_iter().for_each(drop));
-        let mut result = printer.finish();
+        let (mut result, stream) = printer.finish();
         result.coverage = coverage;
-        result
+        (result, stream)
+    }
+
+    /// Ends standard output (the summary record, SARIF's invocation) with
+    /// the run's exit code and `failures`: what failed besides the
+    /// documents (schema coverage below `--coverage-fail-under`, a file
+    /// that could not be written). Nothing after a broken pipe.
+    fn close_output(
+        &self,
+        stream: Option<report::Stream>,
+        result: &RunResult,
+        code: u8,
+        failures: Vec<String>,
+    ) {
+        if let (Some(stream), false) = (stream, result.broken_pipe) {
+            let summary = report::Summary {
+                exit_code: code,
+                failures,
+                ..self.summary(result)
+            };
+            // A closed standard output changes nothing now.
+            let _ = stream.finish(&mut std::io::stdout().lock(), &summary);
+        }
     }
 
     /// Schema `i`'s errors, rendered, and how many.
@@ -725,6 +756,7 @@ impl<'p> Batch<'p> {
                 .map(|(spec, _)| spec.describe().to_string())
                 .collect(),
             exit_code: run_exit_code(self.plan, &self.settings, result),
+            failures: Vec::new(),
         }
     }
 
@@ -1274,13 +1306,13 @@ impl<'b, 'p> Printer<'b, 'p> {
         }
     }
 
-    /// Removes the progress bar and closes the output (SARIF's log, the
-    /// summary record).
-    fn finish(self) -> RunResult {
+    /// Removes the progress bar; returns the totals and the output stream,
+    /// which [`Batch::close_output`] closes.
+    fn finish(self) -> (RunResult, Option<report::Stream>) {
         if let Some(bar) = self.progress {
             bar.finish();
         }
-        let mut result = RunResult {
+        let result = RunResult {
             tally: self.tally,
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
@@ -1288,13 +1320,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             pinned: self.pinned,
             coverage: BTreeMap::new(),
         };
-        if let (Some(stream), false) = (self.stream, result.broken_pipe) {
-            let summary = self.batch.summary(&result);
-            if let Err(e) = stream.finish(&mut std::io::stdout().lock(), &summary) {
-                result.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-            }
-        }
-        result
+        (result, self.stream)
     }
 }
 

@@ -29,14 +29,14 @@ pub struct Outputs {
     pub quiet: bool,
 }
 
-/// Writes the summary to `err` and the files asked for; returns whether
-/// coverage is at least `--coverage-fail-under` (true without it), or why
-/// a file could not be written.
+/// Writes the summary to `err` and the files asked for; returns, when
+/// coverage is below `--coverage-fail-under`, the message saying so (also
+/// written to `err`), or why a file could not be written.
 pub fn report(
     err: &mut dyn Write,
     items: Vec<CoveredItem>,
     outputs: &Outputs,
-) -> Result<bool, String> {
+) -> Result<Option<String>, String> {
     let items = merge(items);
     let percent = percent(covered(&items), items.len());
     // One write: standard error is unbuffered.
@@ -47,15 +47,14 @@ pub fn report(
     if let Some(path) = &outputs.lcov {
         write_file(path, lcov(&items).as_bytes())?;
     }
-    let enough = outputs.fail_under.is_none_or(|min| percent >= min);
-    if !enough {
-        let _ = writeln!(
-            err,
-            "rngcheck: error: schema coverage {percent:.1}% is below --coverage-fail-under {}%",
-            outputs.fail_under.unwrap_or(0.0)
-        );
+    let shortfall = outputs
+        .fail_under
+        .filter(|&min| percent < min)
+        .map(|min| format!("schema coverage {percent:.1}% is below --coverage-fail-under {min}%"));
+    if let Some(message) = &shortfall {
+        let _ = writeln!(err, "rngcheck: error: {message}");
     }
-    Ok(enough)
+    Ok(shortfall)
 }
 
 fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
