@@ -169,17 +169,77 @@ pub(crate) fn covered_items(
     items
         .iter()
         .map(|item| {
-            let lc = sources.line_col(item.span);
-            CoveredItem {
-                file: sources.file(item.span.file).path().to_path_buf(),
-                line: lc.line,
-                column: lc.column,
-                kind: item.kind,
-                name: item.name.clone(),
-                define: item.define.clone(),
-                hits: Hits::of(&hits.valid, arena, item.pattern),
-                invalid_hits: Hits::of(&hits.invalid, arena, item.pattern),
-            }
+            let valid = Hits::of(&hits.valid, arena, item.pattern);
+            let invalid = Hits::of(&hits.invalid, arena, item.pattern);
+            locate(item, sources, valid, invalid)
         })
         .collect()
+}
+
+/// The items of several schemas with their counts (each schema's items,
+/// files, arena and hits), merged by location: an item of a file that
+/// several schemas include (libvirt's basictypes.rng) comes once, with the
+/// counts of all. Each location is located in its file once.
+pub(crate) fn merged_items<'a>(
+    schemas: impl IntoIterator<
+        Item = (
+            &'a [Item],
+            &'a crate::source::SourceMap,
+            &'a PatternArena,
+            &'a Hits,
+        ),
+    >,
+) -> Vec<CoveredItem> {
+    type Key<'a> = (&'a [u8], u32, ItemKind, &'a str);
+    let mut index: hashbrown::HashMap<Key<'a>, usize, foldhash::fast::RandomState> =
+        hashbrown::HashMap::default();
+    let mut merged: Vec<(&'a Item, &'a crate::source::SourceMap, u64, u64)> = Vec::new();
+    for (items, sources, arena, hits) in schemas {
+        for item in items {
+            let path = sources.file(item.span.file).path().as_os_str();
+            let key = (
+                path.as_encoded_bytes(),
+                item.span.start,
+                item.kind,
+                item.name.as_str(),
+            );
+            let valid = Hits::of(&hits.valid, arena, item.pattern);
+            let invalid = Hits::of(&hits.invalid, arena, item.pattern);
+            match index.entry(key) {
+                hashbrown::hash_map::Entry::Occupied(at) => {
+                    let seen = &mut merged[*at.get()];
+                    seen.2 += valid;
+                    seen.3 += invalid;
+                }
+                hashbrown::hash_map::Entry::Vacant(at) => {
+                    at.insert(merged.len());
+                    merged.push((item, sources, valid, invalid));
+                }
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(item, sources, valid, invalid)| locate(item, sources, valid, invalid))
+        .collect()
+}
+
+/// An item located in its file, with its counts.
+fn locate(
+    item: &Item,
+    sources: &crate::source::SourceMap,
+    hits: u64,
+    invalid_hits: u64,
+) -> CoveredItem {
+    let lc = sources.line_col(item.span);
+    CoveredItem {
+        file: sources.file(item.span.file).path().to_path_buf(),
+        line: lc.line,
+        column: lc.column,
+        kind: item.kind,
+        name: item.name.clone(),
+        define: item.define.clone(),
+        hits,
+        invalid_hits,
+    }
 }

@@ -226,6 +226,22 @@ impl Schema {
         )
     }
 
+    /// [`Schema::coverage`] of several schemas, each with its counts,
+    /// merged by location (an item of a file several of them include is
+    /// counted once, with the hits of all).
+    pub(crate) fn merged_coverage<'s>(
+        schemas: impl IntoIterator<Item = (&'s Schema, &'s crate::coverage::Hits)>,
+    ) -> Vec<crate::coverage::CoveredItem> {
+        crate::coverage::merged_items(schemas.into_iter().map(|(schema, hits)| {
+            (
+                schema.coverage_items.as_slice(),
+                &schema.sources,
+                &schema.grammar.arena,
+                hits,
+            )
+        }))
+    }
+
     /// A validator for this schema (one per thread; reuse it).
     pub fn validator(&self) -> Validator<'_> {
         Validator::new(&self.grammar)

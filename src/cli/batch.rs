@@ -554,16 +554,19 @@ impl<'p> Batch<'p> {
         }
     }
 
-    /// Every coverage item of every schema compiled, with its counts.
+    /// Every coverage item of every schema compiled, with its counts,
+    /// merged by location.
     fn coverage_items(&self, hits: &BTreeMap<usize, Hits>) -> Vec<crate::coverage::CoveredItem> {
         let none = Hits::default();
-        let mut items = Vec::new();
-        for (i, schema) in self.schemas.iter().enumerate() {
-            if let Some(Ok(schema)) = schema.get() {
-                items.extend(schema.coverage(hits.get(&i).unwrap_or(&none)));
-            }
-        }
-        items
+        let compiled =
+            self.schemas
+                .iter()
+                .enumerate()
+                .filter_map(|(i, schema)| match schema.get() {
+                    Some(Ok(schema)) => Some((schema, hits.get(&i).unwrap_or(&none))),
+                    _ => None,
+                });
+        Schema::merged_coverage(compiled)
     }
 
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
