@@ -50,7 +50,7 @@ struct Open {
 }
 
 /// An attribute as the document wrote it: where its namespace, local name
-/// and value are in the recorder's `strings`.
+/// and value are in the recorder's `strings` (each followed by a NUL).
 struct WrittenAttribute {
     ns: Range<usize>,
     local: Range<usize>,
@@ -252,34 +252,28 @@ impl Memo {
     }
 }
 
-/// Appends an element's shape to `out`: the element pattern, then each
-/// attribute (namespace, local name, value), the children's element
-/// patterns and the text, every string preceded by its length so that no
-/// two shapes give the same bytes.
+/// Appends an element's shape to `out`: the element pattern, its
+/// attributes as [`Recorder::attribute`] wrote them (every namespace, local
+/// name and value ended by a NUL, which XML text cannot hold), the
+/// children's element patterns and the text; lengths and counts are
+/// written where a part could run into the next, so no two shapes give the
+/// same bytes.
 fn write_shape(
     out: &mut Vec<u8>,
     e: ElementId,
-    attributes: &[WrittenAttribute],
-    strings: &str,
+    attributes: &str,
     children: &[ElementId],
     text: &str,
 ) {
-    let string = |out: &mut Vec<u8>, s: &str| {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    };
+    out.reserve(12 + attributes.len() + 4 * children.len() + text.len());
     out.extend_from_slice(&e.0.to_le_bytes());
     out.extend_from_slice(&(attributes.len() as u32).to_le_bytes());
-    for a in attributes {
-        for range in [&a.ns, &a.local, &a.value] {
-            string(out, strings.get(range.clone()).unwrap_or_default());
-        }
-    }
+    out.extend_from_slice(attributes.as_bytes());
     out.extend_from_slice(&(children.len() as u32).to_le_bytes());
     for c in children {
         out.extend_from_slice(&c.0.to_le_bytes());
     }
-    string(out, text);
+    out.extend_from_slice(text.as_bytes());
 }
 
 /// Per-document pattern counts of one validator.
@@ -479,7 +473,9 @@ impl Recorder {
         let mut push = |s: &str| {
             let start = self.strings.len();
             self.strings.push_str(s);
-            start..self.strings.len()
+            let end = self.strings.len();
+            self.strings.push('\0');
+            start..end
         };
         let attribute = WrittenAttribute {
             ns: push(ns),
@@ -561,7 +557,8 @@ impl Recorder {
         let mut shape = std::mem::take(&mut self.shape);
         let attributes = written.get(open.attributes..).unwrap_or_default();
         shape.clear();
-        write_shape(&mut shape, e, attributes, &strings, children, text);
+        let written_attributes = strings.get(open.strings..).unwrap_or_default();
+        write_shape(&mut shape, e, written_attributes, children, text);
         let hash = self.memo.hasher.hash_one(shape.as_slice());
         let index = match self.memo.find(hash, &shape) {
             Some(index) => index,
