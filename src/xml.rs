@@ -1,8 +1,12 @@
-//! Small XML helpers shared by the schema and document readers: XML's
-//! whitespace, tag ranges over roxmltree, the strict scanners' character,
-//! name and reference checks, entity-expansion bounds.
+//! XML shared by the schema and document readers: XML's whitespace and
+//! `Char`, the predefined entities and character references, attribute-value
+//! normalization, the XML declaration and prolog readers, tag ranges over
+//! roxmltree, the one strict scanner ([`scan`]), the DOCTYPE's entity
+//! declarations and entity-expansion bounds.
 
 use roxmltree::Node;
+
+pub mod scan;
 
 /// XML whitespace (XML 1.0 production 3): space, tab, newline, carriage return.
 pub fn is_xml_space(c: char) -> bool {
@@ -83,9 +87,9 @@ pub fn qualified_name(node: Node) -> String {
     }
 }
 
-// The strict scanners' shared pieces (`validate::scan` for documents,
-// `syntax::xmltree` for schemas): both accept only a common subset and leave
-// the rest to roxmltree, so these answer `None` for anything outside it.
+// The strict scanner's pieces ([`scan`], whose sinks feed documents to the
+// validator and build schema trees): it accepts only a common subset and
+// leaves the rest to roxmltree, so these answer `None` outside it.
 
 /// Whether `bytes` hold only characters XML allows, none of them `\r` (whose
 /// line-end normalization is left to roxmltree): no C0 control but tab
@@ -475,10 +479,10 @@ pub fn prolog_end(text: &str) -> PrologEnd<'_> {
     }
 }
 
-/// The lexical layer both fast paths (`validate::scan`, `syntax::xmltree`)
-/// scan with: a position in a text, and the constructs that read the same
-/// in both (declaration, comments, PIs, names, quoted values). Strict: it
-/// refuses whatever it is not sure roxmltree would take the same way.
+/// The strict scanner's lexical layer ([`scan`]): a position in a text, and
+/// the constructs (declaration, comments, PIs, names, quoted values).
+/// Strict: it refuses whatever it is not sure roxmltree would take the
+/// same way.
 pub struct Cursor<'t> {
     /// The whole text.
     pub text: &'t str,
