@@ -16,7 +16,7 @@
 
 use std::ops::Range;
 
-use super::events::EventSink;
+use super::events::{AttributeEvent, EventSink};
 use crate::datatype::Context;
 use crate::xml::scan::{self, ScanSink, Scope, StartTag};
 
@@ -67,14 +67,14 @@ impl<'t, S: EventSink> ScanSink<'t> for Events<'_, 't, S> {
         sink.start_tag_open(tag.ns, tag.name.local(), tag.name.whole, tag.span.clone());
         let ctx = ScopeContext(tag.scope());
         for attr in tag.attributes() {
-            sink.attribute(
-                attr.ns,
-                attr.name.local(),
-                attr.name.whole,
-                attr.value,
-                attr.span,
-                &ctx,
-            );
+            let event = AttributeEvent {
+                ns: attr.ns,
+                local: attr.name.local(),
+                qname: attr.name.whole,
+                value: attr.value,
+                span: attr.span,
+            };
+            sink.attribute(event, &ctx);
         }
         sink.start_tag_close();
         if tag.empty {
@@ -176,48 +176,29 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_the_tree_path() {
         let cases = [
-            "",
             "text",
-            "<!DOCTYPE a><a/>",
-            "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
-            "<a><![CDATA[x]]></a>",
-            "<a>\r\n</a>",
             "<a>\u{1}</a>",
             "<a>\u{fffe}</a>",
             "\u{feff}<a/>",
-            "<a>&nbsp;</a>",
             "<a>&#0;</a>",
             "<a>&#xD800;</a>",
             "<a>&#;</a>",
             "<a>& b</a>",
-            "<a>]]></a>",
-            "<a b='1' b='2'/>",
-            "<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>",
-            "<a xmlns:p=''/>",
-            "<a xmlns=''/>",
-            "<a xmlns:xml='http://www.w3.org/XML/1998/namespace'/>",
-            "<p:a/>",
-            "<a p:b='1'/>",
             "<xmlns:a/>",
-            "<\u{e9}/>",
             "<a:b:c/>",
             "<a xml:xmlns='urn:e'/>",
             "<1a/>",
             "<a b='<'/>",
             "<a b='1'c='2'/>",
             "<a b=1/>",
-            "<a></b>",
-            "<a>",
-            "<a/><b/>",
             "<a/>text",
-            "<a><!-- x -- y --></a>",
             "<a><!-- x ---></a>",
             "<a><?xml version='1.0'?></a>",
             "<?xml version=\"1.1\"?><a/>",
             " <?xml version=\"1.0\"?><a/>",
             "<?xml version=\"1.0\" encoding=\"\"?><a/>",
         ];
-        for doc in cases {
+        for &doc in crate::xml::scan::REFUSED.iter().chain(&cases) {
             assert_eq!(fast(doc), None, "the fast path took {doc:?}");
         }
     }

@@ -29,6 +29,7 @@ use quick_xml::events::Event;
 use quick_xml::name::{NamespaceResolver, QName, ResolveResult};
 use quick_xml::NsReader;
 
+use super::events::AttributeEvent;
 use super::Validator;
 use crate::datatype::Context;
 use crate::diagnostic::DocError;
@@ -480,8 +481,14 @@ impl Feeder<'_, '_> {
                 let reason = format!("duplicate attribute \"{}\"", attr.name);
                 return Err(self.fatal(&reason, attr_span.start as u64));
             }
-            self.validator
-                .attribute(ans, alocal.as_ref(), attr.name, &value, attr_span, &ctx);
+            let event = AttributeEvent {
+                ns: ans,
+                local: alocal.as_ref(),
+                qname: attr.name,
+                value: &value,
+                span: attr_span,
+            };
+            self.validator.attribute(event, &ctx);
         }
         self.validator.start_tag_close();
         Ok(())

@@ -416,3 +416,27 @@ impl<'t> Scanner<'t> {
         Ok(())
     }
 }
+
+/// Texts the scanner refuses, for its sinks' tests (each adds its own).
+#[cfg(test)]
+pub const REFUSED: &[&str] = &[
+    "",
+    "<!DOCTYPE a><a/>",
+    "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
+    "<a><![CDATA[x]]></a>",
+    "<a>\r\n</a>",
+    "<a>&nbsp;</a>",
+    "<a>]]></a>",
+    "<a b='1' b='2'/>",
+    "<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>",
+    "<a xmlns:p=''/>",
+    "<a xmlns=''/>",
+    "<a xmlns:xml='http://www.w3.org/XML/1998/namespace'/>",
+    "<p:a/>",
+    "<a p:b='1'/>",
+    "<\u{e9}/>",
+    "<a></b>",
+    "<a>",
+    "<a/><b/>",
+    "<a><!-- x -- y --></a>",
+];
