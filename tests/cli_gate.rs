@@ -567,27 +567,21 @@ fn schema_dir_finds_the_root_of_a_utf16_document_to_stream() {
     std::fs::create_dir_all(dir.path().join("docs")).unwrap();
     std::fs::write(dir.path().join("docs/utf16.xml"), utf16).unwrap();
     write(dir.path(), "docs/utf8.xml", &doc.replace("UTF-16", "UTF-8"));
-    let out = rngcheck()
-        .current_dir(dir.path())
-        .args(["--schema-dir", "schemas", "docs", "--list"])
-        .output()
-        .unwrap();
+    let run = |args: &[&str]| {
+        let schema_dir = ["--schema-dir", "schemas", "docs"];
+        let args = schema_dir.iter().chain(args);
+        rngcheck()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--list"]);
     assert_eq!(
         stdout(&out),
         "schemas/storagepool.rng\tdocs/utf16.xml\nschemas/storagepool.rng\tdocs/utf8.xml\n"
     );
-    let out = rngcheck()
-        .current_dir(dir.path())
-        .args([
-            "--schema-dir",
-            "schemas",
-            "docs",
-            "--stream",
-            "--format",
-            "short",
-        ])
-        .output()
-        .unwrap();
+    let out = run(&["--stream", "--format", "short"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
