@@ -84,7 +84,7 @@ pub struct Item {
     /// Its name: the element's or attribute's name, the value's literal,
     /// the datatype, the define's name, what a branch holds.
     pub name: String,
-    /// The define it is written in, if any.
+    /// The define it is written in, if any (a define item: its own).
     pub define: Option<String>,
 }
 

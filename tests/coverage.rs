@@ -112,6 +112,7 @@ fn coverage_of_the_fixture_corpus() {
     assert_eq!(item(items, "value", "block")["hits"], 0);
     assert_eq!(item(items, "choice branch", "group")["hits"], 0);
     let mirror = item(items, "define", "mirror");
+    assert_eq!(mirror["define"], "mirror", "{mirror}");
     assert_eq!(mirror["hits"], 0);
     assert_eq!(mirror["invalid_hits"], 1);
     assert_eq!(item(items, "data", "unsignedInt")["hits"], 1);
