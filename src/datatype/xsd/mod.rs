@@ -442,6 +442,15 @@ impl XsdType {
     }
 }
 
+/// Checks a table of lexical forms, each row the answer `answer` must
+/// give for its text (the test tables of the datatype files).
+#[cfg(test)]
+fn check_rows<T: PartialEq + std::fmt::Debug>(rows: &[(&str, T)], answer: impl Fn(&str) -> T) {
+    for (text, want) in rows {
+        assert_eq!(&answer(text), want, "{text:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,7 +147,8 @@ pub(super) fn multi_char_escape(c: char) -> Option<CharSet> {
     let set = match c {
         's' | 'S' => CharSet::from_ranges(vec![(0x20, 0x20), (0x9, 0xA), (0xD, 0xD)]),
         'i' | 'I' => CharSet::from_chars(chars::NAME_START),
-        'c' | 'C' => CharSet::from_chars(chars::NAME_CHAR),
+        'c' | 'C' => CharSet::from_chars(chars::NAME_START)
+            .union(&CharSet::from_chars(chars::NAME_CHAR_EXTRA)),
         'd' | 'D' => category("Nd")?,
         // \w is everything except punctuation, separators and "other".
         'w' | 'W' => category("P")?
