@@ -235,42 +235,26 @@ impl Base {
             Base::String | Base::NormalizedString | Base::Token | Base::AnyAtomic => {
                 Repr::String(text.to_string())
             }
-            Base::Language => {
-                if !string::is_language(text) {
-                    return Err(Invalid::new(
-                        "must be a valid language tag such as \"en\" or \"en-GB\"",
-                    ));
-                }
-                Repr::String(text.to_string())
-            }
-            Base::Name => {
-                if !chars::is_name(text) {
-                    return Err(Invalid::new("must be a valid XML name"));
-                }
-                Repr::String(text.to_string())
-            }
+            Base::Language => checked_string(
+                text,
+                string::is_language,
+                "must be a valid language tag such as \"en\" or \"en-GB\"",
+            )?,
+            Base::Name => checked_string(text, chars::is_name, "must be a valid XML name")?,
             Base::NcName | Base::Id | Base::IdRef => {
-                if !chars::is_ncname(text) {
-                    return Err(Invalid::new("must be a valid XML name without a colon"));
-                }
-                Repr::String(text.to_string())
+                checked_string(text, chars::is_ncname, NCNAME_MESSAGE)?
             }
             Base::Entity => {
-                if !chars::is_ncname(text) {
-                    return Err(Invalid::new("must be a valid XML name without a colon"));
-                }
+                let value = checked_string(text, chars::is_ncname, NCNAME_MESSAGE)?;
                 if !ctx.is_unparsed_entity(text) {
                     return Err(Invalid::new(format!(
                         "must name an unparsed entity, and \"{text}\" is not declared as one"
                     )));
                 }
-                Repr::String(text.to_string())
+                value
             }
             Base::NmToken => {
-                if !chars::is_nmtoken(text) {
-                    return Err(Invalid::new("must be a valid XML name token"));
-                }
-                Repr::String(text.to_string())
+                checked_string(text, chars::is_nmtoken, "must be a valid XML name token")?
             }
             Base::NmTokens | Base::IdRefs | Base::Entities => {
                 let items: Vec<String> = text.split(' ').map(str::to_string).collect();
@@ -439,6 +423,21 @@ impl XsdType {
     /// The type's local name, e.g. `unsignedShort`.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+}
+
+const NCNAME_MESSAGE: &str = "must be a valid XML name without a colon";
+
+/// `text` as a string value, if `is_valid` accepts it.
+fn checked_string(
+    text: &str,
+    is_valid: fn(&str) -> bool,
+    message: &'static str,
+) -> Result<Repr, Invalid> {
+    if is_valid(text) {
+        Ok(Repr::String(text.to_string()))
+    } else {
+        Err(Invalid::new(message))
     }
 }
 
