@@ -217,6 +217,8 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Counts one more level of nesting, or reports (and aborts) when the
+    /// schema nests too deep.
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
