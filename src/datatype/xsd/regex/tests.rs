@@ -3,10 +3,14 @@ use super::nfa::Nfa;
 use super::parse::Parser;
 use super::*;
 
-fn check(pattern: &str, rows: &[(&str, bool)]) {
+/// `pattern` matches every text of `matching` and none of `not_matching`.
+fn check(pattern: &str, matching: &[&str], not_matching: &[&str]) {
     let re = XsdRegex::new(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
-    for &(text, want) in rows {
-        assert_eq!(re.is_match(text), want, "{pattern} against {text:?}");
+    for text in matching {
+        assert!(re.is_match(text), "{pattern} should match {text:?}");
+    }
+    for text in not_matching {
+        assert!(!re.is_match(text), "{pattern} should not match {text:?}");
     }
 }
 
@@ -52,147 +56,75 @@ fn rejects_bad_patterns() {
 
 #[test]
 fn matches_whole_strings() {
-    check(
-        "xyzzy",
-        &[
-            ("xyzzy", true),
-            ("xyzz", false),
-            ("xyzzyy", false),
-            (" xyzzy", false),
-        ],
-    );
-    check("$", &[("$", true), ("", false)]);
-    check("^", &[("^", true)]);
-    check("|", &[("", true), ("|", false)]);
-    check("", &[("", true), ("x", false)]);
-    check(
-        ".",
-        &[
-            (".", true),
-            ("", false),
-            ("\n", false),
-            ("\r", false),
-            ("..", false),
-            ("\u{10330}", true),
-        ],
-    );
-    check("a|b", &[("a", true), ("b", true), ("ab", false)]);
-    check(
-        "(ab)+c?",
-        &[("ab", true), ("ababc", true), ("abca", false), ("", false)],
-    );
+    check("xyzzy", &["xyzzy"], &["xyzz", "xyzzyy", " xyzzy"]);
+    check("$", &["$"], &[""]);
+    check("^", &["^"], &[]);
+    check("|", &[""], &["|"]);
+    check("", &[""], &["x"]);
+    check(".", &[".", "\u{10330}"], &["", "\n", "\r", ".."]);
+    check("a|b", &["a", "b"], &["ab"]);
+    check("(ab)+c?", &["ab", "ababc"], &["abca", ""]);
 }
 
 #[test]
 fn classes() {
-    check("[^^]", &[("x", true), ("^", false)]);
-    check(
-        "[f&&g]",
-        &[("f", true), ("&", true), ("g", true), ("h", false)],
-    );
-    check(
-        "[a-z-[c-y]]",
-        &[
-            ("a", true),
-            ("b", true),
-            ("z", true),
-            ("c", false),
-            ("d", false),
-        ],
-    );
-    check(
-        "[abc-[a-a]]",
-        &[("b", true), ("c", true), ("a", false), ("d", false)],
-    );
-    check(
-        "a[\u{10330}-[\u{10330}]]*b",
-        &[("ab", true), ("a\u{10330}b", false)],
-    );
-    check("[?+*(){}|.]", &[("?", true), ("{", true), ("x", false)]);
-    check("[-a]", &[("-", true), ("a", true)]);
-    check("[a-]", &[("-", true), ("a", true), ("b", false)]);
-    check("[^a-z]", &[("A", true), ("q", false)]);
-    check(
-        "\\i\\c*",
-        &[
-            ("j", true),
-            ("\u{212E}", true),
-            (":a-1", true),
-            ("\u{10000}", false),
-            ("1a", false),
-        ],
-    );
-    check("\\d+", &[("0123", true), ("\u{0660}", true), ("a", false)]);
-    check("\\w", &[("a", true), ("!", false), (" ", false)]);
-    check("\\s\\S", &[(" a", true), ("\ta", true), ("a ", false)]);
-    check("\\p{Lu}\\P{Lu}", &[("Ab", true), ("AB", false)]);
-    check("\\p{IsBasicLatin}+", &[("abc", true), ("é", false)]);
+    check("[^^]", &["x"], &["^"]);
+    check("[f&&g]", &["f", "&", "g"], &["h"]);
+    check("[a-z-[c-y]]", &["a", "b", "z"], &["c", "d"]);
+    check("[abc-[a-a]]", &["b", "c"], &["a", "d"]);
+    check("a[\u{10330}-[\u{10330}]]*b", &["ab"], &["a\u{10330}b"]);
+    check("[?+*(){}|.]", &["?", "{"], &["x"]);
+    check("[-a]", &["-", "a"], &[]);
+    check("[a-]", &["-", "a"], &["b"]);
+    check("[^a-z]", &["A"], &["q"]);
+    check("\\i\\c*", &["j", "\u{212E}", ":a-1"], &["\u{10000}", "1a"]);
+    check("\\d+", &["0123", "\u{0660}"], &["a"]);
+    check("\\w", &["a"], &["!", " "]);
+    check("\\s\\S", &[" a", "\ta"], &["a "]);
+    check("\\p{Lu}\\P{Lu}", &["Ab"], &["AB"]);
+    check("\\p{IsBasicLatin}+", &["abc"], &["é"]);
     check(
         "\\P{IsGothic}",
-        &[
-            ("X", true),
-            ("\u{1032F}", true),
-            ("\u{10330}", false),
-            ("\u{10350}", true),
-        ],
+        &["X", "\u{1032F}", "\u{10350}"],
+        &["\u{10330}"],
     );
-    check(
-        "[\\p{Nd}-[\\p{IsThai}]]",
-        &[("1", true), ("\u{0E51}", false)],
-    );
-    check("\\p{Cn}", &[("\u{0378}", true), ("a", false)]);
+    check("[\\p{Nd}-[\\p{IsThai}]]", &["1"], &["\u{0E51}"]);
+    check("\\p{Cn}", &["\u{0378}"], &["a"]);
 }
 
 #[test]
 fn escapes() {
     check(
         "~!@#$%\\^&\\*\\(\\)_\\+`\\-=\\{\\}\\[\\]\\|\\\\:;\"',\\.<>/\\?",
-        &[("~!@#$%^&*()_+`-={}[]|\\:;\"',.<>/?", true)],
+        &["~!@#$%^&*()_+`-={}[]|\\:;\"',.<>/?"],
+        &[],
     );
-    check("\\n\\r\\t", &[("\n\r\t", true)]);
+    check("\\n\\r\\t", &["\n\r\t"], &[]);
 }
 
 #[test]
 fn counted_repetitions() {
-    check("x{1,1}", &[("x", true), ("xx", false)]);
-    check(
-        "x{2,3}",
-        &[("x", false), ("xx", true), ("xxx", true), ("xxxx", false)],
-    );
-    check(
-        "(ab){2,}",
-        &[("ab", false), ("abab", true), ("ababab", true)],
-    );
-    check("x{0,0}", &[("", true), ("x", false)]);
+    check("x{1,1}", &["x"], &["xx"]);
+    check("x{2,3}", &["xx", "xxx"], &["x", "xxxx"]);
+    check("(ab){2,}", &["abab", "ababab"], &["ab"]);
+    check("x{0,0}", &[""], &["x"]);
 
     let huge = XsdRegex::new("x{2147483648}").unwrap_or_else(|e| panic!("{e}"));
     assert!(huge.uses_run());
     assert!(!huge.is_match("x"));
     assert!(!huge.is_match(""));
-    check(
-        "x{0,2147483648}",
-        &[("x", true), ("", true), ("xxxx", true), ("y", false)],
-    );
+    check("x{0,2147483648}", &["x", "", "xxxx"], &["y"]);
     check(
         "a[0-9]{3,2147483648}b|c",
-        &[
-            ("a123b", true),
-            ("a12b", false),
-            ("c", true),
-            ("a1234567b", true),
-            ("a123", false),
-        ],
+        &["a123b", "c", "a1234567b"],
+        &["a12b", "a123"],
     );
     check(
         "(a[0-9]{0,99999999}-)*z",
-        &[
-            ("z", true),
-            ("a-z", true),
-            ("a12-a3-z", true),
-            ("a12-a3z", false),
-        ],
+        &["z", "a-z", "a12-a3-z"],
+        &["a12-a3z"],
     );
-    check("(xy){3}\\d{1000000}|q", &[("q", true), ("xyxyxy1", false)]);
+    check("(xy){3}\\d{1000000}|q", &["q"], &["xyxyxy1"]);
 }
 
 #[test]
@@ -326,7 +258,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000));
     assert!(XsdRegex::new(&deep).is_err());
     let shallow = format!("{}a{}", "(".repeat(100), ")".repeat(100));
-    check(&shallow, &[("a", true)]);
+    check(&shallow, &["a"], &[]);
 }
 
 #[test]
