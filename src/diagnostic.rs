@@ -89,6 +89,21 @@ fn prefixed(text: &str, prefix_of: &dyn Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// Why an I/O error happened, without Rust's "(os error N)" noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
 pub fn quoted_alternatives(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();

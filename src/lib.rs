@@ -30,6 +30,7 @@ mod testing;
 pub mod validate;
 mod xml;
 
-pub use schema::{validate_text, LoadOptions, Outcome, Schema, SchemaErrors};
+pub use schema::{LoadOptions, Schema, SchemaErrors};
+pub use validate::{validate_text, Outcome};
 pub use validate::stream::{should_stream, validate_reader, STREAM_THRESHOLD};
 pub mod cli;

@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use crate::diagnostic::{DocError, SchemaError};
+use crate::diagnostic::SchemaError;
 use crate::loader::{FsLoader, Loader, ReadError};
 use crate::pattern::{idtypes, lower, restrict, CompiledGrammar};
 use crate::simplify::include::Resolver;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::SyntaxKind;
-use crate::validate::{events, scan, Validator};
+use crate::validate::Validator;
 
 /// A schema, loaded, simplified, checked and compiled. Immutable and
 /// `Sync`: share one between threads, with one [`Validator`] per thread.
@@ -229,44 +229,5 @@ impl Schema {
     /// A validator for this schema (one per thread; reuse it).
     pub fn validator(&self) -> Validator<'_> {
         Validator::new(&self.grammar)
-    }
-}
-
-/// The verdict on one document's text.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Valid.
-    Valid,
-    /// Well-formed but invalid: every error found.
-    Invalid(Vec<DocError>),
-    /// Not well-formed XML.
-    NotWellFormed(DocError),
-}
-
-impl Outcome {
-    /// Whether the document is valid.
-    pub fn is_valid(&self) -> bool {
-        matches!(self, Outcome::Valid)
-    }
-}
-
-/// Validates one document's text with `validator`: scanned straight into
-/// it when the fast path takes the document, else through roxmltree's tree
-/// (which then also decides whether it is well-formed).
-pub fn validate_text(validator: &mut Validator, text: &str) -> Outcome {
-    validator.reset();
-    if scan::feed(text, validator).is_err() {
-        let doc = match events::parse_document(text) {
-            Ok(doc) => doc,
-            Err(e) => return Outcome::NotWellFormed(e),
-        };
-        validator.reset();
-        events::feed(&doc, validator);
-    }
-    let errors = validator.finish();
-    if errors.is_empty() {
-        Outcome::Valid
-    } else {
-        Outcome::Invalid(errors)
     }
 }

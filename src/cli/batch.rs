@@ -26,7 +26,8 @@ use super::schema_dir::{is_relax_ng, sniff_root};
 use super::{report, Format, EXIT_INTERNAL, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE, EXIT_VALID};
 use crate::coverage::Hits;
 use crate::loader::{io_reason, FsLoader, ReadError};
-use crate::schema::{validate_text, Outcome, Schema, SchemaErrors};
+use crate::schema::{Schema, SchemaErrors};
+use crate::validate::{validate_text, Outcome};
 use crate::validate::Validator;
 
 /// Stack size of worker threads: deeply nested schemas recurse in the

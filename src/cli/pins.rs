@@ -25,7 +25,7 @@ root (the current directory without a config, `/` as separator), then
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::schema::Outcome;
+use crate::validate::Outcome;
 use crate::source::SourceFile;
 
 /// The first lines of a blessed file.

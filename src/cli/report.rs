@@ -23,7 +23,8 @@ use miette::{
 
 use super::{ColorChoice, Format};
 use crate::diagnostic::DocError;
-use crate::schema::{Outcome, SchemaErrors};
+use crate::schema::SchemaErrors;
+use crate::validate::Outcome;
 use crate::source::{LineCol, SourceFile};
 
 /// Where the project lives (Cargo.toml's `repository`); SARIF's optional

@@ -53,6 +53,45 @@ struct Frame {
     rest: Option<PatternId>,
 }
 
+/// The verdict on one document's text.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Valid.
+    Valid,
+    /// Well-formed but invalid: every error found.
+    Invalid(Vec<DocError>),
+    /// Not well-formed XML.
+    NotWellFormed(DocError),
+}
+
+impl Outcome {
+    /// Whether the document is valid.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Outcome::Valid)
+    }
+}
+
+/// Validates one document's text with `validator`: scanned straight into
+/// it when the fast path takes the document, else through roxmltree's tree
+/// (which then also decides whether it is well-formed).
+pub fn validate_text(validator: &mut Validator, text: &str) -> Outcome {
+    validator.reset();
+    if scan::feed(text, validator).is_err() {
+        let doc = match events::parse_document(text) {
+            Ok(doc) => doc,
+            Err(e) => return Outcome::NotWellFormed(e),
+        };
+        validator.reset();
+        events::feed(&doc, validator);
+    }
+    let errors = validator.finish();
+    if errors.is_empty() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid(errors)
+    }
+}
+
 /// Validates documents against one compiled grammar. One per thread; reuse
 /// it across documents so its memo keeps paying off.
 pub struct Validator<'s> {

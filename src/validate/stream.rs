@@ -29,11 +29,10 @@ use quick_xml::events::Event;
 use quick_xml::name::{NamespaceResolver, QName, ResolveResult};
 use quick_xml::NsReader;
 
-use super::Validator;
+use super::{Outcome, Validator};
 use crate::datatype::Context;
 use crate::diagnostic::DocError;
 use crate::encoding::{DecodingReader, StreamDecodeError};
-use crate::schema::Outcome;
 use crate::xml::{entity_declarations, EntityDeclaration};
 
 /// Documents at least this large are better validated by streaming (the
@@ -62,7 +61,7 @@ pub fn validate_reader<R: Read>(validator: &mut Validator, input: R) -> Outcome 
         Ok(Ok(decoded)) => decoded,
         Ok(Err(e)) => return Outcome::NotWellFormed(e.doc_error()),
         Err(e) => {
-            let reason = crate::loader::io_reason(&e);
+            let reason = crate::diagnostic::io_reason(&e);
             return Outcome::NotWellFormed(DocError::not_well_formed(&reason, 0..0));
         }
     };
