@@ -17,6 +17,7 @@ pub mod datatype;
 pub mod derive;
 pub mod diagnostic;
 pub mod encoding;
+mod error_kind;
 pub mod loader;
 pub mod pattern;
 mod schema;
@@ -30,7 +31,8 @@ mod testing;
 pub mod validate;
 mod xml;
 
+pub use error_kind::ErrorKind;
 pub use schema::{LoadOptions, Schema, SchemaErrors};
-pub use validate::{validate_text, Outcome};
 pub use validate::stream::{should_stream, validate_reader, STREAM_THRESHOLD};
+pub use validate::{validate_text, Outcome};
 pub mod cli;

@@ -9,6 +9,7 @@ use crate::simplify::include::Resolver;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::SyntaxKind;
 use crate::validate::Validator;
+use crate::ErrorKind;
 
 /// A schema, loaded, simplified, checked and compiled. Immutable and
 /// `Sync`: share one between threads, with one [`Validator`] per thread.
@@ -76,7 +77,7 @@ fn load_main(
     loader: &mut dyn Loader,
     sources: &mut SourceMap,
 ) -> Result<FileId, SchemaError> {
-    let code = "rngcheck::schema::load";
+    let code = ErrorKind::SchemaLoad;
     match loader.read(path) {
         Ok(text) => Ok(sources.add(path, text)),
         Err(ReadError::Io(reason)) => Err(SchemaError::new(

@@ -27,8 +27,8 @@ use super::{report, Format, EXIT_INTERNAL, EXIT_INVALID, EXIT_SCHEMA, EXIT_USAGE
 use crate::coverage::Hits;
 use crate::loader::{io_reason, FsLoader, ReadError};
 use crate::schema::{Schema, SchemaErrors};
-use crate::validate::{validate_text, Outcome};
 use crate::validate::Validator;
+use crate::validate::{validate_text, Outcome};
 
 /// Stack size of worker threads: deeply nested schemas recurse in the
 /// schema compiler, which runs on the worker that first needs a schema.
