@@ -16,16 +16,19 @@ build:
 # conformance runners (they need ../shared and a release build).
 test:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --features internals -- -D warnings
+	$(CARGO) clippy --lib -- -D warnings
+	$(CARGO) check --lib --no-default-features
 	$(CARGO) test --lib --bins --test tests
 	$(CARGO) test --doc
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --lib
 
 # Every data-driven runner that exists; all of them run even when one fails,
 # so every scoreboard is printed, and the target fails if any failed.
 conformance:
 	@status=0; \
-	$(CARGO) test --release --test conformance || status=1; \
-	$(CARGO) test --release --test xsd_conformance || status=1; \
+	$(CARGO) test --release --features internals --test conformance || status=1; \
+	$(CARGO) test --release --features internals --test xsd_conformance || status=1; \
 	$(CARGO) test --release --test compact_conformance || status=1; \
 	$(CARGO) test --release --test workflows || status=1; \
 	exit $$status
@@ -36,7 +39,7 @@ conformance:
 # a cache). DIFFERENTIAL_ARGS, e.g. `--count 20000 --seed 7`.
 DIFFERENTIAL_ARGS ?=
 differential:
-	$(CARGO) run --quiet --example differential -- $(DIFFERENTIAL_ARGS)
+	$(CARGO) run --quiet --features internals --example differential -- $(DIFFERENTIAL_ARGS)
 
 # Mutation testing of the core (docs/mutants.md); not part of CI. Needs
 # `cargo install cargo-mutants --locked`.
@@ -54,7 +57,7 @@ mutants:
 bench: build
 	bash benches/compare.sh
 	$(CARGO) bench --bench corpus -- --mode all
-	$(CARGO) bench --bench compile
+	$(CARGO) bench --features internals --bench compile
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
 	bash benches/coverage.sh

@@ -1,5 +1,5 @@
 //! The kinds of error, each with the stable code that JSON and SARIF output,
-//! snapshots and scripts match on.
+//! snapshots and scripts match on: one table, written once.
 
 /// Declares [`ErrorKind`] from one table of variant, code and description,
 /// so a code is written once.

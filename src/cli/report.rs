@@ -600,57 +600,27 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
         Outcome::Invalid(errors) => errors.iter().collect(),
         Outcome::NotWellFormed(e) => vec![e],
     };
-    let doc = crate::validate::events::parse_document(text).ok();
-    let mut paths = doc.as_ref().map(crate::validate::events::ElementPaths::new);
     let file = (!text.is_empty()).then(|| Arc::new(SourceFile::detached(text)));
     let name = path.display().to_string();
-    errors
+    crate::verdict::locate_document_errors(None, text, file.as_deref(), &errors)
         .into_iter()
-        .map(|e| {
-            let (line, column) = match (e.line_col, &file) {
-                (Some(lc), _) => lc,
-                (None, Some(f)) => {
-                    let lc = f.line_col(e.at);
-                    (lc.line, lc.column)
-                }
-                (None, None) => (0, 0),
-            };
-            let path_in_doc = paths
-                .as_mut()
-                .map(|p| p.path(e.span.start))
-                .unwrap_or_default();
-            // Names in the message as the document writes them (its prefixes).
-            let e = &match paths.as_mut() {
-                Some(p) => {
-                    let element = p.element_at(e.span.start);
-                    e.clone().with_document_prefixes(|uri| {
-                        crate::validate::events::prefix_in_scope(element, uri)
-                    })
-                }
-                None => e.clone(),
-            };
-            let related = e.related().and_then(|r| {
-                let lc = file.as_ref()?.line_col(r);
-                e.related_note(lc.line, lc.column)
-            });
-            let help = match (e.help.as_deref(), related) {
-                (Some(h), Some(r)) => Some(format!("{h}; {r}")),
-                (h, r) => h.map(str::to_string).or(r),
-            };
+        .map(|d| {
+            let (line, column) = d.line_col.unwrap_or((0, 0));
             Record {
                 file: name.clone(),
                 line,
                 column,
-                code: e.code.code(),
+                code: d.kind.code(),
                 severity: "error",
-                message: e.message.clone(),
-                span: Some(e.span.clone()),
-                region: file
-                    .as_ref()
-                    .map(|f| (f.line_col(e.span.start), f.line_col(e.span.end))),
-                path: path_in_doc,
-                expected: e.expected.clone(),
-                help,
+                region: match (&file, &d.span) {
+                    (Some(f), Some(span)) => Some((f.line_col(span.start), f.line_col(span.end))),
+                    _ => None,
+                },
+                message: d.message,
+                span: d.span,
+                path: d.path,
+                expected: d.expected,
+                help: d.help,
                 source: file.clone(),
             }
         })

@@ -13,7 +13,7 @@ use crate::source::{FileId, SourceMap};
 
 /// Whether the schema tree's fast builder and roxmltree agree on `text`
 /// (see `xmltree::check_agreement`); for `make conformance` only.
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub fn check_xml_tree(text: &str) -> Option<Option<String>> {
     xmltree::check_agreement(text)
 }
@@ -29,7 +29,7 @@ pub enum SyntaxKind {
 
 impl SyntaxKind {
     /// The syntax a path's extension implies: `.rnc` is compact, the rest XML.
-    pub fn from_path(path: &std::path::Path) -> SyntaxKind {
+    pub(crate) fn from_path(path: &std::path::Path) -> SyntaxKind {
         match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("rnc") => SyntaxKind::Compact,
             _ => SyntaxKind::Xml,

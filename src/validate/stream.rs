@@ -725,7 +725,8 @@ mod tests {
     use super::*;
     use crate::loader::MemLoader;
     use crate::source::SourceFile;
-    use crate::{validate_text, Schema};
+    use crate::validate::validate_text;
+    use crate::{LoadOptions, Schema};
 
     const SCHEMA: &str = r#"<element name="r" xmlns="http://relaxng.org/ns/structure/1.0"
         datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
@@ -743,7 +744,7 @@ mod tests {
     fn schema() -> Schema {
         let path = PathBuf::from("/t/s.rng");
         let mut loader = MemLoader::new([(path.clone(), SCHEMA.to_string())]);
-        match Schema::load_with(&path, &mut loader, None) {
+        match Schema::load_with_options(&path, &mut loader, LoadOptions::default()) {
             Ok(s) => s,
             Err(e) => panic!("{:?}", e.errors),
         }
