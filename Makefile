@@ -13,12 +13,15 @@ build:
 	$(CARGO) build --release
 
 # Unit tests, the binary's tests, tests/tests.rs and doc tests; not the
-# conformance runners (they need ../shared and a release build).
+# conformance runners (they need ../shared and a release build). Lints
+# cover the `internals` targets too; the library alone (no `cli` feature)
+# must build and pass its doctests; rustdoc must not warn.
 test:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --features internals -- -D warnings
 	$(CARGO) clippy --lib -- -D warnings
 	$(CARGO) check --lib --no-default-features
+	$(CARGO) test --doc --no-default-features
 	$(CARGO) test --lib --bins --test tests
 	$(CARGO) test --doc
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --lib

@@ -6,26 +6,29 @@
 //! [`InvalidDocument`] whose [`Diagnostic`]s carry an [`ErrorKind`] (with a
 //! stable code such as `rngcheck::doc::unknown_element`), the message, the
 //! file, byte span, line and column, the element path and the names that
-//! were expected.
+//! were expected. (This example is also the README's, word for word.)
 //!
 //! ```
 //! use rngcheck::{ErrorKind, Schema, Syntax};
 //!
-//! let schema = Schema::from_str(
-//!     "element disk { attribute type { 'file' | 'block' }, element source { empty } }",
-//!     Syntax::Compact,
-//! )?;
-//! let mut validator = schema.validator();
-//! assert!(validator.validate_str("<disk type='file'><source/></disk>").is_ok());
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let schema = Schema::from_str(
+//!         "element disk { attribute type { 'file' | 'block' }, element source { empty } }",
+//!         Syntax::Compact,
+//!     )?;
+//!     let mut validator = schema.validator();
+//!     assert!(validator.validate_str("<disk type='file'><source/></disk>").is_ok());
 //!
-//! let invalid = validator.validate_str("<disk type='file'><sorce/></disk>").unwrap_err();
-//! let error = &invalid.errors()[0];
-//! assert_eq!(error.kind(), ErrorKind::DocUnexpectedElement);
-//! assert_eq!(error.line_col(), Some((1, 27)));
-//! assert_eq!(error.path(), "/disk/sorce");
-//! assert_eq!(error.expected(), ["source"]);
-//! assert_eq!(error.help(), Some("did you mean \"source\"?"));
-//! # Ok::<(), rngcheck::SchemaErrors>(())
+//!     let invalid = validator.validate_str("<disk type='file'><sorce/></disk>").unwrap_err();
+//!     let error = &invalid.errors()[0];
+//!     assert_eq!(error.kind(), ErrorKind::DocUnexpectedElement);
+//!     assert_eq!(error.kind().code(), "rngcheck::doc::unexpected_element");
+//!     assert_eq!(error.line_col(), Some((1, 27)));
+//!     assert_eq!(error.path(), "/disk/sorce");
+//!     assert_eq!(error.expected(), ["source"]);
+//!     assert_eq!(error.help(), Some("did you mean \"source\"?"));
+//!     Ok(())
+//! }
 //! ```
 //!
 //! The pipeline inside, each stage a private module that owns its types:
@@ -88,6 +91,22 @@ pub mod internals {
     pub use crate::encoding::decode;
     pub use crate::syntax::check_xml_tree;
     pub use crate::validate::{events, scan};
+    use crate::{LoadOptions, Schema, SchemaErrors};
+
+    /// Loads the schema `main` from `files` (path, text) held in memory,
+    /// as the fuzz targets serve a schema beside the files it includes.
+    pub fn load_from_memory(
+        main: &std::path::Path,
+        files: Vec<(std::path::PathBuf, String)>,
+    ) -> Result<Schema, SchemaErrors> {
+        let mut loader = crate::loader::MemLoader::new(files);
+        Schema::load_with_options(main, &mut loader, LoadOptions::default())
+    }
+
+    /// The schema compiled into the binary (libvirt's domain subset).
+    pub fn embedded_schema() -> Result<Schema, SchemaErrors> {
+        Schema::embedded(LoadOptions::default())
+    }
 }
 
 #[cfg(feature = "cli")]
