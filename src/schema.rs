@@ -14,6 +14,22 @@ use crate::ErrorKind;
 
 /// A schema, loaded, simplified, checked and compiled. Immutable and
 /// `Sync`: share one between threads, with one [`Validator`] per thread.
+///
+/// ```
+/// use rngcheck::{Schema, Syntax};
+///
+/// let schema = Schema::from_str("element n { xsd:integer }", Syntax::Compact)?;
+/// std::thread::scope(|scope| {
+///     for n in ["1", "2"] {
+///         let schema = &schema;
+///         scope.spawn(move || {
+///             let document = format!("<n>{n}</n>");
+///             assert!(schema.validator().validate_str(&document).is_ok());
+///         });
+///     }
+/// });
+/// # Ok::<(), rngcheck::SchemaErrors>(())
+/// ```
 #[derive(Debug)]
 pub struct Schema {
     grammar: CompiledGrammar,
@@ -67,11 +83,23 @@ impl Default for LoadOptions {
 
 impl LoadOptions {
     /// The defaults: syntax by file extension (`.rnc` is compact), ID checks on.
+    ///
+    /// ```
+    /// let options = rngcheck::LoadOptions::new();
+    /// # let _ = options;
+    /// ```
     pub fn new() -> LoadOptions {
         LoadOptions::default()
     }
 
     /// Reads every file of the schema in `syntax`, whatever its extension.
+    ///
+    /// ```
+    /// use rngcheck::{LoadOptions, Syntax};
+    ///
+    /// let options = LoadOptions::new().syntax(Syntax::Compact);
+    /// # let _ = options;
+    /// ```
     pub fn syntax(mut self, syntax: Syntax) -> LoadOptions {
         self.syntax = Some(syntax);
         self
@@ -79,6 +107,21 @@ impl LoadOptions {
 
     /// Whether to apply the DTD-compatibility ID/IDREF rules (on by
     /// default, as in jing; off is jing's `-i`).
+    ///
+    /// ```
+    /// use rngcheck::{LoadOptions, Schema};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("rngcheck-doc3-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("ids.rnc");
+    /// std::fs::write(&path, "element r { element e { attribute id { xsd:ID } }* }").unwrap();
+    /// let doc = "<r><e id='a'/><e id='a'/></r>";
+    /// let checked = Schema::load(&path)?;
+    /// assert!(checked.validator().validate_str(doc).is_err());
+    /// let unchecked = Schema::load_with(&path, &LoadOptions::new().id_checks(false))?;
+    /// assert!(unchecked.validator().validate_str(doc).is_ok());
+    /// # Ok::<(), rngcheck::SchemaErrors>(())
+    /// ```
     pub fn id_checks(mut self, on: bool) -> LoadOptions {
         self.id_checks = on;
         self

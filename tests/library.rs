@@ -65,9 +65,15 @@ fn every_way_in_gives_the_same_errors_at_the_same_places() {
         assert_eq!(error.span(), Some(32..35), "{error}");
     }
     assert_eq!(from_str.errors()[0].path(), "/list/item[2]");
-    assert_eq!(from_reader.errors()[0].path(), "", "streaming keeps no tree");
+    assert_eq!(
+        from_reader.errors()[0].path(),
+        "",
+        "streaming keeps no tree"
+    );
     assert_eq!(from_file.errors()[0].file(), Some(file.as_path()));
-    assert!(from_file.to_string().starts_with(&format!("{}:3:19: ", file.display())));
+    assert!(from_file
+        .to_string()
+        .starts_with(&format!("{}:3:19: ", file.display())));
 }
 
 #[test]

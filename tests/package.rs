@@ -59,7 +59,11 @@ fn the_library_alone_pulls_no_command_line_dependency() {
             .args(features)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let listing = String::from_utf8_lossy(&out.stdout).into_owned();
         let names: Vec<String> = listing
             .lines()
@@ -67,7 +71,15 @@ fn the_library_alone_pulls_no_command_line_dependency() {
             .collect();
         names
     };
-    let cli_only = ["clap", "miette", "indicatif", "rayon", "walkdir", "toml", "serde"];
+    let cli_only = [
+        "clap",
+        "miette",
+        "indicatif",
+        "rayon",
+        "walkdir",
+        "toml",
+        "serde",
+    ];
     let library = tree(&["--no-default-features"]);
     for name in cli_only {
         assert!(!library.iter().any(|n| n == name), "{name} in {library:?}");
@@ -75,6 +87,9 @@ fn the_library_alone_pulls_no_command_line_dependency() {
     // And the default build does have them (the check above looks at real names).
     let default = tree(&[]);
     for name in cli_only {
-        assert!(default.iter().any(|n| n == name), "{name} not in {default:?}");
+        assert!(
+            default.iter().any(|n| n == name),
+            "{name} not in {default:?}"
+        );
     }
 }

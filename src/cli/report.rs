@@ -775,14 +775,16 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
     errors
         .errors
         .iter()
-        .map(|e| {
-            // Without a span the error is about the schema named (a missing file).
+        .zip(errors.errors())
+        .map(|(e, located)| {
+            let file = located.file.as_deref().unwrap_or(&errors.path);
             let mut record = Record::about_file(
-                &errors.path.display().to_string(),
-                e.code.code(),
-                e.message.clone(),
+                &file.display().to_string(),
+                located.kind.code(),
+                located.message,
             );
-            if let Some(span) = e.span {
+            record.help = located.help;
+            if let (Some(span), Some((line, column))) = (e.span, located.line_col) {
                 let f = errors.sources.file(span.file);
                 let shared = match files.iter().find(|(id, _)| *id == span.file) {
                     Some((_, shared)) => shared.clone(),
@@ -792,30 +794,12 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
                         shared
                     }
                 };
-                let lc = f.line_col(span.start as usize);
-                record.file = f.path().display().to_string();
-                record.line = lc.line;
-                record.column = lc.column;
+                record.line = line;
+                record.column = column;
                 record.span = Some(span.range());
-                record.region = Some((lc, f.line_col(span.range().end)));
+                record.region =
+                    Some((f.line_col(span.range().start), f.line_col(span.range().end)));
                 record.source = Some(shared);
-                let chain: Vec<String> = errors
-                    .sources
-                    .include_chain(span.file)
-                    .into_iter()
-                    .map(|r| {
-                        let lc = errors.sources.line_col(r);
-                        format!(
-                            "{}:{}:{}",
-                            errors.sources.file(r.file).path().display(),
-                            lc.line,
-                            lc.column
-                        )
-                    })
-                    .collect();
-                if !chain.is_empty() {
-                    record.help = Some(format!("included from {}", chain.join(", from ")));
-                }
             }
             record
         })

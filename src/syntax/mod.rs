@@ -19,6 +19,18 @@ pub fn check_xml_tree(text: &str) -> Option<Option<String>> {
 }
 
 /// Which of the two RELAX NG syntaxes a file is written in.
+///
+/// ```
+/// use rngcheck::{Schema, Syntax};
+///
+/// let xml = "<element name='a' xmlns='http://relaxng.org/ns/structure/1.0'><empty/></element>";
+/// let compact = "element a { empty }";
+/// for (text, syntax) in [(xml, Syntax::Xml), (compact, Syntax::Compact)] {
+///     let schema = Schema::from_str(text, syntax)?;
+///     assert!(schema.validator().validate_str("<a/>").is_ok());
+/// }
+/// # Ok::<(), rngcheck::SchemaErrors>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxKind {
     /// The XML syntax (`.rng`).

@@ -94,6 +94,16 @@ pub fn validate_text(validator: &mut Validator, text: &str) -> Outcome {
 
 /// Validates documents against one compiled grammar. One per thread; reuse
 /// it across documents so its memo keeps paying off.
+///
+/// ```
+/// use rngcheck::{Schema, Syntax};
+///
+/// let schema = Schema::from_str("element a { attribute b { xsd:boolean } }", Syntax::Compact)?;
+/// let mut validator = schema.validator();
+/// assert!(validator.validate_str("<a b='true'/>").is_ok());
+/// assert!(validator.validate_str("<a b='maybe'/>").is_err());
+/// # Ok::<(), rngcheck::SchemaErrors>(())
+/// ```
 pub struct Validator<'s> {
     deriver: Deriver<'s>,
     /// Open misplaced elements being checked against their own definitions.
@@ -261,7 +271,13 @@ impl<'s> Validator<'s> {
 
     /// A start tag's name. `ns`/`local` are the expanded name, `qname` as
     /// written; `span` is the start tag.
-    pub(crate) fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
+    pub(crate) fn start_tag_open(
+        &mut self,
+        ns: &str,
+        local: &str,
+        qname: &str,
+        span: Range<usize>,
+    ) {
         if let Some(parent) = self.frames.last_mut() {
             parent.has_child_element = true;
             self.pending_space.clear();
