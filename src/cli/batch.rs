@@ -1114,7 +1114,7 @@ impl<'p> Batch<'p> {
         if read.is_err() || rewound.is_err() {
             return Err(file);
         }
-        let head = String::from_utf8_lossy(&head);
+        let head = crate::encoding::decode_head(&head);
         match sniff_root(&head).map(|local| self.plan.pickers[picker].pick(local)) {
             Some(Ok(i)) => Ok((file, i)),
             _ => Err(file),

@@ -518,15 +518,14 @@ impl<'s> Validator<'s> {
     }
 
     /// One attribute of the current start tag.
-    pub(crate) fn attribute(
-        &mut self,
-        ns: &str,
-        local: &str,
-        qname: &str,
-        value: &str,
-        span: Range<usize>,
-        ctx: &dyn Context,
-    ) {
+    pub(crate) fn attribute(&mut self, attr: events::AttributeEvent<'_>, ctx: &dyn Context) {
+        let events::AttributeEvent {
+            ns,
+            local,
+            qname,
+            value,
+            span,
+        } = attr;
         if self.in_skipped() || self.silenced() {
             return;
         }
