@@ -74,9 +74,6 @@ pub use schema::{LoadOptions, Schema, SchemaErrors};
 pub use syntax::SyntaxKind as Syntax;
 pub use validate::Validator;
 pub use verdict::{Diagnostic, InvalidDocument};
-// The command line's way in to streaming.
-#[cfg(feature = "cli")]
-use validate::stream::{should_stream, validate_reader};
 
 /// Not API: the engine's insides that the project's own conformance
 /// runners, benchmarks and differential tool check directly (the fast

@@ -165,23 +165,19 @@ mod tests {
 
     #[test]
     fn parent_steps_cancel_only_directory_names() {
-        assert_eq!(
-            normalize(Path::new("../../src/conf/schemas/./x.rng")),
-            PathBuf::from("../../src/conf/schemas/x.rng")
-        );
-        assert_eq!(
-            normalize(Path::new("../../../a/b/../c.rng")),
-            PathBuf::from("../../../a/c.rng")
-        );
-        assert_eq!(
-            normalize(Path::new("a/../../b.rng")),
-            PathBuf::from("../b.rng")
-        );
-        assert_eq!(
-            normalize(Path::new("/../a/./b.rng")),
-            PathBuf::from("/a/b.rng")
-        );
-        assert_eq!(normalize(Path::new("./a.rng")), PathBuf::from("a.rng"));
+        let rows = [
+            (
+                "../../src/conf/schemas/./x.rng",
+                "../../src/conf/schemas/x.rng",
+            ),
+            ("../../../a/b/../c.rng", "../../../a/c.rng"),
+            ("a/../../b.rng", "../b.rng"),
+            ("/../a/./b.rng", "/a/b.rng"),
+            ("./a.rng", "a.rng"),
+        ];
+        for (path, want) in rows {
+            assert_eq!(normalize(Path::new(path)), PathBuf::from(want), "{path}");
+        }
     }
 
     #[cfg(unix)]

@@ -327,10 +327,20 @@ impl<'a, 'i> Parser<'a, 'i> {
     }
 
     fn pattern(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
+        self.nested(node, |r| r.pattern_inner(node, outer))
+    }
+
+    /// `read` one level deeper (on a grown stack when it runs low), or
+    /// `None` once the schema is too deep.
+    fn nested<T>(
+        &mut self,
+        node: Node<'a, 'i>,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
         if !self.descend(node) {
             return None;
         }
-        let result = crate::stack::deeper(|| self.pattern_inner(node, outer));
+        let result = crate::stack::deeper(|| read(self));
         self.depth -= 1;
         result
     }
@@ -514,12 +524,7 @@ impl<'a, 'i> Parser<'a, 'i> {
     }
 
     fn name_class(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
-        if !self.descend(node) {
-            return None;
-        }
-        let result = crate::stack::deeper(|| self.name_class_inner(node, outer));
-        self.depth -= 1;
-        result
+        self.nested(node, |r| r.name_class_inner(node, outer))
     }
 
     fn name_class_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {

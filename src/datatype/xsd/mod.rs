@@ -229,42 +229,26 @@ impl Base {
             Base::String | Base::NormalizedString | Base::Token | Base::AnyAtomic => {
                 Repr::String(text.to_string())
             }
-            Base::Language => {
-                if !string::is_language(text) {
-                    return Err(Invalid::new(
-                        "must be a valid language tag such as \"en\" or \"en-GB\"",
-                    ));
-                }
-                Repr::String(text.to_string())
-            }
-            Base::Name => {
-                if !chars::is_name(text) {
-                    return Err(Invalid::new("must be a valid XML name"));
-                }
-                Repr::String(text.to_string())
-            }
+            Base::Language => checked_string(
+                text,
+                string::is_language,
+                "must be a valid language tag such as \"en\" or \"en-GB\"",
+            )?,
+            Base::Name => checked_string(text, chars::is_name, "must be a valid XML name")?,
             Base::NcName | Base::Id | Base::IdRef => {
-                if !chars::is_ncname(text) {
-                    return Err(Invalid::new("must be a valid XML name without a colon"));
-                }
-                Repr::String(text.to_string())
+                checked_string(text, chars::is_ncname, NCNAME_MESSAGE)?
             }
             Base::Entity => {
-                if !chars::is_ncname(text) {
-                    return Err(Invalid::new("must be a valid XML name without a colon"));
-                }
+                let value = checked_string(text, chars::is_ncname, NCNAME_MESSAGE)?;
                 if !ctx.is_unparsed_entity(text) {
                     return Err(Invalid::new(format!(
                         "must name an unparsed entity, and \"{text}\" is not declared as one"
                     )));
                 }
-                Repr::String(text.to_string())
+                value
             }
             Base::NmToken => {
-                if !chars::is_nmtoken(text) {
-                    return Err(Invalid::new("must be a valid XML name token"));
-                }
-                Repr::String(text.to_string())
+                checked_string(text, chars::is_nmtoken, "must be a valid XML name token")?
             }
             Base::NmTokens | Base::IdRefs | Base::Entities => {
                 let items: Vec<String> = text.split(' ').map(str::to_string).collect();
@@ -425,6 +409,30 @@ impl XsdType {
     }
 }
 
+const NCNAME_MESSAGE: &str = "must be a valid XML name without a colon";
+
+/// `text` as a string value, if `is_valid` accepts it.
+fn checked_string(
+    text: &str,
+    is_valid: fn(&str) -> bool,
+    message: &'static str,
+) -> Result<Repr, Invalid> {
+    if is_valid(text) {
+        Ok(Repr::String(text.to_string()))
+    } else {
+        Err(Invalid::new(message))
+    }
+}
+
+/// Checks a table of lexical forms, each row the answer `answer` must
+/// give for its text (the test tables of the datatype files).
+#[cfg(test)]
+fn check_rows<T: PartialEq + std::fmt::Debug>(rows: &[(&str, T)], answer: impl Fn(&str) -> T) {
+    for (text, want) in rows {
+        assert_eq!(&answer(text), want, "{text:?}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,32 +508,40 @@ mod tests {
                 _ => panic!("{name}: {a:?} or {b:?} is invalid"),
             }
         };
-        assert!(eq("string", "a", "a"));
-        assert!(!eq("string", "a ", "a"));
-        assert!(eq("normalizedString", "a\tb", "a b"));
-        assert!(!eq("normalizedString", "a  b", "a b"));
-        assert!(eq("token", " a \n b ", "a b"));
-        assert!(eq("decimal", "1.0", "1"));
-        assert!(eq("integer", "+0010", "10"));
-        assert!(eq("float", "NaN", " NaN "));
-        assert!(eq("double", "0", "-0"));
-        assert!(!eq("double", "INF", "-INF"));
-        assert!(eq("hexBinary", "0a", "0A"));
-        assert!(eq("base64Binary", "dead beef", "deadbeef"));
-        assert!(eq("boolean", "true", "1"));
-        assert!(eq("NMTOKENS", " a  b", "a b"));
-        assert!(eq(
-            "dateTime",
-            "2001-12-01T19:45:00Z",
-            "2001-12-01T20:45:00+01:00"
-        ));
-        assert!(!eq(
-            "dateTime",
-            "2001-12-01T19:45:00Z",
-            "2001-12-01T19:45:00"
-        ));
-        assert!(eq("duration", "P1Y", "P12M"));
-        assert!(eq("QName", "xml:lang", " xml:lang "));
+        // (type, value, value, whether the two are equal)
+        let rows = [
+            ("string", "a", "a", true),
+            ("string", "a ", "a", false),
+            ("normalizedString", "a\tb", "a b", true),
+            ("normalizedString", "a  b", "a b", false),
+            ("token", " a \n b ", "a b", true),
+            ("decimal", "1.0", "1", true),
+            ("integer", "+0010", "10", true),
+            ("float", "NaN", " NaN ", true),
+            ("double", "0", "-0", true),
+            ("double", "INF", "-INF", false),
+            ("hexBinary", "0a", "0A", true),
+            ("base64Binary", "dead beef", "deadbeef", true),
+            ("boolean", "true", "1", true),
+            ("NMTOKENS", " a  b", "a b", true),
+            (
+                "dateTime",
+                "2001-12-01T19:45:00Z",
+                "2001-12-01T20:45:00+01:00",
+                true,
+            ),
+            (
+                "dateTime",
+                "2001-12-01T19:45:00Z",
+                "2001-12-01T19:45:00",
+                false,
+            ),
+            ("duration", "P1Y", "P12M", true),
+            ("QName", "xml:lang", " xml:lang ", true),
+        ];
+        for (name, a, b, equal) in rows {
+            assert_eq!(eq(name, a, b), equal, "{name}: {a:?} and {b:?}");
+        }
     }
 
     struct Entities;
