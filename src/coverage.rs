@@ -6,7 +6,7 @@
 //! of the files the start pattern reaches, each with its source location
 //! and the interned pattern it became. A validator with coverage on
 //! ([`crate::validate::Validator::enable_coverage`]) counts, per pattern,
-//! how often a document matched it ([`Hits`]); [`crate::Schema::coverage`]
+//! how often a document matched it ([`Hits`]); `Schema::merged_coverage`
 //! joins the two. Nothing here runs when coverage is off.
 //!
 //! **Shared hits.** Patterns are hash-consed: two places that write the
@@ -157,23 +157,6 @@ pub struct CoveredItem {
     pub hits: u64,
     /// Matches in the other documents.
     pub invalid_hits: u64,
-}
-
-/// Joins a schema's items with counts, locating each in its file.
-pub(crate) fn covered_items(
-    items: &[Item],
-    sources: &crate::source::SourceMap,
-    arena: &PatternArena,
-    hits: &Hits,
-) -> Vec<CoveredItem> {
-    items
-        .iter()
-        .map(|item| {
-            let valid = Hits::of(&hits.valid, arena, item.pattern);
-            let invalid = Hits::of(&hits.invalid, arena, item.pattern);
-            locate(item, sources, valid, invalid)
-        })
-        .collect()
 }
 
 /// The items of several schemas with their counts (each schema's items,

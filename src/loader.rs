@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::diagnostic::io_reason;
 use crate::encoding::DecodeError;
 use crate::source::{FileId, SourceMap};
 
@@ -143,21 +144,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Why an I/O error happened, without Rust's "(os error N)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ root (the current directory without a config, `/` as separator), then
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::schema::Outcome;
 use crate::source::SourceFile;
+use crate::validate::Outcome;
 
 /// The first lines of a blessed file.
 const HEADER: &str =

@@ -17,13 +17,14 @@ use super::xmltree::{self, Node};
 use crate::diagnostic::SchemaError;
 use crate::source::{FileId, Span};
 use crate::xml::{is_whitespace, trim_xml};
+use crate::ErrorKind;
 
 /// The RELAX NG structure namespace.
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 
-const CODE_SYNTAX: &str = "rngcheck::schema::syntax";
-const CODE_NOT_WELL_FORMED: &str = "rngcheck::schema::not_well_formed";
-const CODE_TOO_DEEP: &str = "rngcheck::schema::too_deep";
+const CODE_SYNTAX: ErrorKind = ErrorKind::SchemaSyntax;
+const CODE_NOT_WELL_FORMED: ErrorKind = ErrorKind::SchemaNotWellFormed;
+const CODE_TOO_DEEP: ErrorKind = ErrorKind::SchemaTooDeep;
 
 /// Parses one XML-syntax schema file.
 pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Vec<SchemaError>> {

@@ -120,6 +120,7 @@ impl<'a> Tree<'a> {
     /// Each node with its attributes and namespaces spelled out, for the
     /// equivalence checks: trees that share namespace lists differently
     /// still describe the same.
+    #[cfg(any(test, feature = "internals"))]
     pub fn describe(&self) -> Vec<String> {
         (0..self.nodes.len())
             .map(|id| {
@@ -360,6 +361,7 @@ fn convert_element<'a>(tree: &mut Tree<'a>, node: roxmltree::Node<'a, '_>, paren
 /// For the conformance runner: `None` if the fast builder refuses `text`;
 /// otherwise `Some` of the first difference from the tree converted from
 /// roxmltree's parse (`None` inside when they agree).
+#[cfg(any(test, feature = "internals"))]
 pub fn check_agreement(text: &str) -> Option<Option<String>> {
     let fast = scan(text).ok()?.describe();
     let options = roxmltree::ParsingOptions {

@@ -88,12 +88,14 @@ impl EventSink for Validator<'_> {
 /// resolve wherever a namespace context is given, so that two ways of
 /// feeding a document can be compared: the fast path's tests and the
 /// conformance runner check [`super::scan`] against [`feed`] with it.
+#[cfg(any(test, feature = "internals"))]
 pub struct EventLog {
     probes: Vec<String>,
     /// One line per event, in order.
     pub lines: Vec<String>,
 }
 
+#[cfg(any(test, feature = "internals"))]
 impl EventLog {
     /// A log for `text`: it probes the empty prefix, `xml` and every prefix
     /// `text` declares.
@@ -124,6 +126,7 @@ impl EventLog {
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 impl EventSink for EventLog {
     fn unparsed_entity(&mut self, name: &str) {
         self.lines.push(format!("unparsed-entity {name}"));

@@ -30,11 +30,10 @@ use quick_xml::name::{NamespaceResolver, QName, ResolveResult};
 use quick_xml::NsReader;
 
 use super::events::AttributeEvent;
-use super::Validator;
+use super::{Outcome, Validator};
 use crate::datatype::Context;
 use crate::diagnostic::DocError;
 use crate::encoding::{DecodingReader, StreamDecodeError};
-use crate::schema::Outcome;
 use crate::xml::{entity_declarations, EntityDeclaration};
 
 /// Documents at least this large are better validated by streaming (the
@@ -63,7 +62,7 @@ pub fn validate_reader<R: Read>(validator: &mut Validator, input: R) -> Outcome 
         Ok(Ok(decoded)) => decoded,
         Ok(Err(e)) => return Outcome::NotWellFormed(e.doc_error()),
         Err(e) => {
-            let reason = crate::loader::io_reason(&e);
+            let reason = crate::diagnostic::io_reason(&e);
             return Outcome::NotWellFormed(DocError::not_well_formed(&reason, 0..0));
         }
     };
@@ -687,7 +686,8 @@ mod tests {
     use super::*;
     use crate::loader::MemLoader;
     use crate::source::SourceFile;
-    use crate::{validate_text, Schema};
+    use crate::validate::validate_text;
+    use crate::{LoadOptions, Schema};
 
     const SCHEMA: &str = r#"<element name="r" xmlns="http://relaxng.org/ns/structure/1.0"
         datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
@@ -705,7 +705,7 @@ mod tests {
     fn schema() -> Schema {
         let path = PathBuf::from("/t/s.rng");
         let mut loader = MemLoader::new([(path.clone(), SCHEMA.to_string())]);
-        match Schema::load_with(&path, &mut loader, None) {
+        match Schema::load_with_options(&path, &mut loader, LoadOptions::default()) {
             Ok(s) => s,
             Err(e) => panic!("{:?}", e.errors),
         }

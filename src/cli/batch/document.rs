@@ -9,8 +9,10 @@ use crate::cli::pins::{self, Pins};
 use crate::cli::plan::{Choice, DocSource, Expect};
 use crate::cli::report;
 use crate::loader::ReadError;
-use crate::schema::{validate_text, Outcome, Schema};
+use crate::schema::Schema;
+use crate::validate::stream::{should_stream, validate_reader};
 use crate::validate::Validator;
+use crate::validate::{validate_text, Outcome};
 
 impl<'p> Batch<'p> {
     pub(super) fn document(
@@ -37,7 +39,7 @@ impl<'p> Batch<'p> {
         let input = open_document(source);
         let input = match (input, choice) {
             (Ok(Input::File(file, size)), choice)
-                if self.settings.stream || crate::should_stream(size) =>
+                if self.settings.stream || should_stream(size) =>
             {
                 match self.stream_schema(file, choice) {
                     Ok((file, i)) => {
@@ -202,7 +204,7 @@ impl<'p> Batch<'p> {
         let reader = std::io::BufReader::with_capacity(1 << 16, file);
         let (outcome, unrecorded) =
             self.validate_with(i, schema, validators, expect, |validator| {
-                crate::validate_reader(validator, reader)
+                validate_reader(validator, reader)
             });
         self.verdict(path, "", (&outcome, unrecorded), expect, buf, done);
     }

@@ -6,7 +6,8 @@ use super::{Batch, STACK_SIZE};
 use crate::cli::plan::{swapped_message, Choice, DocSource, SchemaSource};
 use crate::cli::schema_dir::{is_relax_ng, sniff_root};
 use crate::loader::{io_reason, FsLoader, ReadError};
-use crate::schema::{Outcome, Schema, SchemaErrors};
+use crate::schema::{Schema, SchemaErrors};
+use crate::validate::Outcome;
 
 /// A schema being compiled on a thread of its own, started before the plan
 /// is complete.

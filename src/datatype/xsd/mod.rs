@@ -17,8 +17,9 @@ mod string;
 
 use std::cmp::Ordering;
 
-pub use self::chars::{is_name, is_ncname, is_nmtoken};
-pub use self::regex::{RegexError, XsdRegex};
+pub use self::chars::{is_name, is_ncname};
+#[cfg(feature = "internals")]
+pub use self::regex::XsdRegex;
 
 use self::datetime::{DateTime, DateTimeKind, Duration};
 use self::facets::{Facets, Family};
@@ -210,13 +211,6 @@ impl Base {
         }
     }
 
-    fn needs_context(self) -> bool {
-        matches!(
-            self,
-            Base::QName | Base::Notation | Base::Entity | Base::Entities
-        )
-    }
-
     /// The type as a noun phrase for range messages ("must be an integer
     /// less than or equal to 65535").
     fn kind(self, name: &str) -> String {
@@ -404,12 +398,6 @@ impl XsdType {
         Ok(value)
     }
 
-    /// Whether values need their namespace context (QName, NOTATION) or
-    /// the document's entities (ENTITY, ENTITIES).
-    pub fn needs_context(&self) -> bool {
-        self.base.needs_context()
-    }
-
     /// ID, IDREF and IDREFS take part in DTD-compatibility ID checks.
     pub fn id_kind(&self) -> IdKind {
         match self.base {
@@ -418,11 +406,6 @@ impl XsdType {
             Base::IdRefs => IdKind::Idrefs,
             _ => IdKind::None,
         }
-    }
-
-    /// The type's local name, e.g. `unsignedShort`.
-    pub fn name(&self) -> &'static str {
-        self.name
     }
 }
 
@@ -462,7 +445,7 @@ mod tests {
     #[test]
     fn every_type_looks_up() {
         for name in TYPES {
-            assert_eq!(xsd(name).name(), *name);
+            assert_eq!(xsd(name).name, *name);
         }
         for unknown in ["", "String", "dateTimeStamp", "anySimpleType", "IDREFs"] {
             assert!(XsdType::lookup(unknown, &[]).is_err(), "{unknown}");
@@ -576,16 +559,6 @@ mod tests {
         assert!(xsd("ENTITY").check("foo", &Entities).is_ok());
         assert!(xsd("ENTITIES").check(" foo bar ", &Entities).is_ok());
         assert!(xsd("ENTITIES").check("foo baz", &Entities).is_err());
-        for (name, needs) in [
-            ("QName", true),
-            ("NOTATION", true),
-            ("ENTITY", true),
-            ("ENTITIES", true),
-            ("string", false),
-            ("ID", false),
-        ] {
-            assert_eq!(xsd(name).needs_context(), needs, "{name}");
-        }
         assert_eq!(xsd("ID").id_kind(), IdKind::Id);
         assert_eq!(xsd("IDREF").id_kind(), IdKind::Idref);
         assert_eq!(xsd("IDREFS").id_kind(), IdKind::Idrefs);

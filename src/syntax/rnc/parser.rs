@@ -17,6 +17,7 @@ use crate::syntax::ast::{
     Combine, Component, ComponentKind, DatatypeName, Grammar, NameClass, NameClassKind, NsContext,
     Param, Pattern, PatternKind, XML_NAMESPACE,
 };
+use crate::ErrorKind;
 
 /// The library URI that the predeclared `xsd` datatypes prefix stands for.
 const XSD_DATATYPES: &str = "http://www.w3.org/2001/XMLSchema-datatypes";
@@ -179,7 +180,7 @@ impl<'a> Parser<'a> {
 
     // ---- Errors ----------------------------------------------------------
 
-    fn error(&mut self, code: &'static str, message: String, range: Range) {
+    fn error(&mut self, code: ErrorKind, message: String, range: Range) {
         let span = self.span(range.0, range.1);
         self.errors
             .push(SchemaError::new(code, message, Some(span)));
