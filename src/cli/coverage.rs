@@ -39,14 +39,25 @@ pub fn report(
 ) -> Result<Option<String>, String> {
     let items = merge(items);
     let percent = percent(covered(&items), items.len());
-    // One write: standard error is unbuffered.
-    let _ = err.write_all(summary(&items, outputs.quiet).as_bytes());
-    if let Some(path) = &outputs.json {
-        write_file(path, &json(&items))?;
-    }
-    if let Some(path) = &outputs.lcov {
-        write_file(path, lcov(&items).as_bytes())?;
-    }
+    // The report comes after validation, so it adds to the run's time in
+    // full: the files are formatted and written on threads of their own
+    // while the summary is.
+    let items = items.as_slice();
+    let (json_written, lcov_written) = std::thread::scope(|scope| {
+        let json = outputs
+            .json
+            .as_ref()
+            .map(|path| alongside(scope, move || write_file(path, &json(items))));
+        let lcov = outputs
+            .lcov
+            .as_ref()
+            .map(|path| alongside(scope, move || write_file(path, lcov(items).as_bytes())));
+        // One write: standard error is unbuffered.
+        let _ = err.write_all(summary(items, outputs.quiet).as_bytes());
+        (json.map(Alongside::finish), lcov.map(Alongside::finish))
+    });
+    json_written.transpose()?;
+    lcov_written.transpose()?;
     let shortfall = outputs
         .fail_under
         .filter(|&min| percent < min)
@@ -55,6 +66,39 @@ pub fn report(
         let _ = writeln!(err, "rngcheck: error: {message}");
     }
     Ok(shortfall)
+}
+
+/// Work started on a thread of its own, or, when no thread could be
+/// started, not yet done.
+enum Alongside<'scope, F> {
+    Started(std::thread::ScopedJoinHandle<'scope, Result<(), String>>),
+    NotStarted(F),
+}
+
+/// Starts `work` on a scoped thread (see [`Alongside::finish`]).
+fn alongside<'scope, F>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    work: F,
+) -> Alongside<'scope, F>
+where
+    F: FnOnce() -> Result<(), String> + Send + Clone + 'scope,
+{
+    match std::thread::Builder::new().spawn_scoped(scope, work.clone()) {
+        Ok(handle) => Alongside::Started(handle),
+        Err(_) => Alongside::NotStarted(work),
+    }
+}
+
+impl<F: FnOnce() -> Result<(), String>> Alongside<'_, F> {
+    /// The work's result: waited for, or done here.
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Alongside::Started(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err("writing a coverage file failed".to_string())),
+            Alongside::NotStarted(work) => work(),
+        }
+    }
 }
 
 fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {

@@ -289,6 +289,10 @@ pub struct Recorder {
     by_content: IdMap<PatternId, Vec<ElementId>>,
     open: Vec<Open>,
     candidates: Vec<ElementId>,
+    /// What [`Recorder::matched`] found before, by state and name: ranges
+    /// of `matched_elements`.
+    matched_before: IdMap<(PatternId, NameKey), Range<usize>>,
+    matched_elements: Vec<ElementId>,
     child_keys: Vec<NameKey>,
     attributes: Vec<WrittenAttribute>,
     /// The open elements' attribute namespaces, names and values.
@@ -346,6 +350,8 @@ impl Recorder {
             by_content,
             open: Vec::new(),
             candidates: Vec::new(),
+            matched_before: IdMap::default(),
+            matched_elements: Vec::new(),
             child_keys: Vec::new(),
             attributes: Vec::new(),
             strings: String::new(),
@@ -404,22 +410,11 @@ impl Recorder {
         };
         let mut found = std::mem::take(&mut self.candidates);
         found.truncate(start);
-        match deriver.arena.get(inner) {
-            // The common case: one element pattern matched.
-            Pattern::After(content, _) => {
-                self.elements_of(deriver, content, key, &mut found, start)
-            }
-            _ => {
-                let mut stack = vec![inner];
-                while let Some(p) = stack.pop() {
-                    match deriver.arena.get(p) {
-                        Pattern::After(content, _) => {
-                            self.elements_of(deriver, content, key, &mut found, start)
-                        }
-                        Pattern::Choice(a, b) => stack.extend([a, b]),
-                        _ => {}
-                    }
-                }
+        match self.matched_before.get(&(inner, key)) {
+            Some(range) => found.extend_from_slice(&self.matched_elements[range.clone()]),
+            None => {
+                self.find_matched(deriver, inner, key, &mut found, start);
+                self.remember_matched(inner, key, &found[start..]);
             }
         }
         if let Some(open) = self.open.last_mut() {
@@ -427,6 +422,48 @@ impl Recorder {
             open.key = key;
         }
         self.candidates = found;
+    }
+
+    /// Remembers that a start tag named `key` that took the validator to
+    /// `inner` matched `elements` (the same state and name match the same
+    /// element patterns every time).
+    fn remember_matched(&mut self, inner: PatternId, key: NameKey, elements: &[ElementId]) {
+        if self.matched_before.len() >= MEMO_MAX {
+            self.matched_before.clear();
+            self.matched_elements.clear();
+        }
+        let at = self.matched_elements.len();
+        self.matched_elements.extend_from_slice(elements);
+        self.matched_before
+            .insert((inner, key), at..self.matched_elements.len());
+    }
+
+    /// Adds to `found[start..]` the element patterns whose content a start
+    /// tag named `key` took the validator to (`inner`).
+    fn find_matched(
+        &self,
+        deriver: &Deriver,
+        inner: PatternId,
+        key: NameKey,
+        found: &mut Vec<ElementId>,
+        start: usize,
+    ) {
+        match deriver.arena.get(inner) {
+            // The common case: one element pattern matched.
+            Pattern::After(content, _) => self.elements_of(deriver, content, key, found, start),
+            _ => {
+                let mut stack = vec![inner];
+                while let Some(p) = stack.pop() {
+                    match deriver.arena.get(p) {
+                        Pattern::After(content, _) => {
+                            self.elements_of(deriver, content, key, found, start)
+                        }
+                        Pattern::Choice(a, b) => stack.extend([a, b]),
+                        _ => {}
+                    }
+                }
+            }
+        }
     }
 
     /// Adds to `found[start..]` the element patterns named `key` whose
