@@ -546,8 +546,6 @@ impl Recorder {
             text_had
         };
         for &e in elements {
-            let pattern = self.element_patterns[e.0 as usize];
-            self.count(pattern);
             self.walk_element(deriver, e, &open, children_had, text_had);
         }
         if self.open.is_empty() {
@@ -578,7 +576,7 @@ impl Recorder {
         self.candidates.truncate(open.candidates.start);
     }
 
-    /// Counts what of element `e`'s content the element `open` had
+    /// Counts element `e` and what of its content the element `open` had
     /// matched: replayed from the memo when an element of the same shape
     /// was walked before.
     fn walk_element(
@@ -653,6 +651,9 @@ impl Recorder {
         };
         self.next_walk();
         self.remembering = true;
+        // The element pattern is part of the shape: its count is the
+        // shape's, like its content's.
+        self.count(self.element_patterns[e.0 as usize]);
         self.fits(deriver, grammar.element(e).content, &had);
         self.remembering = false;
         self.keyed = keyed;
