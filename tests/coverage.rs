@@ -212,6 +212,23 @@ fn every_format_closes_with_the_exit_code_coverage_set() {
         summary["failures"][0].as_str().unwrap_or_default(),
         "cannot write no-such-dir/c.json",
     );
+    // The two files are written side by side: the lcov one failing is
+    // reported the same way, and the JSON one is still written.
+    let summary = json_summary(
+        &[
+            "--coverage-json",
+            "written.json",
+            "--coverage-lcov",
+            "no-such-dir/c.info",
+        ],
+        2,
+    );
+    assert_contains(
+        summary["failures"][0].as_str().unwrap_or_default(),
+        "cannot write no-such-dir/c.info",
+    );
+    let written = std::fs::read_to_string(dir.path().join("written.json")).unwrap_or_default();
+    assert_contains(&written, "\"items\": [");
 }
 
 #[test]
