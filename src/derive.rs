@@ -16,6 +16,7 @@ use std::cell::Cell;
 
 use crate::datatype::Context;
 use crate::pattern::{CompiledGrammar, IdMap, NameKey, Pattern, PatternArena, PatternId};
+use crate::stack;
 use crate::strtab::TaggedStrMap;
 use crate::xml::{is_whitespace, is_xml_space};
 
@@ -145,30 +146,43 @@ impl<'s> Deriver<'s> {
         }
     }
 
+    /// Runs `walk`, a step of a recursive walk over `p`, on a fresh stack
+    /// segment when `p` nests deeper than the caller's stack can be trusted
+    /// with; schemas that nest that deep are rare, so the common path only
+    /// tests a flag.
+    #[inline]
+    fn on_enough_stack<R>(&mut self, p: PatternId, walk: impl FnOnce(&mut Self) -> R) -> R {
+        if self.arena.is_deep(p) {
+            stack::deeper(|| walk(self))
+        } else {
+            walk(self)
+        }
+    }
+
     /// Whether `p` matches the empty sequence.
     pub fn nullable(&self, p: PatternId) -> bool {
         self.arena.nullable(p)
     }
 
     fn apply_after(&mut self, wrap: Wrap, p: PatternId) -> PatternId {
-        match self.arena.get(p) {
+        self.on_enough_stack(p, |d| match d.arena.get(p) {
             Pattern::After(a, b) => {
                 let b = match wrap {
-                    Wrap::GroupWith(q) => self.arena.group(b, q),
-                    Wrap::GroupAfter(q) => self.arena.group(q, b),
-                    Wrap::InterleaveLeft(q) => self.arena.interleave(b, q),
-                    Wrap::InterleaveRight(q) => self.arena.interleave(q, b),
-                    Wrap::AfterWith(q) => self.arena.after(b, q),
+                    Wrap::GroupWith(q) => d.arena.group(b, q),
+                    Wrap::GroupAfter(q) => d.arena.group(q, b),
+                    Wrap::InterleaveLeft(q) => d.arena.interleave(b, q),
+                    Wrap::InterleaveRight(q) => d.arena.interleave(q, b),
+                    Wrap::AfterWith(q) => d.arena.after(b, q),
                 };
-                self.arena.after(a, b)
+                d.arena.after(a, b)
             }
             Pattern::Choice(a, b) => {
-                let a = self.apply_after(wrap, a);
-                let b = self.apply_after(wrap, b);
-                self.arena.choice(a, b)
+                let a = d.apply_after(wrap, a);
+                let b = d.apply_after(wrap, b);
+                d.arena.choice(a, b)
             }
             _ => PatternArena::NOT_ALLOWED,
-        }
+        })
     }
 
     /// A start tag's transition from `p`, if an earlier one with this name
@@ -265,48 +279,48 @@ impl<'s> Deriver<'s> {
         if let Some(&r) = self.start_tag_open.get(&(p, key)) {
             return r;
         }
-        let r = match self.arena.get(p) {
+        let r = self.on_enough_stack(p, |d| match d.arena.get(p) {
             Pattern::Choice(a, b) => {
-                let a = self.start_tag_open(a, key);
-                let b = self.start_tag_open(b, key);
-                self.arena.choice(a, b)
+                let a = d.start_tag_open(a, key);
+                let b = d.start_tag_open(b, key);
+                d.arena.choice(a, b)
             }
             Pattern::Element(e) => {
-                let def = self.grammar.element(e);
-                if self.grammar.names.contains(def.name, key) {
-                    self.arena.after(def.content, PatternArena::EMPTY)
+                let def = d.grammar.element(e);
+                if d.grammar.names.contains(def.name, key) {
+                    d.arena.after(def.content, PatternArena::EMPTY)
                 } else {
                     PatternArena::NOT_ALLOWED
                 }
             }
             Pattern::Interleave(a, b) => {
-                let da = self.start_tag_open(a, key);
-                let x = self.apply_after(Wrap::InterleaveLeft(b), da);
-                let db = self.start_tag_open(b, key);
-                let y = self.apply_after(Wrap::InterleaveRight(a), db);
-                self.arena.choice(x, y)
+                let da = d.start_tag_open(a, key);
+                let x = d.apply_after(Wrap::InterleaveLeft(b), da);
+                let db = d.start_tag_open(b, key);
+                let y = d.apply_after(Wrap::InterleaveRight(a), db);
+                d.arena.choice(x, y)
             }
             Pattern::OneOrMore(a) => {
-                let rest = self.arena.choice(p, PatternArena::EMPTY);
-                let da = self.start_tag_open(a, key);
-                self.apply_after(Wrap::GroupWith(rest), da)
+                let rest = d.arena.choice(p, PatternArena::EMPTY);
+                let da = d.start_tag_open(a, key);
+                d.apply_after(Wrap::GroupWith(rest), da)
             }
             Pattern::Group(a, b) => {
-                let da = self.start_tag_open(a, key);
-                let x = self.apply_after(Wrap::GroupWith(b), da);
-                if self.nullable(a) {
-                    let db = self.start_tag_open(b, key);
-                    self.arena.choice(x, db)
+                let da = d.start_tag_open(a, key);
+                let x = d.apply_after(Wrap::GroupWith(b), da);
+                if d.nullable(a) {
+                    let db = d.start_tag_open(b, key);
+                    d.arena.choice(x, db)
                 } else {
                     x
                 }
             }
             Pattern::After(a, b) => {
-                let da = self.start_tag_open(a, key);
-                self.apply_after(Wrap::AfterWith(b), da)
+                let da = d.start_tag_open(a, key);
+                d.apply_after(Wrap::AfterWith(b), da)
             }
             _ => PatternArena::NOT_ALLOWED,
-        };
+        });
         self.start_tag_open.insert((p, key), r);
         r
     }
@@ -320,45 +334,45 @@ impl<'s> Deriver<'s> {
         if let Some(&r) = self.att_start.get(&(p, key)) {
             return r;
         }
-        let r = match self.arena.get(p) {
+        let r = self.on_enough_stack(p, |d| match d.arena.get(p) {
             Pattern::Choice(a, b) => {
-                let a = self.att_start(a, key);
-                let b = self.att_start(b, key);
-                self.arena.choice(a, b)
+                let a = d.att_start(a, key);
+                let b = d.att_start(b, key);
+                d.arena.choice(a, b)
             }
             Pattern::Attribute(nc, value) => {
-                if self.grammar.names.contains(nc, key) {
-                    self.arena.after(value, PatternArena::EMPTY)
+                if d.grammar.names.contains(nc, key) {
+                    d.arena.after(value, PatternArena::EMPTY)
                 } else {
                     PatternArena::NOT_ALLOWED
                 }
             }
             Pattern::Interleave(a, b) => {
-                let da = self.att_start(a, key);
-                let x = self.apply_after(Wrap::InterleaveLeft(b), da);
-                let db = self.att_start(b, key);
-                let y = self.apply_after(Wrap::InterleaveRight(a), db);
-                self.arena.choice(x, y)
+                let da = d.att_start(a, key);
+                let x = d.apply_after(Wrap::InterleaveLeft(b), da);
+                let db = d.att_start(b, key);
+                let y = d.apply_after(Wrap::InterleaveRight(a), db);
+                d.arena.choice(x, y)
             }
             Pattern::Group(a, b) => {
                 // Attributes are unordered: either side may hold it.
-                let da = self.att_start(a, key);
-                let x = self.apply_after(Wrap::GroupWith(b), da);
-                let db = self.att_start(b, key);
-                let y = self.apply_after(Wrap::GroupAfter(a), db);
-                self.arena.choice(x, y)
+                let da = d.att_start(a, key);
+                let x = d.apply_after(Wrap::GroupWith(b), da);
+                let db = d.att_start(b, key);
+                let y = d.apply_after(Wrap::GroupAfter(a), db);
+                d.arena.choice(x, y)
             }
             Pattern::OneOrMore(a) => {
-                let rest = self.arena.choice(p, PatternArena::EMPTY);
-                let da = self.att_start(a, key);
-                self.apply_after(Wrap::GroupWith(rest), da)
+                let rest = d.arena.choice(p, PatternArena::EMPTY);
+                let da = d.att_start(a, key);
+                d.apply_after(Wrap::GroupWith(rest), da)
             }
             Pattern::After(a, b) => {
-                let da = self.att_start(a, key);
-                self.apply_after(Wrap::AfterWith(b), da)
+                let da = d.att_start(a, key);
+                d.apply_after(Wrap::AfterWith(b), da)
             }
             _ => PatternArena::NOT_ALLOWED,
-        };
+        });
         self.att_start.insert((p, key), r);
         r
     }
@@ -369,15 +383,15 @@ impl<'s> Deriver<'s> {
         if let Some(&r) = self.att_end.get(&p) {
             return r;
         }
-        let r = match self.arena.get(p) {
-            Pattern::After(a, b) if self.nullable(a) => b,
+        let r = self.on_enough_stack(p, |d| match d.arena.get(p) {
+            Pattern::After(a, b) if d.nullable(a) => b,
             Pattern::Choice(a, b) => {
-                let a = self.att_end(a);
-                let b = self.att_end(b);
-                self.arena.choice(a, b)
+                let a = d.att_end(a);
+                let b = d.att_end(b);
+                d.arena.choice(a, b)
             }
             _ => PatternArena::NOT_ALLOWED,
-        };
+        });
         self.att_end.insert(p, r);
         r
     }
@@ -401,15 +415,15 @@ impl<'s> Deriver<'s> {
     /// its first part was satisfied — past an attribute whose value did not
     /// match, or an element that ended incomplete.
     pub fn skip_to_continuation(&mut self, p: PatternId) -> PatternId {
-        match self.arena.get(p) {
+        self.on_enough_stack(p, |d| match d.arena.get(p) {
             Pattern::After(_, b) => b,
             Pattern::Choice(a, b) => {
-                let a = self.skip_to_continuation(a);
-                let b = self.skip_to_continuation(b);
-                self.arena.choice(a, b)
+                let a = d.skip_to_continuation(a);
+                let b = d.skip_to_continuation(b);
+                d.arena.choice(a, b)
             }
             _ => PatternArena::NOT_ALLOWED,
-        }
+        })
     }
 
     /// The derivative by the end of the start tag: no attribute may follow.
@@ -442,34 +456,34 @@ impl<'s> Deriver<'s> {
                 return r;
             }
         }
-        let r = match self.arena.get(p) {
+        let r = self.on_enough_stack(p, |d| match d.arena.get(p) {
             Pattern::After(a, b) => {
-                let a = self.close(a, ignore_missing);
-                self.arena.after(a, b)
+                let a = d.close(a, ignore_missing);
+                d.arena.after(a, b)
             }
             Pattern::Choice(a, b) => {
-                let a = self.close(a, ignore_missing);
-                let b = self.close(b, ignore_missing);
-                self.arena.choice(a, b)
+                let a = d.close(a, ignore_missing);
+                let b = d.close(b, ignore_missing);
+                d.arena.choice(a, b)
             }
             Pattern::Group(a, b) => {
-                let a = self.close(a, ignore_missing);
-                let b = self.close(b, ignore_missing);
-                self.arena.group(a, b)
+                let a = d.close(a, ignore_missing);
+                let b = d.close(b, ignore_missing);
+                d.arena.group(a, b)
             }
             Pattern::Interleave(a, b) => {
-                let a = self.close(a, ignore_missing);
-                let b = self.close(b, ignore_missing);
-                self.arena.interleave(a, b)
+                let a = d.close(a, ignore_missing);
+                let b = d.close(b, ignore_missing);
+                d.arena.interleave(a, b)
             }
             Pattern::OneOrMore(a) => {
-                let a = self.close(a, ignore_missing);
-                self.arena.one_or_more(a)
+                let a = d.close(a, ignore_missing);
+                d.arena.one_or_more(a)
             }
             Pattern::Attribute(..) if ignore_missing => PatternArena::EMPTY,
             Pattern::Attribute(..) => PatternArena::NOT_ALLOWED,
             _ => p,
-        };
+        });
         if !ignore_missing {
             self.start_tag_close.insert(p, r);
         }
@@ -518,42 +532,42 @@ impl<'s> Deriver<'s> {
         if !self.arena.consumes(p).text() {
             return PatternArena::NOT_ALLOWED;
         }
-        match self.arena.get(p) {
+        self.on_enough_stack(p, |d| match d.arena.get(p) {
             Pattern::Choice(a, b) => {
-                let a = self.text_step(a, s, ctx);
-                let b = self.text_step(b, s, ctx);
-                self.arena.choice(a, b)
+                let a = d.text_step(a, s, ctx);
+                let b = d.text_step(b, s, ctx);
+                d.arena.choice(a, b)
             }
             Pattern::Interleave(a, b) => {
-                let da = self.text_step(a, s, ctx);
-                let x = self.arena.interleave(da, b);
-                let db = self.text_step(b, s, ctx);
-                let y = self.arena.interleave(a, db);
-                self.arena.choice(x, y)
+                let da = d.text_step(a, s, ctx);
+                let x = d.arena.interleave(da, b);
+                let db = d.text_step(b, s, ctx);
+                let y = d.arena.interleave(a, db);
+                d.arena.choice(x, y)
             }
             Pattern::Group(a, b) => {
-                let da = self.text_step(a, s, ctx);
-                let x = self.arena.group(da, b);
-                if self.nullable(a) {
-                    let db = self.text_step(b, s, ctx);
-                    self.arena.choice(x, db)
+                let da = d.text_step(a, s, ctx);
+                let x = d.arena.group(da, b);
+                if d.nullable(a) {
+                    let db = d.text_step(b, s, ctx);
+                    d.arena.choice(x, db)
                 } else {
                     x
                 }
             }
             Pattern::After(a, b) => {
-                let da = self.text(a, s, ctx);
-                self.arena.after(da, b)
+                let da = d.text(a, s, ctx);
+                d.arena.after(da, b)
             }
             Pattern::OneOrMore(a) => {
-                let rest = self.arena.choice(p, PatternArena::EMPTY);
-                let da = self.text_step(a, s, ctx);
-                self.arena.group(da, rest)
+                let rest = d.arena.choice(p, PatternArena::EMPTY);
+                let da = d.text_step(a, s, ctx);
+                d.arena.group(da, rest)
             }
             Pattern::Text => p,
             Pattern::Value(v) => {
-                let def = &self.grammar.values[v.0 as usize];
-                let dt = &self.grammar.datatypes[def.datatype.0 as usize];
+                let def = &d.grammar.values[v.0 as usize];
+                let dt = &d.grammar.datatypes[def.datatype.0 as usize];
                 if dt.matches_value(s, &def.value, ctx) {
                     PatternArena::EMPTY
                 } else {
@@ -561,17 +575,17 @@ impl<'s> Deriver<'s> {
                 }
             }
             Pattern::Data(dt) => {
-                if self.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok() {
+                if d.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok() {
                     PatternArena::EMPTY
                 } else {
                     PatternArena::NOT_ALLOWED
                 }
             }
             Pattern::DataExcept(dt, except) => {
-                let allowed = self.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok();
+                let allowed = d.grammar.datatypes[dt.0 as usize].check(s, ctx).is_ok();
                 if allowed {
-                    let e = self.text_step(except, s, ctx);
-                    if self.nullable(e) {
+                    let e = d.text_step(except, s, ctx);
+                    if d.nullable(e) {
                         PatternArena::NOT_ALLOWED
                     } else {
                         PatternArena::EMPTY
@@ -583,12 +597,12 @@ impl<'s> Deriver<'s> {
             Pattern::List(inner) => {
                 let mut q = inner;
                 for token in s.split(is_xml_space).filter(|t| !t.is_empty()) {
-                    q = self.text(q, token, ctx);
+                    q = d.text(q, token, ctx);
                     if q == PatternArena::NOT_ALLOWED {
                         break;
                     }
                 }
-                if self.nullable(q) {
+                if d.nullable(q) {
                     PatternArena::EMPTY
                 } else {
                     PatternArena::NOT_ALLOWED
@@ -597,7 +611,7 @@ impl<'s> Deriver<'s> {
             Pattern::NotAllowed | Pattern::Empty | Pattern::Attribute(..) | Pattern::Element(_) => {
                 PatternArena::NOT_ALLOWED
             }
-        }
+        })
     }
 
     /// The end of an element with no content from `p`, if an earlier one
@@ -624,15 +638,15 @@ impl<'s> Deriver<'s> {
     }
 
     fn end_tag_unmemoized(&mut self, p: PatternId) -> PatternId {
-        let r = match self.arena.get(p) {
-            Pattern::After(a, b) if self.nullable(a) => b,
+        let r = self.on_enough_stack(p, |d| match d.arena.get(p) {
+            Pattern::After(a, b) if d.nullable(a) => b,
             Pattern::Choice(a, b) => {
-                let a = self.end_tag(a);
-                let b = self.end_tag(b);
-                self.arena.choice(a, b)
+                let a = d.end_tag(a);
+                let b = d.end_tag(b);
+                d.arena.choice(a, b)
             }
             _ => PatternArena::NOT_ALLOWED,
-        };
+        });
         self.end_tag.insert(p, r);
         r
     }

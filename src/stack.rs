@@ -1,9 +1,11 @@
 //! Recursion over a schema's nesting. The schema reader, include
 //! resolution and lowering recurse once per nesting level (bounded by
-//! `syntax::rng::MAX_SCHEMA_DEPTH`), which within that bound can still
-//! exceed the stack of whatever thread an embedding program calls us on.
-//! Each recursive step goes through [`deeper`], which continues on a new
-//! heap-allocated stack segment when the current one runs low.
+//! `syntax::rng::MAX_SCHEMA_DEPTH`), and so do the derivatives over a
+//! compiled pattern that the arena could not flatten; within that bound
+//! the depth can still exceed the stack of whatever thread an embedding
+//! program calls us on. Each recursive step goes through [`deeper`] (the
+//! derivatives only for patterns the arena marks deep), which continues on
+//! a new heap-allocated stack segment when the current one runs low.
 
 /// Stack that must remain for one more level; generous, because debug
 /// builds give the reader's and the lowering's frames several kilobytes.

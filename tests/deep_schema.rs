@@ -125,33 +125,100 @@ fn deeply_nested_elements_load_and_validate() {
 }
 
 /// Nests that the arena cannot flatten (each level adds a repeat and a
-/// sibling), for the checks that walk the compiled patterns. Only loaded:
-/// validating against them still recurses on their depth in `derive`.
+/// sibling): loading them walks the compiled patterns (§7 checks), and
+/// validating recurses on their depth in the derivatives and, for a
+/// document that fails, in the search for the expected names. Each gets
+/// its verdict on a 2 MiB thread; an overflow aborts the test binary.
 #[test]
-fn deep_unflattened_nests_load_or_are_refused() {
-    // Two levels a step: just within the reader's limit.
-    const DEPTH: usize = 2_495;
-    for (open, close) in [
-        ("<oneOrMore><group><text/>", "</group></oneOrMore>"),
+fn deep_unflattened_nests_load_and_validate() {
+    // Two or three levels a step: within the reader's limit.
+    const DEPTH: usize = 2_490;
+    let fs = format!("<r a='1'>{}</r>", "<f/>".repeat(DEPTH));
+    let nest = |inner| {
+        unflattened(
+            "<oneOrMore><group><text/>",
+            inner,
+            "</group></oneOrMore>",
+            DEPTH,
+        )
+    };
+    let cases: [(String, Vec<(&str, bool)>); 5] = [
         (
-            "<zeroOrMore><interleave><attribute name='a'/>",
-            "</interleave></zeroOrMore>",
+            nest("<empty/>"),
+            vec![
+                ("<r/>", true),
+                ("<r>some text</r>", true),
+                ("<r><bogus/></r>", false),
+            ],
         ),
-        ("<choice><data type='string'/><list>", "</list></choice>"),
         (
-            "<group><element name='e'><empty/></element><oneOrMore>",
-            "</oneOrMore></group>",
+            nest("<element name='e'><empty/></element>"),
+            vec![
+                ("<r><e/></r>", true),
+                ("<r>t<e/><e/></r>", true),
+                ("<r>t<e/>t</r>", false),
+                ("<r>t</r>", false),
+            ],
         ),
-    ] {
+        (
+            unflattened(
+                "<choice><element name='e'><empty/></element><group><element name='f'><empty/></element>",
+                "<attribute name='a'/>",
+                "</group></choice>",
+                DEPTH,
+            ),
+            vec![
+                (fs.as_str(), true),
+                ("<r><e/></r>", true),
+                ("<r a='1'><e/></r>", false),
+            ],
+        ),
+        (
+            unflattened(
+                "<data type='token'><except><choice><value>x</value>",
+                "<value>end</value>",
+                "</choice></except></data>",
+                DEPTH * 2 / 3,
+            ),
+            vec![("<r>x</r>", false), ("<r><bogus/></r>", false)],
+        ),
+        (
+            format!(
+                "<list>{}</list>",
+                unflattened(
+                    "<choice><value>v</value><group><data type='token'/>",
+                    "<empty/>",
+                    "</group></choice>",
+                    DEPTH
+                )
+            ),
+            vec![
+                ("<r>v</r>", true),
+                ("<r>a b v</r>", true),
+                ("<r>a b</r>", false),
+            ],
+        ),
+    ];
+    for (content, documents) in cases {
         let schema = format!(
             "<element name='r' xmlns='{NS}' \
-             datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>{}<empty/>{}</element>",
-            open.repeat(DEPTH),
-            close.repeat(DEPTH)
+             datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>{content}</element>"
         );
-        // Loaded, or refused for a §7 rule: either will do; an overflow
-        // aborts the test binary.
-        let outcome = load_on_small_stack(schema, "");
-        eprintln!("{open}: {:?}", outcome.map_err(|codes| codes[0].clone()));
+        for (doc, valid) in documents {
+            let doc: &'static str = Box::leak(doc.to_owned().into_boxed_str());
+            let verdict = load_on_small_stack(schema.clone(), doc);
+            assert_eq!(
+                verdict,
+                Ok(valid),
+                "{} on {:.60}",
+                &doc[..doc.len().min(40)],
+                content
+            );
+        }
     }
+}
+
+/// `depth` copies of `open`, then `inner`, then as many of `close`.
+fn unflattened(open: &str, inner: &str, close: &str, depth: usize) -> String {
+    format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
 }

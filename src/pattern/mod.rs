@@ -192,6 +192,9 @@ struct Info {
     attributes: NameBits,
     consumes: Consumes,
     nullable: bool,
+    /// Nesting levels below the pattern, not counting element content
+    /// (saturating): how deep a walk over it may recurse.
+    depth: u16,
 }
 
 /// Hash-consed patterns with their `nullable` flag, what they consume and
@@ -352,6 +355,7 @@ impl PatternArena {
             | Pattern::DataExcept(..)
             | Pattern::Value(_) => (none, none),
         };
+        let depth = self.depth_of(p);
         let id = PatternId(self.patterns.len() as u32);
         self.patterns.push(p);
         self.info.push(Info {
@@ -359,6 +363,7 @@ impl PatternArena {
             attributes,
             consumes,
             nullable,
+            depth,
         });
         self.index.insert(p, id);
         id
@@ -367,6 +372,39 @@ impl PatternArena {
     fn info(&self, id: PatternId) -> Info {
         self.info[id.0 as usize]
     }
+
+    /// One more than the deepest child's depth (element content is reached
+    /// through an `ElementId`, never by recursing into it).
+    fn depth_of(&self, p: Pattern) -> u16 {
+        let below = match p {
+            Pattern::Choice(a, b)
+            | Pattern::Interleave(a, b)
+            | Pattern::Group(a, b)
+            | Pattern::After(a, b) => self.info(a).depth.max(self.info(b).depth),
+            Pattern::OneOrMore(a)
+            | Pattern::List(a)
+            | Pattern::DataExcept(_, a)
+            | Pattern::Attribute(_, a) => self.info(a).depth,
+            Pattern::NotAllowed
+            | Pattern::Empty
+            | Pattern::Text
+            | Pattern::Data(_)
+            | Pattern::Value(_)
+            | Pattern::Element(_) => 0,
+        };
+        below.saturating_add(1)
+    }
+
+    /// Whether a recursive walk over `id` may go deeper than a thread's
+    /// stack can be trusted with: such walks go through `stack::deeper`.
+    #[inline]
+    pub fn is_deep(&self, id: PatternId) -> bool {
+        self.info[id.0 as usize].depth > Self::SHALLOW
+    }
+
+    /// Depth up to which walks recurse on the caller's stack: the frames
+    /// of that many levels fit well inside `stack::deeper`'s red zone.
+    const SHALLOW: u16 = 48;
 
     /// `choice`: flattened, deduplicated and sorted, so that equal sets of
     /// alternatives intern to the same id; `notAllowed` is its unit, and
