@@ -393,3 +393,30 @@ fn one_place_is_reported_once_per_rule_and_once_for_each_rule() {
         .filter(|e| e.contains("text is not allowed inside list"));
     assert_eq!(inside_list.count(), 1, "{errors:?}");
 }
+
+#[test]
+fn inside_lists_and_excepts_only_the_prohibited_path_is_reported() {
+    // The attributes (elements, text) there are already errors (§7.1):
+    // their pairs are not checked again under §7.3 and §7.4.
+    for (schema, prohibited) in [
+        (
+            "element r { list { attribute a { text }, attribute a { text } } }",
+            "attribute is not allowed inside list",
+        ),
+        (
+            "element r { token - (attribute a { text }, attribute a { text }) }",
+            "attribute is not allowed inside data/except",
+        ),
+        (
+            "element r { token - (element a { empty } & element a { empty }) }",
+            "element is not allowed inside data/except",
+        ),
+    ] {
+        let errors = compile(&[("main.rnc", schema)]).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains(prohibited)), "{errors:?}");
+        assert!(
+            errors.iter().all(|e| e.starts_with(PATH)),
+            "only prohibited paths: {errors:?}"
+        );
+    }
+}
