@@ -1,0 +1,75 @@
+//! The validator's choices after a failure: which error each wrong
+//! element gets, and how it recovers. Each row is a schema, a document and
+//! every error's message, exactly.
+
+use crate::testing::all_errors;
+
+fn check_errors(table: &[(&str, &str, &[&str])]) {
+    for (schema, doc, expected) in table {
+        assert_eq!(
+            all_errors(schema, doc),
+            *expected,
+            "schema {schema}\ndocument {doc}"
+        );
+    }
+}
+
+/// `c` belongs in `/r/a` (or `/r/b`), not directly in `r`.
+const PLACES: &str =
+    "start = element r { element a { c* }?, element b { c }?, element d { empty }? }\n\
+                      c = element c { element e { empty } }";
+
+#[test]
+fn an_element_allowed_elsewhere_says_where() {
+    check_errors(&[
+        (
+            PLACES,
+            "<r><c><e/></c></r>",
+            &["element \"c\" not allowed here; it belongs in /r/a or /r/b: missing \"a\" around it?"],
+        ),
+        // A run of siblings missing one wrapper is one error.
+        (
+            PLACES,
+            "<r><c><e/></c><c><e/></c></r>",
+            &["element \"c\" not allowed here; it belongs in /r/a or /r/b: missing \"a\" around it?"],
+        ),
+        // Its content is still checked against its own definition.
+        (
+            PLACES,
+            "<r><c/></r>",
+            &[
+                "element \"c\" not allowed here; it belongs in /r/a or /r/b: missing \"a\" around it?",
+                "element \"c\" incomplete; missing required element \"e\"",
+            ],
+        ),
+        // Where it is allowed but not now, the message says what is.
+        (
+            PLACES,
+            "<r><d/><a/></r>",
+            &["element \"a\" not allowed here; expected the element end-tag"],
+        ),
+    ]);
+}
+
+#[test]
+fn a_repeated_element_says_it_is_already_given() {
+    check_errors(&[(
+        "element r { element a { empty }, element b { empty }? }",
+        "<r><a/><a/></r>",
+        &["element \"a\" not allowed here; \"a\" is already given and only one is allowed"],
+    )]);
+}
+
+#[test]
+fn inside_a_misplaced_element_a_misplaced_one_is_skipped() {
+    // The second level is reported; what is inside it is not checked, so
+    // a deep run of them is two errors, not one per level.
+    check_errors(&[(
+        PLACES,
+        "<r><c><c><c><c/></c></c><e/></c></r>",
+        &[
+            "element \"c\" not allowed here; it belongs in /r/a or /r/b: missing \"a\" around it?",
+            "element \"c\" not allowed here; it belongs in /r/a or /r/b",
+        ],
+    )]);
+}
