@@ -282,6 +282,14 @@ mod tests {
         assert!(t.contains(any_but_a, t.key("urn:other", "a")));
         assert!(t.overlap(any_but_a, ns_x));
         assert!(!t.overlap(any_but_a, name_a));
+        // A name in a namespace the schema never mentions is in no nsName,
+        // not even that of the first namespace interned ("", id 0).
+        let no_ns = t.namespace("");
+        assert_eq!(no_ns, NsId(0));
+        let ns_none = t.class(NameClass::NsName(no_ns, None));
+        assert!(t.contains(ns_none, t.key("", "zz")));
+        assert!(!t.contains(ns_none, t.key("urn:never", "zz")));
+        assert!(!t.contains(ns_x, t.key("urn:never", "zz")));
     }
 
     #[test]
