@@ -73,3 +73,36 @@ fn inside_a_misplaced_element_a_misplaced_one_is_skipped() {
         ],
     )]);
 }
+
+/// `count` empty `x` elements, then `rest`, inside `r`.
+fn after_many(count: usize, rest: &str) -> String {
+    format!("<r>{}{rest}</r>", "<x/>".repeat(count))
+}
+
+#[test]
+fn each_element_remembers_a_bounded_number_of_children() {
+    let kept = super::CHILDREN_KEPT;
+    let schema = "element r { element x { empty }*, element a { empty }, element b { empty }? }";
+    // The last child remembered is found again when repeated; the first
+    // one past the bound is not (its repetition gets the plain message).
+    check_errors(&[
+        (
+            schema,
+            &after_many(kept - 1, "<a/><a/>"),
+            &["element \"a\" not allowed here; \"a\" is already given and only one is allowed"],
+        ),
+        (
+            schema,
+            &after_many(kept, "<a/><a/>"),
+            &["element \"a\" not allowed here; expected element \"b\""],
+        ),
+    ]);
+    // The bound is per element: the children of a late sibling count from
+    // their own start.
+    let schema = "element r { element x { empty }*, element p { element a { empty }, element b { empty }? } }";
+    check_errors(&[(
+        schema,
+        &after_many(kept - 10, "<p><a/><a/></p>"),
+        &["element \"a\" not allowed here; \"a\" is already given and only one is allowed"],
+    )]);
+}
