@@ -1,7 +1,13 @@
 //! Lowering (§4.11–4.19): each row a schema refused with the rule's
 //! message, or a near neighbour that compiles.
 
+use std::path::{Path, PathBuf};
+
+use crate::coverage::Hits;
+use crate::loader::MemLoader;
+use crate::schema::LoadOptions;
 use crate::testing::{check, check_refused, compile};
+use crate::Schema;
 
 #[test]
 fn attributes_named_xmlns_are_refused() {
@@ -58,4 +64,30 @@ fn a_bad_datatype_parameter_is_pointed_at() {
             && errors[0].ends_with(&format!("@Some({at})")),
         "{errors:?}"
     );
+}
+
+#[test]
+fn coverage_items_are_the_patterns_written_not_the_constants() {
+    // `empty?` is `empty` itself, shared by every place: not an item.
+    let schema = "element r { attribute a { text }?, empty? }";
+    let mut loader = MemLoader::new([(PathBuf::from("main.rnc"), schema.to_string())]);
+    let options = LoadOptions {
+        coverage: true,
+        ..LoadOptions::default()
+    };
+    let schema = Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
+    let items: Vec<(&str, String)> = schema
+        .coverage(&Hits::default())
+        .into_iter()
+        .map(|item| (item.kind.word(), item.name))
+        .collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    for (kind, name) in [("element", "r"), ("attribute", "a"), ("optional", "")] {
+        assert!(
+            items
+                .iter()
+                .any(|(k, n)| *k == kind && (name.is_empty() || n == name)),
+            "{kind} {name} in {items:?}"
+        );
+    }
 }
