@@ -677,6 +677,17 @@ mod tests {
     }
 
     #[test]
+    fn the_arena_counts_and_lists_what_it_interned() {
+        let mut a = PatternArena::new();
+        assert!(a.is_empty());
+        assert_eq!(a.ids().count(), a.len());
+        let x = a.list(PatternArena::TEXT);
+        assert!(!a.is_empty());
+        assert_eq!(a.ids().last(), Some(x));
+        assert_eq!(a.ids().count(), a.len());
+    }
+
+    #[test]
     fn units_and_absorbers() {
         let mut a = PatternArena::new();
         let x = a.list(PatternArena::TEXT);
