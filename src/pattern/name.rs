@@ -304,6 +304,9 @@ mod tests {
         assert!(t.names_explicitly(a_or_x, t.key("", "a")));
         assert!(!t.names_explicitly(a_or_x, t.key("urn:x", "zz")));
         assert!(!t.names_explicitly(name_a, t.key("", "b")));
+        assert!(!t.is_finite(a_or_x));
+        let a_or_x_a = t.class(NameClass::Choice(name_a, name_x_a));
+        assert!(t.is_finite(a_or_x_a));
     }
 
     #[test]
