@@ -294,17 +294,26 @@ fn incomplete_elements_name_what_every_completion_needs() {
 #[test]
 fn a_very_deep_pattern_is_walked_only_to_a_bounded_depth() {
     // Groups inside interleaves inside groups (a group or interleave of
-    // one kind is balanced, so only alternating kinds nest this deep).
+    // one kind is balanced, so only alternating kinds nest this deep), the
+    // deep side on the right or on the left; the compact syntax allows 250
+    // levels.
     let depth = 240;
-    let mut schema = "element e { empty }".to_string();
-    for i in 0..depth {
-        let op = if i % 2 == 0 { "," } else { "&" };
-        schema = format!("element e{i} {{ empty }} {op} ({schema})");
+    for deep_on_the_left in [false, true] {
+        let mut schema = "element e { empty }".to_string();
+        for i in 0..depth {
+            let op = if i % 2 == 0 { "," } else { "&" };
+            schema = if deep_on_the_left {
+                format!("({schema}) {op} element e{i} {{ empty }}")
+            } else {
+                format!("element e{i} {{ empty }} {op} ({schema})")
+            };
+        }
+        let schema = format!("element r {{ {schema} }}");
+        let required = crate::testing::expected_names(&schema, "<r/>");
+        assert!(
+            (1..depth).contains(&required.len()),
+            "{} names: the walk must stop at its depth guard",
+            required.len()
+        );
     }
-    let required = crate::testing::expected_names(&format!("element r {{ {schema} }}"), "<r/>");
-    assert!(
-        (1..depth).contains(&required.len()),
-        "{} names: the walk must stop at its depth guard",
-        required.len()
-    );
 }
