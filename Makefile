@@ -13,21 +13,29 @@ build:
 	$(CARGO) build --release
 
 # Unit tests, the binary's tests, tests/tests.rs and doc tests; not the
-# conformance runners (they need ../shared and a release build).
+# conformance runners (they need ../shared and a release build). Lints
+# cover the `internals` targets too; the library alone (no `cli` feature)
+# must build and pass its doctests; rustdoc must not warn.
 test:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --features internals -- -D warnings
+	$(CARGO) clippy --lib -- -D warnings
+	$(CARGO) check --lib --no-default-features
+	$(CARGO) test --doc --no-default-features
 	$(CARGO) test --lib --bins --test tests
 	$(CARGO) test --doc
+	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --lib
 
 # Every data-driven runner that exists; all of them run even when one fails,
-# so every scoreboard is printed, and the target fails if any failed.
+# so every scoreboard is printed, and the target fails if any failed. All
+# with the `internals` feature (two runners need it), so the release build
+# is made once.
 conformance:
 	@status=0; \
-	$(CARGO) test --release --test conformance || status=1; \
-	$(CARGO) test --release --test xsd_conformance || status=1; \
-	$(CARGO) test --release --test compact_conformance || status=1; \
-	$(CARGO) test --release --test workflows || status=1; \
+	$(CARGO) test --release --features internals --test conformance || status=1; \
+	$(CARGO) test --release --features internals --test xsd_conformance || status=1; \
+	$(CARGO) test --release --features internals --test compact_conformance || status=1; \
+	$(CARGO) test --release --features internals --test workflows || status=1; \
 	exit $$status
 
 # rngcheck's verdicts against jing's over seeded mutants of documents,
@@ -36,7 +44,7 @@ conformance:
 # a cache). DIFFERENTIAL_ARGS, e.g. `--count 20000 --seed 7`.
 DIFFERENTIAL_ARGS ?=
 differential:
-	$(CARGO) run --quiet --example differential -- $(DIFFERENTIAL_ARGS)
+	$(CARGO) run --quiet --features internals --example differential -- $(DIFFERENTIAL_ARGS)
 
 # Mutation testing of the core (docs/mutants.md); not part of CI. Needs
 # `cargo install cargo-mutants --locked`. `--cargo-arg=--lib` builds and runs
@@ -55,7 +63,7 @@ mutants:
 bench: build
 	bash benches/compare.sh
 	$(CARGO) bench --bench corpus -- --mode all
-	$(CARGO) bench --bench compile
+	$(CARGO) bench --features internals --bench compile
 	$(CARGO) bench --bench explode
 	bash benches/scaling.sh
 	bash benches/coverage.sh

@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use rngcheck::datatype::xsd::XsdRegex;
+use rngcheck::internals::XsdRegex;
 use rngcheck::Schema;
 
 fn main() {

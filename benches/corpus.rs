@@ -7,7 +7,7 @@
 //! best of N rounds (10 by default):
 //!
 //! - `parse`: roxmltree parsing each document and nothing else (the floor);
-//! - `validate`: `rngcheck::validate_text` on each document (parse + validate),
+//! - `validate`: `Validator::validate_str` on each document (parse + validate),
 //!   one fresh `Validator` per schema each round, reused across that round's
 //!   documents, as a CLI run does; with `both` and `all`, floor and
 //!   validation take turns within each round;
@@ -15,8 +15,8 @@
 //!   rounds (`WARM_ROUNDS`, default 4), printing every round against the
 //!   best floor: the first is cold, the later ones show the steady state
 //!   once the memos are warm;
-//! - `stream`: `rngcheck::validate_reader` on each document, and a check that
-//!   its verdicts, messages, offsets and line:col agree with `validate_text`
+//! - `stream`: `Validator::validate_reader` on each document, and a check that
+//!   its verdicts, messages, offsets and line:col agree with `validate_str`
 //!   (mismatches are listed; `both` and `all` include the check).
 //!
 //! Prints times and the ratio validate/floor. Never asserts a timing.
@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rngcheck::{validate_reader, validate_text, Outcome, Schema};
+use rngcheck::{InvalidDocument, Schema};
 
 struct Args {
     domain_only: bool,
@@ -82,7 +82,7 @@ fn main() {
     }
     let schemas: Vec<(Schema, &Vec<String>)> = by_schema
         .iter()
-        .filter_map(|(path, docs)| Schema::load(&root.join(path)).ok().map(|s| (s, docs)))
+        .filter_map(|(path, docs)| Schema::load(root.join(path)).ok().map(|s| (s, docs)))
         .collect();
     let docs: usize = schemas.iter().map(|(_, d)| d.len()).sum();
     println!(
@@ -112,7 +112,7 @@ fn main() {
         for (schema, docs) in &schemas {
             let mut v = schema.validator();
             for text in docs.iter() {
-                if validate_text(&mut v, text).is_valid() {
+                if v.validate_str(text).is_ok() {
                     valid += 1;
                 }
             }
@@ -181,8 +181,8 @@ fn main() {
             let mut tree = schema.validator();
             let mut streamed = schema.validator();
             for text in docs.iter() {
-                let a = summary(&validate_text(&mut tree, text), Some(text));
-                let b = summary(&validate_reader(&mut streamed, text.as_bytes()), None);
+                let a = summary(&tree.validate_str(text));
+                let b = summary(&streamed.validate_reader(text.as_bytes()));
                 if a != b {
                     mismatches += 1;
                     if mismatches <= 5 {
@@ -203,7 +203,7 @@ fn main() {
             for (schema, docs) in &schemas {
                 let mut v = schema.validator();
                 for text in docs.iter() {
-                    if validate_reader(&mut v, text.as_bytes()).is_valid() {
+                    if v.validate_reader(text.as_bytes()).is_ok() {
                         valid += 1;
                     }
                 }
@@ -234,7 +234,7 @@ fn main() {
             let mut valid = 0;
             for ((_, docs), v) in schemas.iter().zip(vs.iter_mut()) {
                 for text in docs.iter() {
-                    if validate_text(v, text).is_valid() {
+                    if v.validate_str(text).is_ok() {
                         valid += 1;
                     }
                 }
@@ -256,26 +256,21 @@ fn ms(t: Duration) -> f64 {
 /// Verdict, and per error: message, offset and line:col.
 type Summary = (String, Vec<(String, usize, (u32, u32))>);
 
-/// Verdict, and per error: message, offset and line:col (computed from the
-/// text in tree mode, carried by the error in streaming mode).
-fn summary(outcome: &Outcome, text: Option<&str>) -> Summary {
-    let errors: Vec<&rngcheck::diagnostic::DocError> = match outcome {
-        Outcome::Valid => return ("valid".to_string(), Vec::new()),
-        Outcome::Invalid(errors) => errors.iter().collect(),
+/// Verdict, and per error: message, offset and line:col.
+fn summary(verdict: &Result<(), InvalidDocument>) -> Summary {
+    let invalid = match verdict {
+        Ok(()) => return ("valid".to_string(), Vec::new()),
         // Parsers word these differently; the verdict is what must agree.
-        Outcome::NotWellFormed(_) => return ("not well-formed".to_string(), Vec::new()),
+        Err(e) if !e.is_well_formed() => return ("not well-formed".to_string(), Vec::new()),
+        Err(e) => e,
     };
-    let list = errors
+    let list = invalid
+        .errors()
         .iter()
         .map(|e| {
-            let lc = match text {
-                Some(t) => {
-                    let lc = rngcheck::source::SourceFile::detached(t).line_col(e.at);
-                    (lc.line, lc.column)
-                }
-                None => e.line_col.unwrap_or((0, 0)),
-            };
-            (e.message.clone(), e.at, lc)
+            let start = e.span().map_or(0, |s| s.start);
+            let lc = e.line_col().unwrap_or((0, 0));
+            (e.message().to_string(), start, lc)
         })
         .collect();
     ("invalid".to_string(), list)

@@ -13,11 +13,9 @@
 //! - `deep_optional`: N nested optional groups `(a, (a, (a, ...)?)?)?` against
 //!   N `a`s.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rngcheck::loader::MemLoader;
-use rngcheck::{validate_text, Schema};
+use rngcheck::{Schema, Syntax};
 
 const RNG: &str = "http://relaxng.org/ns/structure/1.0";
 
@@ -72,11 +70,9 @@ fn run(schema_text: &str, doc: &str) -> Option<Duration> {
     let mut best = Duration::MAX;
     for _ in 0..3 {
         let start = Instant::now();
-        let path = PathBuf::from("/explode/schema.rng");
-        let mut loader = MemLoader::new([(path.clone(), schema_text.to_string())]);
-        let schema = Schema::load_with(&path, &mut loader, None).ok()?;
+        let schema = Schema::from_str(schema_text, Syntax::Xml).ok()?;
         let mut v = schema.validator();
-        if !validate_text(&mut v, doc).is_valid() {
+        if v.validate_str(doc).is_err() {
             return None;
         }
         best = best.min(start.elapsed());

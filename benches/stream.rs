@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rngcheck::{validate_reader, validate_text, Outcome, Schema};
+use rngcheck::Schema;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args()
@@ -18,10 +18,10 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     };
     let mode = args.get(2).map(String::as_str).unwrap_or("stream");
-    let schema = match Schema::load(&PathBuf::from(schema)) {
+    let schema = match Schema::load(PathBuf::from(schema)) {
         Ok(s) => s,
         Err(e) => {
-            println!("schema errors: {}", e.errors.len());
+            println!("schema errors: {}", e.errors().len());
             return ExitCode::from(3);
         }
     };
@@ -29,14 +29,14 @@ fn main() -> ExitCode {
     let start = Instant::now();
     let outcome = match mode {
         "tree" => match std::fs::read_to_string(doc) {
-            Ok(text) => validate_text(&mut v, &text),
+            Ok(text) => v.validate_str(&text),
             Err(e) => {
                 println!("cannot read {doc}: {e}");
                 return ExitCode::from(2);
             }
         },
         _ => match std::fs::File::open(doc) {
-            Ok(file) => validate_reader(&mut v, file),
+            Ok(file) => v.validate_reader(file),
             Err(e) => {
                 println!("cannot read {doc}: {e}");
                 return ExitCode::from(2);
@@ -44,17 +44,16 @@ fn main() -> ExitCode {
         },
     };
     let verdict = match &outcome {
-        Outcome::Valid => "valid".to_string(),
-        Outcome::Invalid(errors) => format!(
-            "invalid ({} errors; first: {} at {:?})",
-            errors.len(),
-            errors[0].message,
-            errors[0].line_col
+        Ok(()) => "valid".to_string(),
+        Err(e) if !e.is_well_formed() => format!("not well-formed: {}", e.errors()[0]),
+        Err(e) => format!(
+            "invalid ({} errors; first: {})",
+            e.errors().len(),
+            e.errors()[0]
         ),
-        Outcome::NotWellFormed(e) => format!("not well-formed: {} at {:?}", e.message, e.line_col),
     };
     println!("{mode}: {:.3} s, {verdict}", start.elapsed().as_secs_f64());
-    if outcome.is_valid() {
+    if outcome.is_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

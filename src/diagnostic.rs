@@ -5,12 +5,13 @@
 //! output and snapshots depend on it.
 
 use crate::source::Span;
+use crate::ErrorKind;
 
 /// A fault in a schema: it cannot be loaded, or it breaks a rule of RELAX NG.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SchemaError {
-    /// Stable code, e.g. `rngcheck::schema::undefined_ref`.
-    pub code: &'static str,
+    /// The kind, with its stable code (e.g. `rngcheck::schema::undefined_ref`).
+    pub code: ErrorKind,
     /// What is wrong, in one sentence without a trailing period.
     pub message: String,
     /// Where, when known.
@@ -19,7 +20,7 @@ pub struct SchemaError {
 
 impl SchemaError {
     /// A schema error at `span`.
-    pub fn new(code: &'static str, message: impl Into<String>, span: Option<Span>) -> SchemaError {
+    pub fn new(code: ErrorKind, message: impl Into<String>, span: Option<Span>) -> SchemaError {
         SchemaError {
             code,
             message: message.into(),
@@ -38,8 +39,8 @@ impl std::fmt::Display for SchemaError {
 /// Positions are byte ranges in the document's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocError {
-    /// Stable code, e.g. `rngcheck::doc::unexpected_element`.
-    pub code: &'static str,
+    /// The kind, with its stable code (e.g. `rngcheck::doc::unexpected_element`).
+    pub code: ErrorKind,
     /// The message, in jing's manner.
     pub message: String,
     /// Where in the document (the start tag, the attribute value, the text).
@@ -87,6 +88,21 @@ fn prefixed(text: &str, prefix_of: &dyn Fn(&str) -> Option<String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Why an I/O error happened, without Rust's "(os error N)" noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
 }
 
 /// Joins quoted alternatives the way people write them: `"a", "b" or "c"`.
@@ -214,7 +230,7 @@ impl ValueProblem {
 
 impl DocError {
     fn new(
-        code: &'static str,
+        code: ErrorKind,
         message: String,
         span: std::ops::Range<usize>,
         expected: Vec<String>,
@@ -271,7 +287,7 @@ impl DocError {
     pub fn related_note(&self, line: u32, column: u32) -> Option<String> {
         self.related()?;
         Some(match self.code {
-            "rngcheck::doc::repeated_element" => {
+            ErrorKind::DocRepeatedElement => {
                 format!("the first one is at line {line}, column {column}")
             }
             _ => format!("see line {line}, column {column}"),
@@ -283,7 +299,7 @@ impl DocError {
     pub fn repeated_element(name: &str, earlier: usize, span: std::ops::Range<usize>) -> DocError {
         let span_start = span.start;
         let mut error = DocError::new(
-            "rngcheck::doc::repeated_element",
+            ErrorKind::DocRepeatedElement,
             format!("element \"{name}\" not allowed here; \"{name}\" is already given and only one is allowed"),
             span,
             Vec::new(),
@@ -335,7 +351,7 @@ impl DocError {
     /// The document is not well-formed XML (or not readable as text).
     pub fn not_well_formed(reason: &str, span: std::ops::Range<usize>) -> DocError {
         DocError::new(
-            "rngcheck::doc::not_well_formed",
+            ErrorKind::DocNotWellFormed,
             format!("not well-formed: {reason}"),
             span,
             Vec::new(),
@@ -359,7 +375,7 @@ impl DocError {
         } else {
             format!("element \"{name}\" not allowed here")
         };
-        DocError::new("rngcheck::doc::unexpected_element", message, span, expected)
+        DocError::new(ErrorKind::DocUnexpectedElement, message, span, expected)
     }
 
     /// Says where the element left unclosed was opened.
@@ -387,7 +403,7 @@ impl DocError {
         if let Some(wrapper) = wrapper {
             message.push_str(&format!(": missing \"{wrapper}\" around it?"));
         }
-        DocError::new("rngcheck::doc::misplaced_element", message, span, expected)
+        DocError::new(ErrorKind::DocMisplacedElement, message, span, expected)
     }
 
     /// An element with a name the schema never mentions anywhere.
@@ -404,7 +420,7 @@ impl DocError {
                 quoted_alternatives(&expected)
             )
         };
-        DocError::new("rngcheck::doc::unknown_element", message, span, expected)
+        DocError::new(ErrorKind::DocUnknownElement, message, span, expected)
     }
 
     /// An attribute the schema does not allow on this element.
@@ -423,12 +439,7 @@ impl DocError {
                 quoted_alternatives(&expected)
             )
         };
-        DocError::new(
-            "rngcheck::doc::unexpected_attribute",
-            message,
-            span,
-            expected,
-        )
+        DocError::new(ErrorKind::DocUnexpectedAttribute, message, span, expected)
     }
 
     /// Adds where an attribute not allowed here is allowed.
@@ -446,7 +457,7 @@ impl DocError {
         span: std::ops::Range<usize>,
     ) -> DocError {
         DocError::value_error(
-            "rngcheck::doc::invalid_attribute_value",
+            ErrorKind::DocInvalidAttributeValue,
             format!(
                 "value {} of attribute \"{name}\" is invalid",
                 quoted_value(value)
@@ -459,7 +470,7 @@ impl DocError {
     /// `lead` followed by what the value must be; the allowed literals are
     /// the expected list, a define's details the hint.
     fn value_error(
-        code: &'static str,
+        code: ErrorKind,
         lead: String,
         problem: &ValueProblem,
         span: std::ops::Range<usize>,
@@ -479,7 +490,7 @@ impl DocError {
             1 => format!("element \"{element}\" missing required attribute \"{}\"", missing[0]),
             _ => format!("element \"{element}\" missing one or more required attributes; expected attribute {}", quoted_alternatives(&missing)),
         };
-        DocError::new("rngcheck::doc::missing_attribute", message, span, missing)
+        DocError::new(ErrorKind::DocMissingAttribute, message, span, missing)
     }
 
     /// An element ended before its content was complete.
@@ -515,13 +526,13 @@ impl DocError {
         } else {
             required
         };
-        DocError::new("rngcheck::doc::incomplete_element", message, span, expected)
+        DocError::new(ErrorKind::DocIncompleteElement, message, span, expected)
     }
 
     /// Text where only elements (or nothing) may be.
     pub fn text_not_allowed(span: std::ops::Range<usize>) -> DocError {
         DocError::new(
-            "rngcheck::doc::text_not_allowed",
+            ErrorKind::DocTextNotAllowed,
             "text not allowed here".to_string(),
             span,
             Vec::new(),
@@ -537,7 +548,7 @@ impl DocError {
         span: std::ops::Range<usize>,
     ) -> DocError {
         DocError::value_error(
-            "rngcheck::doc::invalid_text",
+            ErrorKind::DocInvalidText,
             format!(
                 "character content {} of element \"{element}\" is invalid",
                 quoted_value(text.trim_matches(crate::xml::is_xml_space))
@@ -555,7 +566,7 @@ impl DocError {
         span: std::ops::Range<usize>,
     ) -> DocError {
         DocError::value_error(
-            "rngcheck::doc::invalid_text",
+            ErrorKind::DocInvalidText,
             format!("element \"{element}\" is empty"),
             problem,
             span,
@@ -565,7 +576,7 @@ impl DocError {
     /// An ID value used twice (DTD compatibility §4).
     pub fn duplicate_id(value: &str, span: std::ops::Range<usize>) -> DocError {
         DocError::new(
-            "rngcheck::doc::duplicate_id",
+            ErrorKind::DocDuplicateId,
             format!("ID \"{value}\" has already been defined"),
             span,
             Vec::new(),
@@ -575,7 +586,7 @@ impl DocError {
     /// An IDREF naming no ID in the document (DTD compatibility §4).
     pub fn unresolved_idref(value: &str, span: std::ops::Range<usize>) -> DocError {
         DocError::new(
-            "rngcheck::doc::unresolved_idref",
+            ErrorKind::DocUnresolvedIdref,
             format!("IDREF \"{value}\" without matching ID"),
             span,
             Vec::new(),
@@ -592,7 +603,7 @@ impl DocError {
                 quoted_alternatives(&expected)
             )
         };
-        DocError::new("rngcheck::doc::unexpected_root", message, span, expected)
+        DocError::new(ErrorKind::DocUnexpectedRoot, message, span, expected)
     }
 }
 

@@ -166,36 +166,13 @@ struct Declared {
 }
 
 /// The `encoding` pseudo-attribute of an XML declaration at the start of
-/// `head` (read as ASCII: every encoding that may be declared without a
-/// byte-order mark writes the declaration in ASCII).
+/// `head`, as [`crate::xml::xml_declaration`] reads it.
 fn declared_encoding(head: &[u8]) -> Option<Declared> {
     let head = &head[..head.len().min(DECLARATION_WINDOW)];
-    // `<?xml` then a space: not a processing instruction such as
-    // `<?xml-stylesheet`.
-    if !head.starts_with(b"<?xml") || !head.get(5).is_some_and(u8::is_ascii_whitespace) {
-        return None;
-    }
-    let end = memchr::memmem::find(head, b"?>")? + 2;
-    let decl = &head[..end];
-    let key = memchr::memmem::find(decl, b"encoding")? + b"encoding".len();
-    let mut i = key;
-    let skip_space = |mut i: usize| {
-        while decl.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
-            i += 1;
-        }
-        i
-    };
-    i = skip_space(i);
-    if decl.get(i) != Some(&b'=') {
-        return None;
-    }
-    i = skip_space(i + 1);
-    let quote = *decl.get(i).filter(|&&q| q == b'"' || q == b'\'')?;
-    let start = i + 1;
-    let len = decl[start..].iter().position(|&b| b == quote)?;
+    let declaration = crate::xml::xml_declaration(head)?;
     Some(Declared {
-        name: start..start + len,
-        end,
+        name: declaration.get(b"encoding")?,
+        end: declaration.end,
     })
 }
 
@@ -241,6 +218,20 @@ pub fn decode_slice(bytes: &[u8], charset: Charset) -> Result<String, DecodeErro
         },
         Charset::Latin1 => Ok(encoding_rs::mem::decode_latin1(bytes).into_owned()),
         Charset::Other(encoding) => decode_other(bytes, encoding),
+    }
+}
+
+/// The first bytes of an entity as text, for a look at its prolog (the
+/// root element's name): decoded in the entity's encoding, with what cannot
+/// be decoded, a sequence cut off at the end included, replaced by U+FFFD.
+/// An encoding that cannot be found leaves the bytes read as UTF-8.
+pub fn decode_head(head: &[u8]) -> String {
+    let sniffed = sniff(head).unwrap_or_else(|_| sniffed_plain());
+    let bytes = &head[sniffed.bom..];
+    match sniffed.charset {
+        Charset::Utf8 | Charset::Ascii => String::from_utf8_lossy(bytes).into_owned(),
+        Charset::Latin1 => encoding_rs::mem::decode_latin1(bytes).into_owned(),
+        Charset::Other(encoding) => encoding.decode_without_bom_handling(bytes).0.into_owned(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub use crate::diagnostic::io_reason;
 use crate::encoding::DecodeError;
 use crate::source::{FileId, SourceMap};
 
@@ -145,21 +146,6 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Why an I/O error happened, without Rust's "(os error N)" noise.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,23 +165,19 @@ mod tests {
 
     #[test]
     fn parent_steps_cancel_only_directory_names() {
-        assert_eq!(
-            normalize(Path::new("../../src/conf/schemas/./x.rng")),
-            PathBuf::from("../../src/conf/schemas/x.rng")
-        );
-        assert_eq!(
-            normalize(Path::new("../../../a/b/../c.rng")),
-            PathBuf::from("../../../a/c.rng")
-        );
-        assert_eq!(
-            normalize(Path::new("a/../../b.rng")),
-            PathBuf::from("../b.rng")
-        );
-        assert_eq!(
-            normalize(Path::new("/../a/./b.rng")),
-            PathBuf::from("/a/b.rng")
-        );
-        assert_eq!(normalize(Path::new("./a.rng")), PathBuf::from("a.rng"));
+        let rows = [
+            (
+                "../../src/conf/schemas/./x.rng",
+                "../../src/conf/schemas/x.rng",
+            ),
+            ("../../../a/b/../c.rng", "../../../a/c.rng"),
+            ("a/../../b.rng", "../b.rng"),
+            ("/../a/./b.rng", "/a/b.rng"),
+            ("./a.rng", "a.rng"),
+        ];
+        for (path, want) in rows {
+            assert_eq!(normalize(Path::new(path)), PathBuf::from(want), "{path}");
+        }
     }
 
     #[cfg(unix)]

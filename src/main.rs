@@ -1,7 +1,7 @@
-//! The `rngcheck` command. Everything happens in [`rngcheck::cli::run`].
+//! The `rngcheck` command. Everything happens in the library's command-line module.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    rngcheck::cli::main()
+    rngcheck::cli_main()
 }

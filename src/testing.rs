@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::DocError;
 use crate::loader::MemLoader;
-use crate::{validate_text, Outcome, Schema};
+use crate::validate::{validate_text, Outcome};
+use crate::{LoadOptions, Schema};
 
 /// Compiles `files` (the first is the schema; the others are what it
 /// includes, by name), or returns every error as `code: message @offset`
@@ -18,12 +19,14 @@ pub fn compile(files: &[(&str, &str)]) -> Result<Schema, Vec<String>> {
             .iter()
             .map(|(name, text)| (PathBuf::from(name), text.to_string())),
     );
-    Schema::load_with(Path::new(files[0].0), &mut loader, None).map_err(|e| {
-        e.errors
-            .iter()
-            .map(|e| format!("{}: {} @{:?}", e.code, e.message, e.span.map(|s| s.start)))
-            .collect()
-    })
+    Schema::load_with_options(Path::new(files[0].0), &mut loader, LoadOptions::default()).map_err(
+        |e| {
+            e.errors
+                .iter()
+                .map(|e| format!("{}: {} @{:?}", e.code, e.message, e.span.map(|s| s.start)))
+                .collect()
+        },
+    )
 }
 
 /// The verdict on `doc` as one line: `valid`, `not well-formed: …`, or the

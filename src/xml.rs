@@ -1,8 +1,12 @@
-//! Small XML helpers shared by the schema and document readers: XML's
-//! whitespace, tag ranges over roxmltree, the strict scanners' character,
-//! name and reference checks, entity-expansion bounds.
+//! XML shared by the schema and document readers: XML's whitespace and
+//! `Char`, the predefined entities and character references, attribute-value
+//! normalization, the XML declaration and prolog readers, tag ranges over
+//! roxmltree, the one strict scanner ([`scan`]), the DOCTYPE's entity
+//! declarations and entity-expansion bounds.
 
 use roxmltree::Node;
+
+pub mod scan;
 
 /// XML whitespace (XML 1.0 production 3): space, tab, newline, carriage return.
 pub fn is_xml_space(c: char) -> bool {
@@ -83,9 +87,9 @@ pub fn qualified_name(node: Node) -> String {
     }
 }
 
-// The strict scanners' shared pieces (`validate::scan` for documents,
-// `syntax::xmltree` for schemas): both accept only a common subset and leave
-// the rest to roxmltree, so these answer `None` for anything outside it.
+// The strict scanner's pieces ([`scan`], whose sinks feed documents to the
+// validator and build schema trees): it accepts only a common subset and
+// leaves the rest to roxmltree, so these answer `None` outside it.
 
 /// Whether `bytes` hold only characters XML allows, none of them `\r` (whose
 /// line-end normalization is left to roxmltree): no C0 control but tab
@@ -156,24 +160,33 @@ pub fn expand_references(raw: &str, out: &mut String) -> Option<()> {
 pub fn reference(s: &str) -> Option<(char, usize)> {
     let end = memchr::memchr(b';', s.as_bytes())?;
     let body = s.get(1..end)?;
-    let c = match body {
+    let c = match body.strip_prefix('#') {
+        Some(code) => character_reference(code)?,
+        None => predefined_entity(body)?,
+    };
+    Some((c, end + 1))
+}
+
+/// The character of one of the five predefined entities (XML 1.0 §4.6).
+pub fn predefined_entity(name: &str) -> Option<char> {
+    Some(match name {
         "lt" => '<',
         "gt" => '>',
         "amp" => '&',
         "apos" => '\'',
         "quot" => '"',
-        _ => {
-            let code = if let Some(hex) = body.strip_prefix("#x") {
-                parse_digits(hex, 16)?
-            } else if let Some(dec) = body.strip_prefix('#') {
-                parse_digits(dec, 10)?
-            } else {
-                return None;
-            };
-            char::from_u32(code).filter(|&c| is_xml_char(c))?
-        }
+        _ => return None,
+    })
+}
+
+/// The character a character reference names, given what stands between
+/// `&#` and `;` (`65` or `x41`); `None` unless it is an XML `Char`.
+pub fn character_reference(code: &str) -> Option<char> {
+    let code = match code.strip_prefix('x') {
+        Some(hex) => parse_digits(hex, 16)?,
+        None => parse_digits(code, 10)?,
     };
-    Some((c, end + 1))
+    char::from_u32(code).filter(|&c| is_xml_char(c))
 }
 
 fn parse_digits(digits: &str, radix: u32) -> Option<u32> {
@@ -183,8 +196,8 @@ fn parse_digits(digits: &str, radix: u32) -> Option<u32> {
     u32::from_str_radix(digits, radix).ok()
 }
 
-/// XML 1.0's `Char`.
-fn is_xml_char(c: char) -> bool {
+/// XML 1.0's `Char` (production 2).
+pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
@@ -284,27 +297,192 @@ pub fn needs_normalizing(raw: &str) -> bool {
 /// characters); `None` on a reference the fast paths leave to roxmltree.
 /// Without `\r` (refused earlier), this is roxmltree's normalization.
 pub fn normalize_attribute(raw: &str, out: &mut String) -> Option<()> {
-    let mut rest = raw;
-    while let Some(i) = memchr::memchr3(b'&', b'\t', b'\n', rest.as_bytes()) {
-        out.push_str(rest.get(..i)?);
-        let tail = rest.get(i..)?;
-        if tail.starts_with('&') {
-            let (c, len) = reference(tail)?;
-            out.push(c);
-            rest = tail.get(len..)?;
-        } else {
-            out.push(' ');
-            rest = tail.get(1..)?;
-        }
-    }
-    out.push_str(rest);
-    Some(())
+    normalize_attribute_with(raw, out, |body, out| {
+        let body = body.ok_or(())?;
+        let c = match body.strip_prefix('#') {
+            Some(code) => character_reference(code),
+            None => predefined_entity(body),
+        };
+        out.push(c.ok_or(())?);
+        Ok::<(), ()>(())
+    })
+    .ok()
 }
 
-/// The lexical layer both fast paths (`validate::scan`, `syntax::xmltree`)
-/// scan with: a position in a text, and the constructs that read the same
-/// in both (declaration, comments, PIs, names, quoted values). Strict: it
-/// refuses whatever it is not sure roxmltree would take the same way.
+/// XML 1.0 §3.3.3 for CDATA, the one implementation: appends `raw` to `out`
+/// with each whitespace character (a CR LF pair counting as one) made a
+/// space and each reference replaced. `expand` appends the text of the
+/// reference whose body (between `&` and `;`) it is given, or fails; it is
+/// given `None` for an `&` with no `;` after it, and what it returns then
+/// ends the value. An entity's text is normalized in turn (a character
+/// reference's is not: that is how a value keeps a newline).
+pub fn normalize_attribute_with<E>(
+    raw: &str,
+    out: &mut String,
+    mut expand: impl FnMut(Option<&str>, &mut String) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut rest = raw;
+    // A byte loop: values are a few bytes long, too short for memchr. Each
+    // position found is an ASCII byte, so every slice is on a boundary.
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if !tail.starts_with('&') {
+            out.push(' ');
+            rest = &tail[if tail.starts_with("\r\n") { 2 } else { 1 }..];
+            continue;
+        }
+        let Some(end) = memchr::memchr(b';', tail.as_bytes()) else {
+            return expand(None, out);
+        };
+        let body = &tail[1..end];
+        let before = out.len();
+        expand(Some(body), out)?;
+        let entity_text = out.as_bytes().get(before..).unwrap_or(&[]);
+        if !body.starts_with('#')
+            && entity_text
+                .iter()
+                .any(|&b| matches!(b, b'\t' | b'\n' | b'\r'))
+        {
+            let entity_text = out.split_off(before);
+            out.extend(
+                entity_text
+                    .chars()
+                    .map(|c| if is_xml_space(c) { ' ' } else { c }),
+            );
+        }
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// An XML declaration as written (`<?xml version="1.0" ...?>` at the
+/// start of `head`): its pseudo-attributes in order, each name with its
+/// value's byte range, and the offset past its `?>`. Read as ASCII (every
+/// encoding that may be declared without a byte-order mark writes the
+/// declaration in ASCII) and leniently: which pseudo-attributes, in what
+/// order, with what values, is the reader's to judge.
+#[derive(Debug, PartialEq, Eq)]
+pub struct XmlDeclaration<'h> {
+    /// `(name, value range)`, as written.
+    pub attributes: Vec<(&'h [u8], std::ops::Range<usize>)>,
+    /// Past the closing `?>`.
+    pub end: usize,
+}
+
+impl XmlDeclaration<'_> {
+    /// The value range of the pseudo-attribute `name`.
+    pub fn get(&self, name: &[u8]) -> Option<std::ops::Range<usize>> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| value.clone())
+    }
+}
+
+/// The XML declaration at the start of `head`, if it starts with a
+/// well-formed one (`<?xml` then whitespace: not a processing instruction
+/// such as `<?xml-stylesheet`). The one reader of the declaration: the
+/// encoding sniffer and the strict scanners ask it.
+pub fn xml_declaration(head: &[u8]) -> Option<XmlDeclaration<'_>> {
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    if !head.starts_with(b"<?xml") || !head.get(5).is_some_and(space) {
+        return None;
+    }
+    let skip_space = |mut i: usize| {
+        while head.get(i).is_some_and(space) {
+            i += 1;
+        }
+        i
+    };
+    let mut attributes = Vec::with_capacity(3);
+    let mut i = 5;
+    loop {
+        let after_space = skip_space(i);
+        if head.get(after_space..)?.starts_with(b"?>") {
+            return Some(XmlDeclaration {
+                attributes,
+                end: after_space + 2,
+            });
+        }
+        // Each pseudo-attribute follows whitespace; there are three kinds.
+        if after_space == i || attributes.len() == 3 {
+            return None;
+        }
+        let name_len = head
+            .get(after_space..)?
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase())
+            .count();
+        let name = head
+            .get(after_space..after_space + name_len)
+            .filter(|n| !n.is_empty())?;
+        let at_equals = skip_space(after_space + name_len);
+        if head.get(at_equals) != Some(&b'=') {
+            return None;
+        }
+        let at_quote = skip_space(at_equals + 1);
+        let quote = *head.get(at_quote).filter(|&&q| q == b'"' || q == b'\'')?;
+        let start = at_quote + 1;
+        let len = head
+            .get(start..)?
+            .iter()
+            .position(|&b| b == quote || b == b'<')?;
+        if head.get(start + len) != Some(&quote) {
+            return None;
+        }
+        attributes.push((name, start..start + len));
+        i = start + len + 1;
+    }
+}
+
+/// Where the prolog of a text leads, read leniently past a byte-order
+/// mark, the XML declaration, whitespace, comments and processing
+/// instructions (the one such reader: the DOCTYPE's entity declarations and
+/// root sniffing ask it).
+#[derive(Debug, PartialEq, Eq)]
+pub enum PrologEnd<'t> {
+    /// A document type declaration: the text after `<!DOCTYPE`.
+    Doctype(&'t str),
+    /// The root element: the text after its `<`.
+    Root(&'t str),
+    /// Anything else (stray text, an unterminated comment, the end).
+    Other,
+}
+
+/// What the prolog of `text` leads to.
+pub fn prolog_end(text: &str) -> PrologEnd<'_> {
+    let mut rest = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    loop {
+        rest = rest.trim_start_matches(is_xml_space);
+        let end = if let Some(after) = rest.strip_prefix("<!DOCTYPE") {
+            return PrologEnd::Doctype(after);
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|i| i + 3)
+        } else if rest.starts_with("<?") {
+            rest.find("?>").map(|i| i + 2)
+        } else if rest.starts_with("<!") {
+            None
+        } else if let Some(after) = rest.strip_prefix('<') {
+            return PrologEnd::Root(after);
+        } else {
+            None
+        };
+        match end {
+            Some(end) => rest = &rest[end..],
+            None => return PrologEnd::Other,
+        }
+    }
+}
+
+/// The strict scanner's lexical layer ([`scan`]): a position in a text, and
+/// the constructs (declaration, comments, PIs, names, quoted values).
+/// Strict: it refuses whatever it is not sure roxmltree would take the
+/// same way.
 pub struct Cursor<'t> {
     /// The whole text.
     pub text: &'t str,
@@ -392,32 +570,34 @@ impl<'t> Cursor<'t> {
         if !self.at(b"<?xml ") {
             return Ok(());
         }
-        self.pos += b"<?xml".len();
-        self.skip_space();
-        self.expect(b"version")?;
-        if self.quoted_value()?.0 != "1.0" {
+        let decl = xml_declaration(self.rest()).ok_or(Unsupported)?;
+        let value = |range: std::ops::Range<usize>| self.rest().get(range).unwrap_or(&[]);
+        let mut attributes = decl.attributes.iter();
+        let mut next = attributes.next();
+        if !matches!(next, Some((b"version", v)) if value(v.clone()) == b"1.0") {
             return Err(Unsupported);
         }
-        let mut spaced = self.skip_space();
-        if spaced && self.at(b"encoding") {
-            self.pos += b"encoding".len();
-            let (name, _) = self.quoted_value()?;
-            let mut chars = name.bytes();
+        next = attributes.next();
+        if let Some((b"encoding", v)) = next {
+            let mut chars = value(v.clone()).iter();
             let well_formed = chars.next().is_some_and(|b| b.is_ascii_alphabetic())
                 && chars.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
             if !well_formed {
                 return Err(Unsupported);
             }
-            spaced = self.skip_space();
+            next = attributes.next();
         }
-        if spaced && self.at(b"standalone") {
-            self.pos += b"standalone".len();
-            if !matches!(self.quoted_value()?.0, "yes" | "no") {
+        if let Some((b"standalone", v)) = next {
+            if !matches!(value(v.clone()), b"yes" | b"no") {
                 return Err(Unsupported);
             }
-            self.skip_space();
+            next = attributes.next();
         }
-        self.expect(b"?>")
+        if next.is_some() {
+            return Err(Unsupported);
+        }
+        self.pos += decl.end;
+        Ok(())
     }
 
     /// `S? = S? "value"` after an attribute's (or the declaration's) name:
@@ -562,20 +742,9 @@ impl<'t> EntityDeclaration<'t> {
 /// The text after `<!DOCTYPE` when the prolog of `text` (a document
 /// already found well-formed) has a document type declaration.
 pub fn prolog_doctype(text: &str) -> Option<&str> {
-    let mut rest = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    loop {
-        rest = rest.trim_start_matches(is_xml_space);
-        if let Some(after) = rest.strip_prefix("<!DOCTYPE") {
-            return Some(after);
-        }
-        let end = if rest.starts_with("<!--") {
-            rest.find("-->")? + 3
-        } else if rest.starts_with("<?") {
-            rest.find("?>")? + 2
-        } else {
-            return None;
-        };
-        rest = &rest[end..];
+    match prolog_end(text) {
+        PrologEnd::Doctype(after) => Some(after),
+        _ => None,
     }
 }
 
@@ -689,25 +858,16 @@ fn unquoted_words(decl: &str) -> impl Iterator<Item = &str> {
 /// reference that crosses the limit and why. The size is an upper bound
 /// (references inside comments count too), computed without expanding.
 pub fn entity_bomb(text: &str) -> Option<(usize, String)> {
-    // memmem: this scans every schema file whole, most of them in vain.
-    let first = memchr::memmem::find(text.as_bytes(), b"<!ENTITY")?;
-    let mut values: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    let mut rest = &text[first..];
-    while let Some(i) = rest.find("<!ENTITY") {
-        rest = &rest[i + "<!ENTITY".len()..];
-        let decl = rest.trim_start();
-        let name_end = decl.find(|c: char| c.is_whitespace()).unwrap_or(decl.len());
-        let (name, decl) = decl.split_at(name_end);
-        let decl = decl.trim_start();
-        let Some(quote) = decl.chars().next().filter(|&c| c == '"' || c == '\'') else {
-            continue; // a parameter entity or an external one (never read)
-        };
-        let Some(end) = decl[1..].find(quote) else {
-            break;
-        };
-        // The first declaration of a name binds (XML 1.0 §4.2).
-        values.entry(name).or_insert(&decl[1..1 + end]);
-    }
+    // memmem first: this looks at every schema file, nearly none with a DTD.
+    memchr::memmem::find(text.as_bytes(), b"<!ENTITY")?;
+    let declarations = entity_declarations(prolog_doctype(text)?).ok()?;
+    let values: std::collections::HashMap<&str, &str> = declarations
+        .iter()
+        .filter_map(|d| match d {
+            EntityDeclaration::Internal { name, value } => Some((*name, *value)),
+            _ => None,
+        })
+        .collect();
     if values.is_empty() {
         return None;
     }
@@ -761,6 +921,71 @@ fn entity_references(text: &str) -> impl Iterator<Item = (usize, &str)> {
             && !name.contains(|c: char| c.is_whitespace() || c == '&' || c == '<');
         plain.then_some((at, name))
     })
+}
+
+#[cfg(test)]
+mod prolog_tests {
+    use super::*;
+
+    #[test]
+    fn the_declaration_is_read_once_for_every_reader() {
+        let head = b"<?xml version='1.0'\n encoding = \"ISO-8859-1\" standalone='no' ?><a/>";
+        let decl = xml_declaration(head).unwrap();
+        assert_eq!(decl.end, head.len() - 4);
+        assert_eq!(&head[decl.get(b"encoding").unwrap()], b"ISO-8859-1");
+        assert_eq!(&head[decl.get(b"version").unwrap()], b"1.0");
+        for not_one in [
+            &b"<?xml-stylesheet href='a'?>"[..],
+            b"<?xml version='1.0'encoding='a'?>",
+            b"<?xml version='1.0' encoding=a?>",
+            b"<?xml version='1.0' encoding='a",
+            b"<?xml version='<'?>",
+        ] {
+            assert_eq!(xml_declaration(not_one), None, "{not_one:?}");
+        }
+        // Which pseudo-attributes, in which order, is the reader's to judge.
+        let mut cursor = Cursor::new("<?xml encoding='a' version='1.0'?><a/>");
+        assert_eq!(cursor.prolog(), Err(Unsupported));
+        let mut cursor = Cursor::new("<?xml version='1.0' standalone='yes'?><a/>");
+        assert_eq!(cursor.prolog(), Ok(()));
+    }
+
+    #[test]
+    fn the_prolog_leads_to_a_doctype_or_the_root() {
+        let doc = "\u{FEFF}<?xml version='1.0'?>\n<!-- <a> --><?p x?> <r x='1'/>";
+        assert_eq!(prolog_end(doc), PrologEnd::Root("r x='1'/>"));
+        assert_eq!(
+            prolog_end("<!DOCTYPE r><r/>"),
+            PrologEnd::Doctype(" r><r/>")
+        );
+        assert_eq!(prolog_end("<![CDATA[x]]><r/>"), PrologEnd::Other);
+        assert_eq!(prolog_end("x<r/>"), PrologEnd::Other);
+        assert_eq!(prolog_end("<?p"), PrologEnd::Other);
+    }
+
+    #[test]
+    fn attribute_values_are_normalized_once() {
+        let normalized = |raw: &str| {
+            let mut out = String::new();
+            normalize_attribute_with(raw, &mut out, |body, out| {
+                match body.ok_or("no ;")? {
+                    "nl" => out.push_str("a\r\nb\tc"),
+                    b => out.push(reference(&format!("&{b};")).ok_or("unknown")?.0),
+                }
+                Ok::<(), &str>(())
+            })
+            .map(|()| out)
+        };
+        assert_eq!(normalized("a\r\nb\rc\nd\te"), Ok("a b c d e".into()));
+        assert_eq!(normalized("&#10;&#x9;&lt;"), Ok("\n\t<".into()));
+        assert_eq!(normalized("[&nl;]"), Ok("[a  b c]".into()));
+        assert_eq!(normalized("&bogus;"), Err("unknown"));
+        assert_eq!(normalized("a &amp b"), Err("no ;"));
+        let mut out = String::new();
+        assert_eq!(normalize_attribute("x&#32;&quot;\t", &mut out), Some(()));
+        assert_eq!(out, "x \" ");
+        assert_eq!(normalize_attribute("&nbsp;", &mut String::new()), None);
+    }
 }
 
 #[cfg(test)]

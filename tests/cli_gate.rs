@@ -554,6 +554,49 @@ fn schema_dir_picks_by_root_element() {
     assert!(stderr(&out).contains("3 documents checked: 2 valid, 1 invalid"));
 }
 
+/// A streamed document's schema is picked from its first bytes, decoded in
+/// the document's own encoding: a UTF-16 document is streamed like its
+/// UTF-8 twin, not read whole because its root element went unseen.
+#[test]
+fn schema_dir_finds_the_root_of_a_utf16_document_to_stream() {
+    let dir = schema_dir();
+    let doc =
+        "<?xml version='1.0' encoding='UTF-16'?>\n<pool><name>p</name><name>q</name></pool>\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(doc.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/utf16.xml"), utf16).unwrap();
+    write(dir.path(), "docs/utf8.xml", &doc.replace("UTF-16", "UTF-8"));
+    let run = |args: &[&str]| {
+        let schema_dir = ["--schema-dir", "schemas", "docs"];
+        let args = schema_dir.iter().chain(args);
+        rngcheck()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--list"]);
+    assert_eq!(
+        stdout(&out),
+        "schemas/storagepool.rng\tdocs/utf16.xml\nschemas/storagepool.rng\tdocs/utf8.xml\n"
+    );
+    let out = run(&["--stream", "--format", "short"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with("docs/utf16.xml:2:27: error:"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[0].replace("utf16", "utf8"),
+        lines[1],
+        "both documents are streamed, with the same message"
+    );
+}
+
 #[test]
 fn schema_dir_names_an_unknown_root_element() {
     let dir = schema_dir();

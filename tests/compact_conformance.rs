@@ -24,7 +24,7 @@ use std::process::ExitCode;
 #[path = "shared_data.rs"]
 mod shared_data;
 
-use rngcheck::{validate_text, Outcome, Schema, SchemaErrors};
+use rngcheck::{InvalidDocument, Schema, SchemaErrors};
 use roxmltree::{Document, Node};
 
 /// `correct` compact cases that a full RELAX NG validator must reject.
@@ -124,9 +124,9 @@ fn run_compacttest(path: &Path) -> Result<Vec<String>, String> {
                     continue;
                 };
                 let want = instance.has_tag_name("valid");
-                let outcome = validate_text(&mut validator, &serialize(&text, root));
-                instances.add(outcome.is_valid() == want);
-                if outcome.is_valid() != want {
+                let outcome = validator.validate_str(&serialize(&text, root));
+                instances.add(outcome.is_ok() == want);
+                if outcome.is_ok() != want {
                     failures.push(format!(
                         "compacttest {number:03}: {} instance at byte {}: {}",
                         instance.tag_name().name(),
@@ -222,8 +222,8 @@ fn run_libvirt(root: &Path) -> Result<Vec<String>, String> {
             }
         };
         let text = read(&root.join(document))?;
-        let outcome = validate_text(&mut schema.validator(), &text);
-        let ok = outcome.is_valid() == (expected == "valid");
+        let outcome = schema.validator().validate_str(&text);
+        let ok = outcome.is_ok() == (expected == "valid");
         verdicts.add(ok);
         if !ok {
             failures.push(format!(
@@ -287,18 +287,22 @@ fn escape(value: &str) -> String {
 }
 
 fn first_schema_error(e: &SchemaErrors) -> String {
-    e.errors
+    e.errors()
         .first()
-        .map_or_else(|| "(no message)".to_string(), |e| e.message.clone())
+        .map_or_else(|| "(no message)".to_string(), |e| e.message().to_string())
 }
 
-fn describe(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Valid => "valid".to_string(),
-        Outcome::Invalid(errors) => errors
-            .first()
-            .map_or_else(|| "invalid".to_string(), |e| e.message.clone()),
-        Outcome::NotWellFormed(e) => format!("not well-formed: {}", e.message),
+fn describe(verdict: &Result<(), InvalidDocument>) -> String {
+    match verdict {
+        Ok(()) => "valid".to_string(),
+        Err(invalid) => {
+            let first = invalid.errors().first().map_or("invalid", |e| e.message());
+            if invalid.is_well_formed() {
+                first.to_string()
+            } else {
+                format!("not well-formed: {first}")
+            }
+        }
     }
 }
 

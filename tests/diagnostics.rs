@@ -1,27 +1,12 @@
-//! Rendered diagnostics: every error of a document, in order, with hints;
-//! snapshots of the `human` rendering (miette, no colour, width 80) for the
-//! fixtures and for a selection of libvirt's invalid documents.
+//! Rendered diagnostics: every error of a document, in order, with hints.
+//! (The snapshots of the `human` rendering are `cli::render_tests`.)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
-use rngcheck::cli::report::{document_records, render_human, HumanStyle};
-use rngcheck::{validate_text, Schema};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Renders every error of `doc` against `schema`, as a person sees them.
-fn render(schema: &Schema, doc: &Path, shown_as: &str) -> String {
-    let text = std::fs::read_to_string(doc).unwrap();
-    let mut validator = schema.validator();
-    let outcome = validate_text(&mut validator, &text);
-    document_records(Path::new(shown_as), &text, &outcome)
-        .iter()
-        .map(|r| render_human(r, HumanStyle::Graphical { color: false }, 80))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The CLI's output for the fixture with three errors, in `format`.
@@ -84,76 +69,6 @@ fn json_output_is_one_object_per_error_with_stable_fields() {
     }
     assert_eq!(records[1]["path"], "/domain/devices/disk[2]/soruce");
     assert_eq!(records[2]["code"], "rngcheck::doc::incomplete_element");
-}
-
-#[test]
-fn fixture_diagnostics_render_as_pinned() {
-    let schema = Schema::load(&repo().join("schemas/domaincommon.rng")).unwrap();
-    let mut docs: Vec<PathBuf> = ["fixtures/domain", "fixtures/diagnostics"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(repo().join(dir)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with("-invalid.xml"))
-        .collect();
-    docs.sort();
-    for doc in docs {
-        let name = doc.file_name().unwrap().to_string_lossy().into_owned();
-        let rendered = render(&schema, &doc, &name);
-        insta::assert_snapshot!(name.trim_end_matches(".xml").to_string(), rendered);
-    }
-}
-
-#[test]
-fn libvirt_diagnostics_render_as_pinned() {
-    let libvirt = repo().join("../shared/libvirt-9.0.0");
-    if !libvirt.exists() {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "../shared/libvirt-9.0.0 is missing"
-        );
-        eprintln!("SKIPPED: ../shared/libvirt-9.0.0 not found");
-        return;
-    }
-    let cases = [
-        (
-            "domain.rng",
-            "tests/qemuxml2argvdata/aarch64-gic-invalid.xml",
-        ),
-        (
-            "domain.rng",
-            "tests/qemuxml2argvdata/disk-cdrom-empty-network-invalid.xml",
-        ),
-        (
-            "domain.rng",
-            "tests/qemuxml2argvdata/boot-menu-enable-with-timeout-invalid.xml",
-        ),
-        (
-            "domaincheckpoint.rng",
-            "tests/qemudomaincheckpointxml2xmlin/name-invalid.xml",
-        ),
-        (
-            "nwfilter.rng",
-            "tests/nwfilterxml2xmlin/ipv6-test-invalid.xml",
-        ),
-        (
-            "nodedev.rng",
-            "tests/nodedevschemadata/ccw_0_0_10000-invalid.xml",
-        ),
-    ];
-    for (schema, doc) in cases {
-        let schema = Schema::load(&libvirt.join("src/conf/schemas").join(schema)).unwrap();
-        let name = Path::new(doc)
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let rendered = render(&schema, &libvirt.join(doc), &name);
-        insta::assert_snapshot!(
-            format!("libvirt-{}", name.trim_end_matches(".xml")),
-            rendered
-        );
-    }
 }
 
 #[test]

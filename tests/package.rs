@@ -46,3 +46,50 @@ fn the_package_holds_the_sources_and_no_test_data() {
         .sum();
     assert!(bytes < 2 << 20, "the package is {bytes} bytes");
 }
+
+/// A library user (`default-features = false`) builds none of the command
+/// line's dependencies.
+#[test]
+fn the_library_alone_pulls_no_command_line_dependency() {
+    let cargo = option_env!("CARGO").unwrap_or("cargo");
+    let tree = |features: &[&str]| {
+        let out = std::process::Command::new(cargo)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["tree", "-e", "normal", "--prefix", "none", "--offline"])
+            .args(features)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listing = String::from_utf8_lossy(&out.stdout).into_owned();
+        let names: Vec<String> = listing
+            .lines()
+            .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+            .collect();
+        names
+    };
+    let cli_only = [
+        "clap",
+        "miette",
+        "indicatif",
+        "rayon",
+        "walkdir",
+        "toml",
+        "serde",
+    ];
+    let library = tree(&["--no-default-features"]);
+    for name in cli_only {
+        assert!(!library.iter().any(|n| n == name), "{name} in {library:?}");
+    }
+    // And the default build does have them (the check above looks at real names).
+    let default = tree(&[]);
+    for name in cli_only {
+        assert!(
+            default.iter().any(|n| n == name),
+            "{name} not in {default:?}"
+        );
+    }
+}

@@ -131,3 +131,31 @@ fn readme_usage_examples_run_as_written() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The README's library example is the crate-level doctest, word for word,
+/// so `cargo test --doc` runs it as written.
+#[test]
+fn the_library_example_is_the_crate_doctest() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("\n## As a library\n")
+        .nth(1)
+        .expect("README has an \"As a library\" section");
+    let in_readme = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the section has a rust block");
+    let lib = std::fs::read_to_string(repo().join("src/lib.rs")).unwrap();
+    let doc: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect();
+    let doc = doc.join("\n");
+    let in_lib = doc
+        .split("```\n")
+        .nth(1)
+        .expect("the crate docs have an example");
+    assert_eq!(in_readme.trim_end(), in_lib.trim_end());
+}

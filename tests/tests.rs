@@ -27,6 +27,8 @@ mod formats;
 mod hardening;
 /// DTD-compatibility ID/IDREF checks and `--no-id-checks`.
 mod ids;
+/// The public library API as an embedding program uses it.
+mod library;
 /// Messages that say what is wrong (issue 18), pinned on a small schema.
 mod messages;
 /// No silent pass: the workflows of issue 15, each with the right verdict.

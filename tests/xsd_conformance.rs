@@ -22,7 +22,7 @@ use std::process::ExitCode;
 #[path = "shared_data.rs"]
 mod shared_data;
 
-use rngcheck::datatype::{Context, Datatype, Param, Value, XSD_LIBRARY};
+use rngcheck::internals::{Context, Datatype, Param, Value, XSD_LIBRARY};
 use roxmltree::{Document, Node};
 
 /// The namespace bindings in scope at a test element, plus the unparsed

@@ -30,9 +30,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rngcheck::loader::FsLoader;
-use rngcheck::syntax::SyntaxKind;
-use rngcheck::{validate_text, LoadOptions, Outcome, Schema};
+use rngcheck::{LoadOptions, Schema, Syntax};
 
 const JING_JAR: &str = "/usr/share/java/jing.jar";
 /// Documents per jing invocation (one JVM start each).
@@ -313,7 +311,7 @@ fn parse(text: &str) -> Option<roxmltree::Document<'_>> {
 
 fn read_text(path: &Path) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
-    rngcheck::encoding::decode(bytes).ok()
+    rngcheck::internals::decode(bytes).ok()
 }
 
 /// A seed document without a DOCTYPE that names an external DTD (jing
@@ -892,34 +890,34 @@ impl Run {
 }
 
 fn load_schema(path: &Path, compact: bool) -> Result<Schema, String> {
-    let options = LoadOptions {
-        syntax: compact.then_some(SyntaxKind::Compact),
-        ..LoadOptions::default()
+    let options = match compact {
+        true => LoadOptions::new().syntax(Syntax::Compact),
+        false => LoadOptions::new(),
     };
-    Schema::load_with_options(path, &mut FsLoader, options).map_err(|e| {
-        e.errors
+    Schema::load_with(path, &options).map_err(|e| {
+        e.errors()
             .first()
-            .map_or_else(|| "schema error".to_string(), |e| e.message.clone())
+            .map_or_else(|| "schema error".to_string(), |e| e.message().to_string())
     })
 }
 
 fn rngcheck_verdict(schema: &Schema, doc: &Path) -> (Verdict, String) {
     let bytes = std::fs::read(doc).unwrap_or_default();
-    let text = match rngcheck::encoding::decode(bytes) {
+    let text = match rngcheck::internals::decode(bytes) {
         Ok(text) => text,
         Err(e) => return (Verdict::Invalid, e.message),
     };
     let mut validator = schema.validator();
-    match validate_text(&mut validator, &text) {
-        Outcome::Valid => (Verdict::Valid, String::new()),
-        Outcome::Invalid(errors) => (
+    match validator.validate_str(&text) {
+        Ok(()) => (Verdict::Valid, String::new()),
+        Err(invalid) => (
             Verdict::Invalid,
-            errors
+            invalid
+                .errors()
                 .first()
-                .map(|e| e.message.clone())
+                .map(|e| e.message().to_string())
                 .unwrap_or_default(),
         ),
-        Outcome::NotWellFormed(e) => (Verdict::Invalid, e.message),
     }
 }
 

@@ -1,11 +1,11 @@
 //! Shared by the two schema-loading targets: the input is served as the
-//! main schema by a `MemLoader`, beside small grammars it may include or
+//! main schema from memory, beside small grammars it may include or
 //! reference (`other.rng`, `other.rnc`); a schema that loads then validates
 //! a few documents.
 
 use std::path::{Path, PathBuf};
 
-use rngcheck::loader::{decode_text, MemLoader};
+use rngcheck::internals::{decode, load_from_memory};
 
 /// Served as `other.rng`.
 const OTHER: &str = r#"<grammar xmlns="http://relaxng.org/ns/structure/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
@@ -28,7 +28,7 @@ const DOCS: &[&str] = &[
 /// Loads `data` as the schema `/s/<name>` (its extension picks the syntax)
 /// and validates the sample documents if it loads.
 pub fn load_and_validate(name: &'static str, data: &[u8]) {
-    let Ok(text) = decode_text(data) else {
+    let Ok(text) = decode(data.to_vec()) else {
         return;
     };
     // Like the CLI: the schema compiler runs on a thread with a big stack.
@@ -36,15 +36,15 @@ pub fn load_and_validate(name: &'static str, data: &[u8]) {
         .stack_size(512 * 1024 * 1024)
         .spawn(move || {
             let main = PathBuf::from("/s").join(name);
-            let mut loader = MemLoader::new([
+            let files = vec![
                 (main.clone(), text),
                 (PathBuf::from("/s/other.rng"), OTHER.to_string()),
                 (PathBuf::from("/s/other.rnc"), OTHER_RNC.to_string()),
-            ]);
-            if let Ok(schema) = rngcheck::Schema::load_with(Path::new(&main), &mut loader, None) {
+            ];
+            if let Ok(schema) = load_from_memory(Path::new(&main), files) {
                 let mut validator = schema.validator();
                 for doc in DOCS {
-                    let _ = rngcheck::validate_text(&mut validator, doc);
+                    let _ = validator.validate_str(doc);
                 }
             }
         })

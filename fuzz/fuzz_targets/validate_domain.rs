@@ -5,14 +5,13 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-use rngcheck::loader::decode_text;
-use rngcheck::validate::Validator;
-use rngcheck::Schema;
+use rngcheck::internals::{decode, embedded_schema};
+use rngcheck::{Schema, Validator};
 
 fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        Schema::embedded(rngcheck::LoadOptions::default()).expect("the embedded schema compiles")
+        embedded_schema().expect("the embedded schema compiles")
     })
 }
 
@@ -23,10 +22,10 @@ thread_local! {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = decode_text(data) else {
+    let Ok(text) = decode(data.to_vec()) else {
         return;
     };
     VALIDATOR.with(|v| {
-        let _ = rngcheck::validate_text(&mut v.borrow_mut(), &text);
+        let _ = v.borrow_mut().validate_str(&text);
     });
 });

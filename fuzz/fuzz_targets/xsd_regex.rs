@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-use rngcheck::datatype::xsd::XsdRegex;
+use rngcheck::internals::XsdRegex;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(data) = std::str::from_utf8(data) else {

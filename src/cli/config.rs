@@ -57,8 +57,6 @@ struct RawCheck {
 /// A loaded config, with every path resolved against its base directory.
 #[derive(Debug)]
 pub struct Config {
-    /// Where the config was read from (for messages).
-    pub path: PathBuf,
     /// Documents whose name ends so must be invalid.
     pub invalid_suffix: Option<String>,
     /// The expected-errors file, resolved against the config's directory.
@@ -172,7 +170,6 @@ impl Config {
             _ => Path::new("."),
         };
         Ok(Config {
-            path: path.to_path_buf(),
             invalid_suffix: raw.invalid_suffix,
             expected_errors: raw.expected_errors.map(|p| join_clean(config_dir, &p)),
             root: base.to_path_buf(),

@@ -15,6 +15,8 @@ pub mod coverage;
 pub mod discover;
 pub mod pins;
 pub mod plan;
+#[cfg(test)]
+mod render_tests;
 pub mod report;
 pub mod schema_dir;
 pub mod walk;

@@ -25,8 +25,8 @@ root (the current directory without a config, `/` as separator), then
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::schema::Outcome;
 use crate::source::SourceFile;
+use crate::validate::Outcome;
 
 /// The first lines of a blessed file.
 const HEADER: &str =
@@ -228,11 +228,16 @@ mod tests {
 
     #[test]
     fn names_from_spans() {
-        assert_eq!(offending_name("<disk type='file'>"), Some("disk"));
-        assert_eq!(offending_name("</backingStore>"), Some("backingStore"));
-        assert_eq!(offending_name("<x:a/>"), Some("x:a"));
-        assert_eq!(offending_name("type=\"bogus\""), Some("type"));
-        assert_eq!(offending_name("some text"), None);
+        let rows = [
+            ("<disk type='file'>", Some("disk")),
+            ("</backingStore>", Some("backingStore")),
+            ("<x:a/>", Some("x:a")),
+            ("type=\"bogus\"", Some("type")),
+            ("some text", None),
+        ];
+        for (span, name) in rows {
+            assert_eq!(offending_name(span), name, "{span}");
+        }
     }
 
     #[test]

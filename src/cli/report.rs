@@ -23,8 +23,10 @@ use miette::{
 
 use super::{ColorChoice, Format};
 use crate::diagnostic::DocError;
-use crate::schema::{Outcome, SchemaErrors};
+use crate::schema::SchemaErrors;
 use crate::source::{LineCol, SourceFile};
+use crate::validate::Outcome;
+use crate::ErrorKind;
 
 /// Where the project lives (Cargo.toml's `repository`); SARIF's optional
 /// `informationUri`, left out while the project has no public home.
@@ -82,69 +84,9 @@ impl Record {
     }
 }
 
-/// Every error code, with the short description SARIF gives its rule. A
-/// unit test checks that every code written in `src/` is here.
-pub const RULES: &[(&str, &str)] = &[
-    (
-        "rngcheck::doc::not_well_formed",
-        "The document is not well-formed XML.",
-    ),
-    (
-        "rngcheck::doc::unexpected_root",
-        "The document element is not one the schema allows.",
-    ),
-    (
-        "rngcheck::doc::unexpected_element",
-        "An element is not allowed at this place.",
-    ),
-    (
-        "rngcheck::doc::repeated_element",
-        "An element given again where only one is allowed.",
-    ),
-    (
-        "rngcheck::doc::misplaced_element",
-        "An element allowed in the document, but not at this place.",
-    ),
-    (
-        "rngcheck::doc::unknown_element",
-        "An element the schema does not define at all.",
-    ),
-    (
-        "rngcheck::doc::unexpected_attribute",
-        "An attribute is not allowed on this element.",
-    ),
-    (
-        "rngcheck::doc::missing_attribute",
-        "A required attribute is missing.",
-    ),
-    (
-        "rngcheck::doc::invalid_attribute_value",
-        "An attribute value is not allowed.",
-    ),
-    (
-        "rngcheck::doc::incomplete_element",
-        "An element ends before its required content.",
-    ),
-    (
-        "rngcheck::doc::text_not_allowed",
-        "Text where the schema allows none.",
-    ),
-    (
-        "rngcheck::doc::invalid_text",
-        "Text content that the element's datatype or values reject.",
-    ),
-    (
-        "rngcheck::doc::duplicate_id",
-        "An ID value used twice in the document.",
-    ),
-    (
-        "rngcheck::doc::unresolved_idref",
-        "An IDREF naming no ID of the document.",
-    ),
-    (
-        "rngcheck::doc::unreadable",
-        "The document could not be read or decoded.",
-    ),
+/// The codes only the command line reports (about a run, not a schema or a
+/// document's content), with their SARIF rule descriptions.
+const CLI_RULES: &[(&str, &str)] = &[
     (
         "rngcheck::doc::no_schema",
         "No schema for the document's root element.",
@@ -166,93 +108,25 @@ pub const RULES: &[(&str, &str)] = &[
         "rngcheck::not_shown",
         "Errors past --max-errors: counted, not shown.",
     ),
-    ("rngcheck::schema::load", "A schema file could not be read."),
-    (
-        "rngcheck::schema::not_well_formed",
-        "A schema file is not well-formed XML.",
-    ),
-    (
-        "rngcheck::schema::too_deep",
-        "A schema file nests too deeply.",
-    ),
-    (
-        "rngcheck::schema::syntax",
-        "A schema element or attribute breaks RELAX NG's syntax.",
-    ),
-    (
-        "rngcheck::schema::rnc_syntax",
-        "A compact-syntax schema does not parse.",
-    ),
-    (
-        "rngcheck::schema::rnc_undeclared_prefix",
-        "A compact-syntax prefix is not declared.",
-    ),
-    (
-        "rngcheck::schema::rnc_bad_declaration",
-        "A compact-syntax declaration is invalid.",
-    ),
-    (
-        "rngcheck::schema::rnc_bad_annotation",
-        "A compact-syntax annotation is invalid.",
-    ),
-    (
-        "rngcheck::schema::rnc_too_deep",
-        "A compact-syntax schema nests too deeply.",
-    ),
-    (
-        "rngcheck::schema::include",
-        "An include or externalRef is invalid.",
-    ),
-    (
-        "rngcheck::schema::include_cycle",
-        "Schema files include each other in a cycle.",
-    ),
-    (
-        "rngcheck::schema::grammar",
-        "A grammar has no start or is otherwise malformed.",
-    ),
-    ("rngcheck::schema::undefined_ref", "A ref names no define."),
-    (
-        "rngcheck::schema::recursive_ref",
-        "A define refers to itself outside an element.",
-    ),
-    (
-        "rngcheck::schema::combine",
-        "Defines of one name are combined inconsistently.",
-    ),
-    (
-        "rngcheck::schema::name_class",
-        "A name class breaks RELAX NG's restrictions.",
-    ),
-    (
-        "rngcheck::schema::datatype",
-        "An unknown datatype or an invalid parameter or value.",
-    ),
-    (
-        "rngcheck::schema::prohibited_path",
-        "A pattern where RELAX NG section 7 prohibits it.",
-    ),
-    (
-        "rngcheck::schema::string_sequence",
-        "Data or list items grouped with other content.",
-    ),
-    (
-        "rngcheck::schema::duplicate_attribute",
-        "Two attribute patterns can match one attribute.",
-    ),
-    (
-        "rngcheck::schema::interleave_overlap",
-        "Interleaved patterns share element names or text.",
-    ),
-    (
-        "rngcheck::schema::id_type",
-        "Conflicting DTD-compatibility ID types.",
-    ),
 ];
 
-/// The index of `code` in [`RULES`].
+/// Every error code, with the short description SARIF gives its rule: the
+/// library's document kinds, the command line's own codes, then the schema
+/// kinds (a rule's index is its place here). A unit test checks that every
+/// code written in `src/` is here.
+fn rules() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let kind = |k: &ErrorKind| (k.code(), k.description());
+    let (schema, doc): (Vec<&ErrorKind>, Vec<&ErrorKind>) =
+        ErrorKind::ALL.iter().partition(|k| k.is_schema());
+    doc.into_iter()
+        .map(kind)
+        .chain(CLI_RULES.iter().copied())
+        .chain(schema.into_iter().map(kind))
+}
+
+/// The index of `code` among the [`rules`].
 fn rule_index(code: &str) -> Option<usize> {
-    RULES.iter().position(|(c, _)| *c == code)
+    rules().position(|(c, _)| c == code)
 }
 
 static COLOR: OnceLock<bool> = OnceLock::new();
@@ -726,57 +600,27 @@ pub fn document_records(path: &Path, text: &str, outcome: &Outcome) -> Vec<Recor
         Outcome::Invalid(errors) => errors.iter().collect(),
         Outcome::NotWellFormed(e) => vec![e],
     };
-    let doc = crate::validate::events::parse_document(text).ok();
-    let mut paths = doc.as_ref().map(crate::validate::events::ElementPaths::new);
     let file = (!text.is_empty()).then(|| Arc::new(SourceFile::detached(text)));
     let name = path.display().to_string();
-    errors
+    crate::verdict::locate_document_errors(None, text, file.as_deref(), &errors)
         .into_iter()
-        .map(|e| {
-            let (line, column) = match (e.line_col, &file) {
-                (Some(lc), _) => lc,
-                (None, Some(f)) => {
-                    let lc = f.line_col(e.at);
-                    (lc.line, lc.column)
-                }
-                (None, None) => (0, 0),
-            };
-            let path_in_doc = paths
-                .as_mut()
-                .map(|p| p.path(e.span.start))
-                .unwrap_or_default();
-            // Names in the message as the document writes them (its prefixes).
-            let e = &match paths.as_mut() {
-                Some(p) => {
-                    let element = p.element_at(e.span.start);
-                    e.clone().with_document_prefixes(|uri| {
-                        crate::validate::events::prefix_in_scope(element, uri)
-                    })
-                }
-                None => e.clone(),
-            };
-            let related = e.related().and_then(|r| {
-                let lc = file.as_ref()?.line_col(r);
-                e.related_note(lc.line, lc.column)
-            });
-            let help = match (e.help.as_deref(), related) {
-                (Some(h), Some(r)) => Some(format!("{h}; {r}")),
-                (h, r) => h.map(str::to_string).or(r),
-            };
+        .map(|d| {
+            let (line, column) = d.line_col.unwrap_or((0, 0));
             Record {
                 file: name.clone(),
                 line,
                 column,
-                code: e.code,
+                code: d.kind.code(),
                 severity: "error",
-                message: e.message.clone(),
-                span: Some(e.span.clone()),
-                region: file
-                    .as_ref()
-                    .map(|f| (f.line_col(e.span.start), f.line_col(e.span.end))),
-                path: path_in_doc,
-                expected: e.expected.clone(),
-                help,
+                region: match (&file, &d.span) {
+                    (Some(f), Some(span)) => Some((f.line_col(span.start), f.line_col(span.end))),
+                    _ => None,
+                },
+                message: d.message,
+                span: d.span,
+                path: d.path,
+                expected: d.expected,
+                help: d.help,
                 source: file.clone(),
             }
         })
@@ -931,14 +775,16 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
     errors
         .errors
         .iter()
-        .map(|e| {
-            // Without a span the error is about the schema named (a missing file).
+        .zip(errors.errors())
+        .map(|(e, located)| {
+            let file = located.file.as_deref().unwrap_or(&errors.path);
             let mut record = Record::about_file(
-                &errors.path.display().to_string(),
-                e.code,
-                e.message.clone(),
+                &file.display().to_string(),
+                located.kind.code(),
+                located.message,
             );
-            if let Some(span) = e.span {
+            record.help = located.help;
+            if let (Some(span), Some((line, column))) = (e.span, located.line_col) {
                 let f = errors.sources.file(span.file);
                 let shared = match files.iter().find(|(id, _)| *id == span.file) {
                     Some((_, shared)) => shared.clone(),
@@ -948,30 +794,12 @@ pub fn schema_records(errors: &SchemaErrors) -> Vec<Record> {
                         shared
                     }
                 };
-                let lc = f.line_col(span.start as usize);
-                record.file = f.path().display().to_string();
-                record.line = lc.line;
-                record.column = lc.column;
+                record.line = line;
+                record.column = column;
                 record.span = Some(span.range());
-                record.region = Some((lc, f.line_col(span.range().end)));
+                record.region =
+                    Some((f.line_col(span.range().start), f.line_col(span.range().end)));
                 record.source = Some(shared);
-                let chain: Vec<String> = errors
-                    .sources
-                    .include_chain(span.file)
-                    .into_iter()
-                    .map(|r| {
-                        let lc = errors.sources.line_col(r);
-                        format!(
-                            "{}:{}:{}",
-                            errors.sources.file(r.file).path().display(),
-                            lc.line,
-                            lc.column
-                        )
-                    })
-                    .collect();
-                if !chain.is_empty() {
-                    record.help = Some(format!("included from {}", chain.join(", from ")));
-                }
             }
             record
         })
@@ -1050,7 +878,7 @@ impl Stream {
                 "name": "rngcheck",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": RULES.iter().map(|(id, text)| serde_json::json!({
+                "rules": rules().map(|(id, text)| serde_json::json!({
                     "id": id,
                     "shortDescription": { "text": text },
                     "defaultConfiguration": { "level": "error" },
@@ -1239,7 +1067,9 @@ mod tests {
                         .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
                         .collect();
                     let full = format!("rngcheck::{code}");
+                    // A prefix ("rngcheck::schema::") is not a code.
                     if !code.is_empty()
+                        && !code.ends_with(':')
                         && piece[code.len()..].starts_with('"')
                         && rule_index(&full).is_none()
                         && !missing.contains(&full)
@@ -1249,10 +1079,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            missing.is_empty(),
-            "codes without a rule in RULES: {missing:?}"
-        );
+        assert!(missing.is_empty(), "codes without a rule: {missing:?}");
     }
 
     #[test]

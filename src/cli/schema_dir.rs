@@ -126,27 +126,16 @@ pub fn is_relax_ng(text: &str) -> bool {
 
 /// The root element's qualified name and the rest of its start tag.
 fn root_start(text: &str) -> Option<(&str, &str)> {
-    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
-    loop {
-        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-        if let Some(r) = rest.strip_prefix("<?") {
-            rest = &r[r.find("?>")? + 2..];
-        } else if let Some(r) = rest.strip_prefix("<!--") {
-            rest = &r[r.find("-->")? + 3..];
-        } else if rest.starts_with("<!") {
-            return None;
-        } else if let Some(r) = rest.strip_prefix('<') {
-            let end = r.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')?;
-            let qname = &r[..end];
-            let ok = local_name(qname)
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() || c == '_');
-            return ok.then_some((qname, &r[end..]));
-        } else {
-            return None;
-        }
-    }
+    let crate::xml::PrologEnd::Root(tag) = crate::xml::prolog_end(text) else {
+        return None;
+    };
+    let end = tag.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')?;
+    let qname = &tag[..end];
+    let ok = local_name(qname)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    ok.then_some((qname, &tag[end..]))
 }
 
 fn local_name(qname: &str) -> &str {

@@ -187,15 +187,6 @@ impl Datatype {
         }
     }
 
-    /// Whether checking a string needs its namespace context (QName,
-    /// NOTATION). Results for context-free types may be cached by text.
-    pub fn needs_context(&self) -> bool {
-        match &self.kind {
-            Kind::Xsd(t) => t.needs_context(),
-            Kind::Builtin(_) | Kind::Compat(_) => false,
-        }
-    }
-
     /// The ID role of the type, for DTD-compatibility checks.
     pub fn id_kind(&self) -> IdKind {
         match &self.kind {

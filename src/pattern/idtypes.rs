@@ -16,8 +16,9 @@ use super::{CompiledGrammar, ElementId, IdSet, Pattern, PatternId};
 use crate::datatype::IdKind;
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
+use crate::ErrorKind;
 
-const CODE_ID: &str = "rngcheck::schema::id_type";
+const CODE_ID: ErrorKind = ErrorKind::SchemaIdType;
 
 /// (element name, attribute name) → the attribute's ID-type.
 pub type IdTypeMap = HashMap<(NameId, NameId), IdKind>;

@@ -18,16 +18,17 @@ use crate::datatype::{self, Datatype, DatatypeError};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
 use crate::syntax::ast::{self, Combine, Component, ComponentKind, NameClassKind, PatternKind};
+use crate::ErrorKind;
 
 /// A map keyed by schema strings, hashed by foldhash with a per-process seed.
 type StrKeyed<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
-const CODE_GRAMMAR: &str = "rngcheck::schema::grammar";
-const CODE_UNDEFINED: &str = "rngcheck::schema::undefined_ref";
-const CODE_RECURSION: &str = "rngcheck::schema::recursive_ref";
-const CODE_COMBINE: &str = "rngcheck::schema::combine";
-const CODE_NAME_CLASS: &str = "rngcheck::schema::name_class";
-const CODE_DATATYPE: &str = "rngcheck::schema::datatype";
+const CODE_GRAMMAR: ErrorKind = ErrorKind::SchemaGrammar;
+const CODE_UNDEFINED: ErrorKind = ErrorKind::SchemaUndefinedRef;
+const CODE_RECURSION: ErrorKind = ErrorKind::SchemaRecursiveRef;
+const CODE_COMBINE: ErrorKind = ErrorKind::SchemaCombine;
+const CODE_NAME_CLASS: ErrorKind = ErrorKind::SchemaNameClass;
+const CODE_DATATYPE: ErrorKind = ErrorKind::SchemaDatatype;
 
 /// Where each interned pattern and element was first written.
 #[derive(Clone, Debug, Default)]
@@ -151,7 +152,7 @@ struct Lowering<'a> {
 }
 
 impl<'a> Lowering<'a> {
-    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
+    fn error(&mut self, code: ErrorKind, message: impl Into<String>, span: Span) {
         self.errors
             .push(SchemaError::new(code, message, Some(span)));
     }

@@ -254,11 +254,6 @@ impl PatternArena {
         (0..self.patterns.len() as u32).map(PatternId)
     }
 
-    /// Whether only the constants are interned.
-    pub fn is_empty(&self) -> bool {
-        self.patterns.len() <= 3
-    }
-
     /// The pattern behind an id.
     pub fn get(&self, id: PatternId) -> Pattern {
         self.patterns[id.0 as usize]

@@ -9,11 +9,12 @@ use super::name::{NameClass, NameClassId};
 use super::{CompiledGrammar, ElementId, Pattern, PatternId};
 use crate::diagnostic::SchemaError;
 use crate::source::Span;
+use crate::ErrorKind;
 
-const CODE_PATH: &str = "rngcheck::schema::prohibited_path";
-const CODE_STRING_SEQ: &str = "rngcheck::schema::string_sequence";
-const CODE_DUP_ATTR: &str = "rngcheck::schema::duplicate_attribute";
-const CODE_INTERLEAVE: &str = "rngcheck::schema::interleave_overlap";
+const CODE_PATH: ErrorKind = ErrorKind::SchemaProhibitedPath;
+const CODE_STRING_SEQ: ErrorKind = ErrorKind::SchemaStringSequence;
+const CODE_DUP_ATTR: ErrorKind = ErrorKind::SchemaDuplicateAttribute;
+const CODE_INTERLEAVE: ErrorKind = ErrorKind::SchemaInterleaveOverlap;
 
 /// Where a pattern sits, for §7.1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -144,7 +145,7 @@ impl<'g> Checker<'g> {
         })
     }
 
-    fn report(&mut self, code: &'static str, message: &str, span: Option<Span>) {
+    fn report(&mut self, code: ErrorKind, message: &str, span: Option<Span>) {
         // One report per place and rule is enough.
         if self.errors.iter().any(|e| e.span == span && e.code == code) {
             return;

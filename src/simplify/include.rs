@@ -6,10 +6,11 @@ use crate::loader::Loader;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{Component, ComponentKind, Pattern, PatternKind};
 use crate::syntax::{self, SyntaxKind};
+use crate::ErrorKind;
 
-const CODE_LOAD: &str = "rngcheck::schema::load";
-const CODE_CYCLE: &str = "rngcheck::schema::include_cycle";
-const CODE_INCLUDE: &str = "rngcheck::schema::include";
+const CODE_LOAD: ErrorKind = ErrorKind::SchemaLoad;
+const CODE_CYCLE: ErrorKind = ErrorKind::SchemaIncludeCycle;
+const CODE_INCLUDE: ErrorKind = ErrorKind::SchemaInclude;
 
 /// Follows references between files.
 pub struct Resolver<'a> {

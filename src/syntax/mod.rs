@@ -13,12 +13,24 @@ use crate::source::{FileId, SourceMap};
 
 /// Whether the schema tree's fast builder and roxmltree agree on `text`
 /// (see `xmltree::check_agreement`); for `make conformance` only.
-#[doc(hidden)]
+#[cfg(feature = "internals")]
 pub fn check_xml_tree(text: &str) -> Option<Option<String>> {
     xmltree::check_agreement(text)
 }
 
 /// Which of the two RELAX NG syntaxes a file is written in.
+///
+/// ```
+/// use rngcheck::{Schema, Syntax};
+///
+/// let xml = "<element name='a' xmlns='http://relaxng.org/ns/structure/1.0'><empty/></element>";
+/// let compact = "element a { empty }";
+/// for (text, syntax) in [(xml, Syntax::Xml), (compact, Syntax::Compact)] {
+///     let schema = Schema::from_str(text, syntax)?;
+///     assert!(schema.validator().validate_str("<a/>").is_ok());
+/// }
+/// # Ok::<(), rngcheck::SchemaErrors>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxKind {
     /// The XML syntax (`.rng`).
@@ -29,7 +41,7 @@ pub enum SyntaxKind {
 
 impl SyntaxKind {
     /// The syntax a path's extension implies: `.rnc` is compact, the rest XML.
-    pub fn from_path(path: &std::path::Path) -> SyntaxKind {
+    pub(crate) fn from_path(path: &std::path::Path) -> SyntaxKind {
         match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("rnc") => SyntaxKind::Compact,
             _ => SyntaxKind::Xml,

@@ -17,13 +17,14 @@ use super::xmltree::{self, Node};
 use crate::diagnostic::SchemaError;
 use crate::source::{FileId, Span};
 use crate::xml::{is_whitespace, trim_xml};
+use crate::ErrorKind;
 
 /// The RELAX NG structure namespace.
 pub const RNG_NS: &str = "http://relaxng.org/ns/structure/1.0";
 
-const CODE_SYNTAX: &str = "rngcheck::schema::syntax";
-const CODE_NOT_WELL_FORMED: &str = "rngcheck::schema::not_well_formed";
-const CODE_TOO_DEEP: &str = "rngcheck::schema::too_deep";
+const CODE_SYNTAX: ErrorKind = ErrorKind::SchemaSyntax;
+const CODE_NOT_WELL_FORMED: ErrorKind = ErrorKind::SchemaNotWellFormed;
+const CODE_TOO_DEEP: ErrorKind = ErrorKind::SchemaTooDeep;
 
 /// Parses one XML-syntax schema file.
 pub fn parse(text: &str, file: FileId, inherited_ns: &str) -> Result<Pattern, Vec<SchemaError>> {
@@ -326,10 +327,20 @@ impl<'a, 'i> Parser<'a, 'i> {
     }
 
     fn pattern(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<Pattern> {
+        self.nested(node, |r| r.pattern_inner(node, outer))
+    }
+
+    /// `read` one level deeper (on a grown stack when it runs low), or
+    /// `None` once the schema is too deep.
+    fn nested<T>(
+        &mut self,
+        node: Node<'a, 'i>,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
         if !self.descend(node) {
             return None;
         }
-        let result = crate::stack::deeper(|| self.pattern_inner(node, outer));
+        let result = crate::stack::deeper(|| read(self));
         self.depth -= 1;
         result
     }
@@ -513,12 +524,7 @@ impl<'a, 'i> Parser<'a, 'i> {
     }
 
     fn name_class(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {
-        if !self.descend(node) {
-            return None;
-        }
-        let result = crate::stack::deeper(|| self.name_class_inner(node, outer));
-        self.depth -= 1;
-        result
+        self.nested(node, |r| r.name_class_inner(node, outer))
     }
 
     fn name_class_inner(&mut self, node: Node<'a, 'i>, outer: &Scope) -> Option<NameClass> {

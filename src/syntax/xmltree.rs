@@ -1,15 +1,11 @@
 //! A small read-only XML tree for the schema reader ([`super::rng`]).
 //!
-//! roxmltree's parse was two fifths of compiling libvirt's schemas, so the
-//! common subset of XML that schema files are written in (an optional XML
-//! declaration, elements, attributes, namespace declarations, text with the
-//! predefined entities and character references, comments and processing
-//! instructions, ASCII names, no carriage returns) is scanned here in one
-//! pass by [`scan`]. Anything else (a DOCTYPE, CDATA, other entity
-//! references, `\r`, non-ASCII names, unusual namespace declarations) and
-//! anything not well-formed makes it give up; the caller then parses with
-//! roxmltree, which decides and words well-formedness errors, and converts
-//! its document with [`from_roxmltree`].
+//! The common subset of XML that schema files are written in is read by
+//! [`scan`], which builds the tree from the one strict scanner's pieces
+//! ([`crate::xml::scan`], which also feeds documents to the validator).
+//! Anything else and anything not well-formed makes it give up; the caller
+//! then parses with roxmltree, which decides and words well-formedness
+//! errors, and converts its document with [`from_roxmltree`].
 //!
 //! The tree holds only what `rng.rs` reads, with roxmltree's meaning: the
 //! root element and what it contains, elements and text nodes (comments and
@@ -25,13 +21,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use memchr::memmem;
-
-use crate::xml::{self, Cursor, QName, XML_NS};
-
-/// More attributes than this on one element: left to roxmltree (the
-/// duplicate checks here compare pairs).
-const MAX_ATTRIBUTES: usize = 64;
+use crate::xml;
+use crate::xml::scan::{Binding, ScanSink, Scope, StartTag};
 
 /// A schema file's element tree. Nodes are in document order, the root
 /// element first; an element's descendants follow it up to `subtree_end`.
@@ -129,6 +120,7 @@ impl<'a> Tree<'a> {
     /// Each node with its attributes and namespaces spelled out, for the
     /// equivalence checks: trees that share namespace lists differently
     /// still describe the same.
+    #[cfg(any(test, feature = "internals"))]
     pub fn describe(&self) -> Vec<String> {
         (0..self.nodes.len())
             .map(|id| {
@@ -369,6 +361,7 @@ fn convert_element<'a>(tree: &mut Tree<'a>, node: roxmltree::Node<'a, '_>, paren
 /// For the conformance runner: `None` if the fast builder refuses `text`;
 /// otherwise `Some` of the first difference from the tree converted from
 /// roxmltree's parse (`None` inside when they agree).
+#[cfg(any(test, feature = "internals"))]
 pub fn check_agreement(text: &str) -> Option<Option<String>> {
     let fast = scan(text).ok()?.describe();
     let options = roxmltree::ParsingOptions {
@@ -394,186 +387,114 @@ pub fn check_agreement(text: &str) -> Option<Option<String>> {
 
 pub use crate::xml::Unsupported;
 
-type Scanned<T = ()> = Result<T, Unsupported>;
-
-/// The tree of `text`, scanned directly, or `Unsupported`.
+/// The tree of `text`, built from the one strict scanner's pieces
+/// ([`crate::xml::scan`]), or `Unsupported`.
 pub fn scan(text: &str) -> Result<Tree<'_>, Unsupported> {
-    if !xml::plain_characters(text.as_bytes()) {
-        return Err(Unsupported);
-    }
-    let mut scanner = Scanner {
-        cur: Cursor::new(text),
+    let mut builder = Builder {
         tree: Tree {
             nodes: Vec::new(),
             attributes: Vec::new(),
             namespaces: Vec::new(),
         },
         open: Vec::new(),
-        raw: Vec::new(),
     };
-    scanner.document()?;
-    Ok(scanner.tree)
+    crate::xml::scan::scan(text, &mut builder)?;
+    Ok(builder.tree)
 }
 
-/// An attribute of the current start tag, as scanned.
-struct RawAttribute<'a> {
-    name: QName<'a>,
-    value: Cow<'a, str>,
-    range: Range<usize>,
-    value_start: usize,
-}
-
-struct Scanner<'a> {
-    cur: Cursor<'a>,
+/// Builds a [`Tree`] from the scanner's pieces.
+struct Builder<'a> {
     tree: Tree<'a>,
-    /// Open elements: node index and name as written.
-    open: Vec<(usize, &'a str)>,
-    raw: Vec<RawAttribute<'a>>,
+    /// The node index of each open element.
+    open: Vec<usize>,
 }
 
-impl<'a> Scanner<'a> {
-    fn document(&mut self) -> Scanned {
-        self.cur.prolog()?;
-        self.content()?;
-        self.cur.epilog()
-    }
-
-    /// The root element and everything in it, iteratively.
-    fn content(&mut self) -> Scanned {
-        loop {
-            match self.cur.peek() {
-                Some(b'<') => match self.cur.bytes.get(self.cur.pos + 1) {
-                    Some(b'/') => {
-                        self.end_tag()?;
-                        if self.open.is_empty() {
-                            return Ok(());
-                        }
-                    }
-                    Some(b'!') if self.cur.at(b"<!--") => self.cur.comment()?,
-                    Some(b'!') => return Err(Unsupported), // CDATA or a stray declaration
-                    Some(b'?') => self.cur.processing_instruction()?,
-                    _ => {
-                        self.start_tag()?;
-                        if self.open.is_empty() {
-                            return Ok(()); // an empty root element
-                        }
-                    }
-                },
-                Some(_) => self.text_piece()?,
-                None => return Err(Unsupported), // unclosed elements
-            }
+impl<'a> ScanSink<'a> for Builder<'a> {
+    fn start_tag(&mut self, tag: &StartTag<'_, 'a>) {
+        let namespaces = self.namespaces(tag.declarations());
+        let start = self.tree.attributes.len();
+        for attr in tag.attributes() {
+            self.tree.attributes.push(Attribute {
+                local: attr.name.local(),
+                namespace: (!attr.ns.is_empty()).then_some(attr.ns),
+                value: attr
+                    .written
+                    .map_or_else(|| Cow::Owned(attr.value.to_string()), Cow::Borrowed),
+                qname_end: attr.span.start + attr.name.whole.len(),
+                value_range: attr.value_start..attr.span.end - 1,
+                range: attr.span,
+            });
         }
-    }
-
-    fn start_tag(&mut self) -> Scanned {
-        let start = self.cur.pos;
-        self.cur.pos += 1;
-        let name = self.cur.qname()?;
-        self.raw.clear();
-        let empty = loop {
-            let spaced = self.cur.skip_space();
-            match self.cur.peek() {
-                Some(b'>') => {
-                    self.cur.pos += 1;
-                    break false;
-                }
-                Some(b'/') => {
-                    self.cur.expect(b"/>")?;
-                    break true;
-                }
-                _ if spaced => self.attribute()?,
-                _ => return Err(Unsupported),
-            }
-        };
-        let raw = &self.raw;
-        let duplicate = raw
-            .iter()
-            .enumerate()
-            .any(|(i, a)| raw[..i].iter().any(|b| b.name == a.name));
-        if raw.len() > MAX_ATTRIBUTES || duplicate {
-            return Err(Unsupported);
-        }
-        let parent = self.open.last().map(|&(id, _)| id);
-        let namespaces = self.declare_namespaces(parent)?;
-        let in_scope = self.tree.namespaces.get(namespaces.clone()).unwrap_or(&[]);
-        let local = name.local();
-        let namespace = match name.prefix() {
-            "xml" | "xmlns" => return Err(Unsupported),
-            "" => lookup(in_scope, None),
-            p => Some(lookup(in_scope, Some(p)).ok_or(Unsupported)?),
-        };
-        let attributes = self.attributes(namespaces.clone())?;
         let id = self.tree.nodes.len();
         self.tree.nodes.push(NodeData {
             kind: NodeKind::Element(Element {
-                local,
-                namespace,
-                start_tag_end: self.cur.pos,
-                attributes,
+                local: tag.name.local(),
+                namespace: (!tag.ns.is_empty()).then_some(tag.ns),
+                start_tag_end: tag.span.end,
+                attributes: start..self.tree.attributes.len(),
                 namespaces,
                 subtree_end: id + 1,
             }),
-            range: start..self.cur.pos,
+            range: tag.span.clone(),
         });
-        if !empty {
-            self.open.push((id, name.whole));
+        if !tag.empty {
+            self.open.push(id);
         }
-        Ok(())
     }
 
-    /// `name = "value"` inside a start tag.
-    fn attribute(&mut self) -> Scanned {
-        let start = self.cur.pos;
-        let name = self.cur.qname()?;
-        let qname_end = self.cur.pos;
-        let (raw, value_start) = self.cur.quoted_value()?;
-        // roxmltree keeps these two lengths in 16 and 8 bits.
-        if qname_end - start > usize::from(u16::MAX) || value_start - 1 - qname_end > 200 {
-            return Err(Unsupported);
-        }
-        let value = if xml::needs_normalizing(raw) {
-            let mut normalized = String::with_capacity(raw.len());
-            xml::normalize_attribute(raw, &mut normalized).ok_or(Unsupported)?;
-            Cow::Owned(normalized)
-        } else {
-            Cow::Borrowed(raw)
+    /// One text node a piece: roxmltree starts a new one after every tag,
+    /// comment and processing instruction.
+    fn text(&mut self, raw: &'a str, expanded: Option<&str>, span: Range<usize>, _: Scope<'_, 'a>) {
+        let text = match expanded {
+            Some(text) => Cow::Owned(text.to_string()),
+            None => Cow::Borrowed(raw),
         };
-        self.raw.push(RawAttribute {
-            name,
-            value,
-            range: start..self.cur.pos,
-            value_start,
+        self.tree.nodes.push(NodeData {
+            kind: NodeKind::Text(text),
+            range: span,
         });
-        Ok(())
     }
 
+    fn end_tag(&mut self, span: Range<usize>, _: Scope<'_, 'a>) {
+        let Some(id) = self.open.pop() else {
+            return;
+        };
+        let end = self.tree.nodes.len();
+        if let Some(NodeData {
+            kind: NodeKind::Element(e),
+            range,
+        }) = self.tree.nodes.get_mut(id)
+        {
+            e.subtree_end = end;
+            range.end = span.end;
+        }
+    }
+}
+
+impl<'a> Builder<'a> {
     /// The element's namespaces in scope, as roxmltree lists them: its own
-    /// declarations, then its parent's that it does not redeclare. Unusual
-    /// declarations (of `xml` or `xmlns`, of their URIs, empty or with
-    /// references, `p:xmlns`) are left to roxmltree.
-    fn declare_namespaces(&mut self, parent: Option<usize>) -> Scanned<Range<usize>> {
-        let parent_range = parent
-            .and_then(|p| match &self.tree.nodes.get(p)?.kind {
+    /// declarations, then its parent's that it does not redeclare (shared
+    /// with the parent when it declares none).
+    fn namespaces(&mut self, declared: &[Binding<'a>]) -> Range<usize> {
+        let parent = self
+            .open
+            .last()
+            .and_then(|&p| match &self.tree.nodes.get(p)?.kind {
                 NodeKind::Element(e) => Some(e.namespaces.clone()),
                 NodeKind::Text(_) => None,
-            })
-            .unwrap_or(0..0);
+            });
+        let parent = parent.unwrap_or(0..0);
+        if declared.is_empty() {
+            return parent;
+        }
         let start = self.tree.namespaces.len();
-        for attr in &self.raw {
-            let written = match attr.value {
-                Cow::Borrowed(v) => Some(v),
-                Cow::Owned(_) => None,
-            };
-            let Some((prefix, uri)) = xml::namespace_declaration(attr.name, written)? else {
-                continue;
-            };
-            let prefix = (!prefix.is_empty()).then_some(prefix);
-            self.tree.namespaces.push(Namespace { prefix, uri });
+        for binding in declared {
+            self.tree.namespaces.push(Namespace {
+                prefix: (!binding.prefix.is_empty()).then_some(binding.prefix),
+                uri: binding.uri,
+            });
         }
-        if self.tree.namespaces.len() == start {
-            return Ok(parent_range);
-        }
-        for i in parent_range {
+        for i in parent {
             let Some(inherited) = self.tree.namespaces.get(i).cloned() else {
                 continue;
             };
@@ -582,106 +503,8 @@ impl<'a> Scanner<'a> {
                 self.tree.namespaces.push(inherited);
             }
         }
-        Ok(start..self.tree.namespaces.len())
+        start..self.tree.namespaces.len()
     }
-
-    /// Moves the start tag's attributes other than namespace declarations
-    /// into the tree, after checking that no two share an expanded name.
-    fn attributes(&mut self, namespaces: Range<usize>) -> Scanned<Range<usize>> {
-        let in_scope = self.tree.namespaces.get(namespaces).unwrap_or(&[]);
-        let start = self.tree.attributes.len();
-        for attr in self.raw.drain(..) {
-            if attr.name.is_namespace_declaration() {
-                continue;
-            }
-            let namespace = match attr.name.prefix() {
-                "" => None,
-                "xml" => Some(XML_NS),
-                p => Some(lookup(in_scope, Some(p)).ok_or(Unsupported)?),
-            };
-            let local = attr.name.local();
-            let added = self.tree.attributes.get(start..).unwrap_or(&[]);
-            if added
-                .iter()
-                .any(|a| a.local == local && a.namespace == namespace)
-            {
-                return Err(Unsupported);
-            }
-            let qname_end = attr.range.start + attr.name.whole.len();
-            let value_end = attr.range.end - 1;
-            self.tree.attributes.push(Attribute {
-                local,
-                namespace,
-                value: attr.value,
-                qname_end,
-                value_range: attr.value_start..value_end,
-                range: attr.range,
-            });
-        }
-        Ok(start..self.tree.attributes.len())
-    }
-
-    fn end_tag(&mut self) -> Scanned {
-        self.cur.pos += 2;
-        let qname = self.cur.qname()?.whole;
-        self.cur.skip_space();
-        self.cur.expect(b">")?;
-        let (id, open) = self.open.pop().ok_or(Unsupported)?;
-        if open != qname {
-            return Err(Unsupported);
-        }
-        let end = self.tree.nodes.len();
-        if let Some(NodeData {
-            kind: NodeKind::Element(e),
-            range,
-        }) = self.tree.nodes.get_mut(id)
-        {
-            e.subtree_end = end;
-            range.end = self.cur.pos;
-        }
-        Ok(())
-    }
-
-    /// Character data up to the next `<`: one text node (roxmltree starts a
-    /// new one after every tag, comment and processing instruction).
-    fn text_piece(&mut self) -> Scanned {
-        let start = self.cur.pos;
-        // One byte loop, not three memchr calls: in a schema nearly every
-        // piece of text is the indentation between two tags.
-        let (mut gt, mut amp) = (false, false);
-        let len = self
-            .cur
-            .rest()
-            .iter()
-            .position(|&b| {
-                gt |= b == b'>';
-                amp |= b == b'&';
-                b == b'<'
-            })
-            .ok_or(Unsupported)?;
-        let end = start + len;
-        let raw = self.cur.slice(start..end)?;
-        self.cur.pos = end;
-        if gt && memmem::find(raw.as_bytes(), b"]]>").is_some() {
-            return Err(Unsupported);
-        }
-        let text = if amp {
-            let mut expanded = String::with_capacity(raw.len());
-            xml::expand_references(raw, &mut expanded).ok_or(Unsupported)?;
-            Cow::Owned(expanded)
-        } else {
-            Cow::Borrowed(raw)
-        };
-        self.tree.nodes.push(NodeData {
-            kind: NodeKind::Text(text),
-            range: start..end,
-        });
-        Ok(())
-    }
-}
-
-fn lookup<'a>(in_scope: &[Namespace<'a>], prefix: Option<&str>) -> Option<&'a str> {
-    in_scope.iter().find(|n| n.prefix == prefix).map(|n| n.uri)
 }
 
 #[cfg(test)]
@@ -737,29 +560,8 @@ mod tests {
 
     #[test]
     fn leaves_everything_else_to_roxmltree() {
-        let cases = [
-            "",
-            "<!DOCTYPE a><a/>",
-            "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
-            "<a><![CDATA[x]]></a>",
-            "<a>\r\n</a>",
-            "<a>&nbsp;</a>",
-            "<a>]]></a>",
-            "<a b='1' b='2'/>",
-            "<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>",
-            "<a xmlns:p=''/>",
-            "<a xmlns=''/>",
-            "<a xmlns:xml='http://www.w3.org/XML/1998/namespace'/>",
-            "<a p:xmlns='urn:e'/>",
-            "<p:a/>",
-            "<a p:b='1'/>",
-            "<\u{e9}/>",
-            "<a></b>",
-            "<a>",
-            "<a/><b/>",
-            "<a><!-- x -- y --></a>",
-        ];
-        for text in cases {
+        let cases = ["<a p:xmlns='urn:e'/>"];
+        for &text in crate::xml::scan::REFUSED.iter().chain(&cases) {
             assert_eq!(fast(text), None, "the fast builder took {text:?}");
         }
     }

@@ -26,6 +26,20 @@ impl Context for NodeContext<'_, '_> {
     }
 }
 
+/// One attribute of a start tag, as the validator is given it.
+pub struct AttributeEvent<'a> {
+    /// The namespace URI, "" for none.
+    pub ns: &'a str,
+    /// The local name.
+    pub local: &'a str,
+    /// The name as written.
+    pub qname: &'a str,
+    /// The value, normalized (XML 1.0 §3.3.3 for CDATA).
+    pub value: &'a str,
+    /// From the name to the closing quote.
+    pub span: Range<usize>,
+}
+
 /// What a document is fed to: the [`Validator`], or a recorder in tests.
 /// The events and their arguments are the validator's (see its methods).
 pub trait EventSink {
@@ -34,18 +48,8 @@ pub trait EventSink {
     /// A start tag's name: expanded (`ns`, `local`) and as written; `span`
     /// is the whole start tag.
     fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>);
-    /// One attribute: its name, normalized value and `span` (name to
-    /// closing quote); `ctx` resolves the prefixes in scope.
-    #[allow(clippy::too_many_arguments)]
-    fn attribute(
-        &mut self,
-        ns: &str,
-        local: &str,
-        qname: &str,
-        value: &str,
-        span: Range<usize>,
-        ctx: &dyn Context,
-    );
+    /// One attribute; `ctx` resolves the prefixes in scope.
+    fn attribute(&mut self, attr: AttributeEvent<'_>, ctx: &dyn Context);
     /// The end of the start tag's attributes.
     fn start_tag_close(&mut self);
     /// A run of character data (references expanded, adjacent runs joined).
@@ -63,16 +67,8 @@ impl EventSink for Validator<'_> {
         Validator::start_tag_open(self, ns, local, qname, span);
     }
 
-    fn attribute(
-        &mut self,
-        ns: &str,
-        local: &str,
-        qname: &str,
-        value: &str,
-        span: Range<usize>,
-        ctx: &dyn Context,
-    ) {
-        Validator::attribute(self, ns, local, qname, value, span, ctx);
+    fn attribute(&mut self, attr: AttributeEvent<'_>, ctx: &dyn Context) {
+        Validator::attribute(self, attr, ctx);
     }
 
     fn start_tag_close(&mut self) {
@@ -92,12 +88,14 @@ impl EventSink for Validator<'_> {
 /// resolve wherever a namespace context is given, so that two ways of
 /// feeding a document can be compared: the fast path's tests and the
 /// conformance runner check [`super::scan`] against [`feed`] with it.
+#[cfg(any(test, feature = "internals"))]
 pub struct EventLog {
     probes: Vec<String>,
     /// One line per event, in order.
     pub lines: Vec<String>,
 }
 
+#[cfg(any(test, feature = "internals"))]
 impl EventLog {
     /// A log for `text`: it probes the empty prefix, `xml` and every prefix
     /// `text` declares.
@@ -128,6 +126,7 @@ impl EventLog {
     }
 }
 
+#[cfg(any(test, feature = "internals"))]
 impl EventSink for EventLog {
     fn unparsed_entity(&mut self, name: &str) {
         self.lines.push(format!("unparsed-entity {name}"));
@@ -138,18 +137,12 @@ impl EventSink for EventLog {
             .push(format!("start {{{ns}}}{local} {qname} {span:?}"));
     }
 
-    fn attribute(
-        &mut self,
-        ns: &str,
-        local: &str,
-        qname: &str,
-        value: &str,
-        span: Range<usize>,
-        ctx: &dyn Context,
-    ) {
+    fn attribute(&mut self, attr: AttributeEvent<'_>, ctx: &dyn Context) {
         let scope = self.context(ctx);
+        let AttributeEvent { ns, local, .. } = attr;
         self.lines.push(format!(
-            "attribute {{{ns}}}{local} {qname} {value:?} {span:?} [{scope}]"
+            "attribute {{{ns}}}{local} {} {:?} {:?} [{scope}]",
+            attr.qname, attr.value, attr.span
         ));
     }
 
@@ -287,14 +280,14 @@ pub fn feed<S: EventSink>(doc: &Document, validator: &mut S) {
                             built.as_str()
                         }
                     };
-                    validator.attribute(
-                        attr.namespace().unwrap_or(""),
-                        attr.name(),
+                    let event = AttributeEvent {
+                        ns: attr.namespace().unwrap_or(""),
+                        local: attr.name(),
                         qname,
-                        attr.value(),
-                        attr.range(),
-                        &ctx,
-                    );
+                        value: attr.value(),
+                        span: attr.range(),
+                    };
+                    validator.attribute(event, &ctx);
                 }
                 validator.start_tag_close();
             }

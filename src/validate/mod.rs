@@ -53,8 +53,57 @@ struct Frame {
     rest: Option<PatternId>,
 }
 
+/// The verdict on one document's text.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Valid.
+    Valid,
+    /// Well-formed but invalid: every error found.
+    Invalid(Vec<DocError>),
+    /// Not well-formed XML.
+    NotWellFormed(DocError),
+}
+
+impl Outcome {
+    /// Whether the document is valid.
+    pub(crate) fn is_valid(&self) -> bool {
+        matches!(self, Outcome::Valid)
+    }
+}
+
+/// Validates one document's text with `validator`: scanned straight into
+/// it when the fast path takes the document, else through roxmltree's tree
+/// (which then also decides whether it is well-formed).
+pub fn validate_text(validator: &mut Validator, text: &str) -> Outcome {
+    validator.reset();
+    if scan::feed(text, validator).is_err() {
+        let doc = match events::parse_document(text) {
+            Ok(doc) => doc,
+            Err(e) => return Outcome::NotWellFormed(e),
+        };
+        validator.reset();
+        events::feed(&doc, validator);
+    }
+    let errors = validator.finish();
+    if errors.is_empty() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid(errors)
+    }
+}
+
 /// Validates documents against one compiled grammar. One per thread; reuse
 /// it across documents so its memo keeps paying off.
+///
+/// ```
+/// use rngcheck::{Schema, Syntax};
+///
+/// let schema = Schema::from_str("element a { attribute b { xsd:boolean } }", Syntax::Compact)?;
+/// let mut validator = schema.validator();
+/// assert!(validator.validate_str("<a b='true'/>").is_ok());
+/// assert!(validator.validate_str("<a b='maybe'/>").is_err());
+/// # Ok::<(), rngcheck::SchemaErrors>(())
+/// ```
 pub struct Validator<'s> {
     deriver: Deriver<'s>,
     /// Open misplaced elements being checked against their own definitions.
@@ -124,7 +173,7 @@ impl Context for DocumentContext<'_> {
 
 impl<'s> Validator<'s> {
     /// A validator for `grammar`.
-    pub fn new(grammar: &'s CompiledGrammar) -> Validator<'s> {
+    pub(crate) fn new(grammar: &'s CompiledGrammar) -> Validator<'s> {
         Validator {
             deriver: Deriver::new(grammar),
             recovering: 0,
@@ -147,44 +196,44 @@ impl<'s> Validator<'s> {
     /// Counts which schema patterns each document matches, from now on
     /// (see [`crate::coverage`]); [`Validator::commit_coverage`] after each
     /// document says whether its counts are for valid documents.
-    pub fn enable_coverage(&mut self) {
+    pub(crate) fn enable_coverage(&mut self) {
         self.coverage = Some(Box::new(coverage::Recorder::new(&self.deriver)));
     }
 
     /// Adds the last document's counts to the valid side (`counts`: it is
     /// valid and expected to be) or to the invalid side.
-    pub fn commit_coverage(&mut self, counts: bool) {
+    pub(crate) fn commit_coverage(&mut self, counts: bool) {
         if let Some(recorder) = &mut self.coverage {
             recorder.commit(counts);
         }
     }
 
     /// The counts committed so far, when coverage is on.
-    pub fn coverage_hits(&self) -> Option<&crate::coverage::Hits> {
+    pub(crate) fn coverage_hits(&self) -> Option<&crate::coverage::Hits> {
         self.coverage.as_deref().map(coverage::Recorder::hits)
     }
 
     /// Makes `name` an unparsed entity of the document being validated
     /// (declared with `NDATA` in its DOCTYPE), as XSD `ENTITY` values must
     /// name; the reader calls this before the root element.
-    pub fn declare_unparsed_entity(&mut self, name: &str) {
+    pub(crate) fn declare_unparsed_entity(&mut self, name: &str) {
         self.unparsed_entities.push(name.to_string());
     }
 
     /// Stops recording after `n` errors in one document (at least one is
     /// always recorded: it makes the verdict); the rest are only counted.
-    pub fn set_max_errors(&mut self, n: usize) {
+    pub(crate) fn set_max_errors(&mut self, n: usize) {
         self.max_errors = n.max(1);
     }
 
     /// How many errors of the current document were found past the cap and
     /// not recorded.
-    pub fn unrecorded(&self) -> usize {
+    pub(crate) fn unrecorded(&self) -> usize {
         self.unrecorded
     }
 
     /// Prepares for a new document.
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.deriver.trim();
         self.pattern = self.deriver.grammar.start;
         self.frames.clear();
@@ -222,7 +271,13 @@ impl<'s> Validator<'s> {
 
     /// A start tag's name. `ns`/`local` are the expanded name, `qname` as
     /// written; `span` is the start tag.
-    pub fn start_tag_open(&mut self, ns: &str, local: &str, qname: &str, span: Range<usize>) {
+    pub(crate) fn start_tag_open(
+        &mut self,
+        ns: &str,
+        local: &str,
+        qname: &str,
+        span: Range<usize>,
+    ) {
         if let Some(parent) = self.frames.last_mut() {
             parent.has_child_element = true;
             self.pending_space.clear();
@@ -463,15 +518,14 @@ impl<'s> Validator<'s> {
     }
 
     /// One attribute of the current start tag.
-    pub fn attribute(
-        &mut self,
-        ns: &str,
-        local: &str,
-        qname: &str,
-        value: &str,
-        span: Range<usize>,
-        ctx: &dyn Context,
-    ) {
+    pub(crate) fn attribute(&mut self, attr: events::AttributeEvent<'_>, ctx: &dyn Context) {
+        let events::AttributeEvent {
+            ns,
+            local,
+            qname,
+            value,
+            span,
+        } = attr;
         if self.in_skipped() || self.silenced() {
             return;
         }
@@ -555,7 +609,7 @@ impl<'s> Validator<'s> {
     }
 
     /// The end of the current start tag (`>` or `/>`).
-    pub fn start_tag_close(&mut self) {
+    pub(crate) fn start_tag_close(&mut self) {
         if self.in_skipped() || self.silenced() {
             return;
         }
@@ -577,7 +631,7 @@ impl<'s> Validator<'s> {
     /// A run of character data (adjacent text and CDATA merged, comments
     /// and processing instructions removed), with its range and the
     /// namespace context of its element.
-    pub fn text(&mut self, text: &str, span: Range<usize>, ctx: &dyn Context) {
+    pub(crate) fn text(&mut self, text: &str, span: Range<usize>, ctx: &dyn Context) {
         if self.in_skipped() {
             return;
         }
@@ -638,7 +692,7 @@ impl<'s> Validator<'s> {
 
     /// The end of the current element; `span` is its end tag (or the
     /// empty-element tag).
-    pub fn end_tag(&mut self, span: Range<usize>) {
+    pub(crate) fn end_tag(&mut self, span: Range<usize>) {
         let Some(frame) = self.frames.pop() else {
             return;
         };
@@ -742,7 +796,7 @@ impl<'s> Validator<'s> {
     }
 
     /// Ends the document; returns its errors (empty when valid).
-    pub fn finish(&mut self) -> Vec<DocError> {
+    pub(crate) fn finish(&mut self) -> Vec<DocError> {
         for error in self.ids.unresolved() {
             self.report(error);
         }

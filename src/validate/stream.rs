@@ -29,11 +29,11 @@ use quick_xml::events::Event;
 use quick_xml::name::{NamespaceResolver, QName, ResolveResult};
 use quick_xml::NsReader;
 
-use super::Validator;
+use super::events::AttributeEvent;
+use super::{Outcome, Validator};
 use crate::datatype::Context;
 use crate::diagnostic::DocError;
 use crate::encoding::{DecodingReader, StreamDecodeError};
-use crate::schema::Outcome;
 use crate::xml::{entity_declarations, EntityDeclaration};
 
 /// Documents at least this large are better validated by streaming (the
@@ -62,7 +62,7 @@ pub fn validate_reader<R: Read>(validator: &mut Validator, input: R) -> Outcome 
         Ok(Ok(decoded)) => decoded,
         Ok(Err(e)) => return Outcome::NotWellFormed(e.doc_error()),
         Err(e) => {
-            let reason = crate::loader::io_reason(&e);
+            let reason = crate::diagnostic::io_reason(&e);
             return Outcome::NotWellFormed(DocError::not_well_formed(&reason, 0..0));
         }
     };
@@ -480,8 +480,14 @@ impl Feeder<'_, '_> {
                 let reason = format!("duplicate attribute \"{}\"", attr.name);
                 return Err(self.fatal(&reason, attr_span.start as u64));
             }
-            self.validator
-                .attribute(ans, alocal.as_ref(), attr.name, &value, attr_span, &ctx);
+            let event = AttributeEvent {
+                ns: ans,
+                local: alocal.as_ref(),
+                qname: attr.name,
+                value: &value,
+                span: attr_span,
+            };
+            self.validator.attribute(event, &ctx);
         }
         self.validator.start_tag_close();
         Ok(())
@@ -493,43 +499,14 @@ impl Feeder<'_, '_> {
         if !raw.contains(['&', '\t', '\n', '\r', '<']) {
             return Ok(Cow::Borrowed(raw));
         }
-        let mut out = String::with_capacity(raw.len());
-        let mut chars = raw.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '<' => return Err(self.fatal("\"<\" in an attribute value", at)),
-                '\r' => {
-                    if matches!(chars.peek(), Some((_, '\n'))) {
-                        chars.next();
-                    }
-                    out.push(' ');
-                }
-                '\t' | '\n' => out.push(' '),
-                '&' => {
-                    let Some(end) = raw[i..].find(';') else {
-                        return Err(self.fatal("unterminated reference", at));
-                    };
-                    let name = &raw[i + 1..i + end];
-                    let expanded = self.expand_reference(name, at)?;
-                    if name.starts_with('#') {
-                        out.push_str(&expanded);
-                    } else {
-                        // Entity text is normalized too.
-                        out.extend(expanded.chars().map(|c| {
-                            if matches!(c, '\t' | '\n' | '\r') {
-                                ' '
-                            } else {
-                                c
-                            }
-                        }));
-                    }
-                    while chars.peek().is_some_and(|&(j, _)| j <= i + end) {
-                        chars.next();
-                    }
-                }
-                c => out.push(c),
-            }
+        if raw.contains('<') {
+            return Err(self.fatal("\"<\" in an attribute value", at));
         }
+        let mut out = String::with_capacity(raw.len());
+        crate::xml::normalize_attribute_with(raw, &mut out, |body, out| match body {
+            Some(name) => self.expand_into(name, at, out, &mut Vec::new()),
+            None => Err(self.fatal("unterminated reference", at)),
+        })?;
         Ok(Cow::Owned(out))
     }
 
@@ -548,12 +525,8 @@ impl Feeder<'_, '_> {
         out: &mut String,
         stack: &mut Vec<String>,
     ) -> Result<(), Fatal> {
-        if let Some(num) = name.strip_prefix('#') {
-            let code = match num.strip_prefix('x') {
-                Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                None => num.parse::<u32>().ok(),
-            };
-            return match code.and_then(char::from_u32).filter(|&c| is_xml_char(c)) {
+        if let Some(code) = name.strip_prefix('#') {
+            return match crate::xml::character_reference(code) {
                 Some(c) => {
                     out.push(c);
                     Ok(())
@@ -561,15 +534,7 @@ impl Feeder<'_, '_> {
                 None => Err(self.fatal(&format!("invalid character reference \"&{name};\""), at)),
             };
         }
-        let predefined = match name {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "amp" => Some('&'),
-            "apos" => Some('\''),
-            "quot" => Some('"'),
-            _ => None,
-        };
-        if let Some(c) = predefined {
+        if let Some(c) = crate::xml::predefined_entity(name) {
             out.push(c);
             return Ok(());
         }
@@ -710,11 +675,6 @@ fn parse_attribute(s: &str) -> Option<RawAttribute<'_>> {
     })
 }
 
-/// XML 1.0 `Char`.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
 fn to_usize(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
@@ -726,7 +686,8 @@ mod tests {
     use super::*;
     use crate::loader::MemLoader;
     use crate::source::SourceFile;
-    use crate::{validate_text, Schema};
+    use crate::validate::validate_text;
+    use crate::{LoadOptions, Schema};
 
     const SCHEMA: &str = r#"<element name="r" xmlns="http://relaxng.org/ns/structure/1.0"
         datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes">
@@ -744,7 +705,7 @@ mod tests {
     fn schema() -> Schema {
         let path = PathBuf::from("/t/s.rng");
         let mut loader = MemLoader::new([(path.clone(), SCHEMA.to_string())]);
-        match Schema::load_with(&path, &mut loader, None) {
+        match Schema::load_with_options(&path, &mut loader, LoadOptions::default()) {
             Ok(s) => s,
             Err(e) => panic!("{:?}", e.errors),
         }

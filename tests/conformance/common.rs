@@ -6,9 +6,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rngcheck::validate::events::{self, EventLog};
-use rngcheck::validate::{scan, Validator};
-use rngcheck::{validate_text, Outcome, Schema, SchemaErrors};
+use rngcheck::internals::events::{self, EventLog};
+use rngcheck::internals::scan;
+use rngcheck::{Schema, SchemaErrors, Validator};
 
 /// Counts across every suite, for the closing `N passed, N failed` line.
 #[derive(Default)]
@@ -107,7 +107,7 @@ fn check_schema_trees(dir: &Path) {
             continue;
         }
         tally.files += 1;
-        if let Some(outcome) = rngcheck::syntax::check_xml_tree(&text) {
+        if let Some(outcome) = rngcheck::internals::check_xml_tree(&text) {
             tally.taken += 1;
             if let Some(d) = outcome {
                 tally.disagreements.push(format!("{}: {d}", path.display()));
@@ -126,20 +126,17 @@ fn content_hash(text: &str) -> u64 {
 
 /// The first schema error, with its position when it has one.
 pub fn first_schema_error(errors: &SchemaErrors) -> String {
-    match errors.errors.first() {
+    match errors.errors().first() {
         None => "(rejected with no error)".to_string(),
-        Some(e) => match e.span {
-            Some(span) => {
-                let file = errors.sources.file(span.file);
-                let lc = file.line_col(span.start as usize);
+        Some(e) => match (e.file(), e.line_col()) {
+            (Some(file), Some((line, column))) => {
                 let name = file
-                    .path()
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                format!("{name}:{}:{}: {}", lc.line, lc.column, e.message)
+                format!("{name}:{line}:{column}: {}", e.message())
             }
-            None => e.message.clone(),
+            _ => e.message().to_string(),
         },
     }
 }
@@ -235,28 +232,28 @@ pub fn validate(validator: &mut Validator, text: &str) -> Verdict {
     if let Err(p) = guarded(|| check_fast_path(text)) {
         return Verdict::Panicked(p);
     }
-    let outcome = guarded(|| validate_text(validator, text));
-    let first = match outcome {
+    let verdict = match guarded(|| validator.validate_str(text)) {
         Err(p) => return Verdict::Panicked(p),
-        Ok(Outcome::Valid) => return Verdict::Valid,
-        Ok(Outcome::Invalid(errors)) => errors.into_iter().next(),
-        Ok(Outcome::NotWellFormed(e)) => Some(rngcheck::diagnostic::DocError {
-            message: format!("not well-formed: {}", e.message),
-            ..e
-        }),
+        Ok(Ok(())) => return Verdict::Valid,
+        Ok(Err(invalid)) => invalid,
     };
-    match first {
+    let prefix = if verdict.is_well_formed() {
+        ""
+    } else {
+        "not well-formed: "
+    };
+    match verdict.errors().first() {
         None => Verdict::Rejected {
             line: 0,
             column: 0,
             message: "(invalid with no error)".to_string(),
         },
         Some(e) => {
-            let at = rngcheck::source::SourceFile::detached(text).line_col(e.at);
+            let (line, column) = e.line_col().unwrap_or((0, 0));
             Verdict::Rejected {
-                line: at.line,
-                column: at.column,
-                message: e.message,
+                line,
+                column,
+                message: format!("{prefix}{}", e.message()),
             }
         }
     }

@@ -17,8 +17,9 @@ mod string;
 
 use std::cmp::Ordering;
 
-pub use self::chars::{is_name, is_ncname, is_nmtoken};
-pub use self::regex::{RegexError, XsdRegex};
+pub use self::chars::{is_name, is_ncname};
+#[cfg(feature = "internals")]
+pub use self::regex::XsdRegex;
 
 use self::datetime::{DateTime, DateTimeKind, Duration};
 use self::facets::{Facets, Family};
@@ -210,13 +211,6 @@ impl Base {
         }
     }
 
-    fn needs_context(self) -> bool {
-        matches!(
-            self,
-            Base::QName | Base::Notation | Base::Entity | Base::Entities
-        )
-    }
-
     /// The type as a noun phrase for range messages ("must be an integer
     /// less than or equal to 65535").
     fn kind(self, name: &str) -> String {
@@ -235,42 +229,26 @@ impl Base {
             Base::String | Base::NormalizedString | Base::Token | Base::AnyAtomic => {
                 Repr::String(text.to_string())
             }
-            Base::Language => {
-                if !string::is_language(text) {
-                    return Err(Invalid::new(
-                        "must be a valid language tag such as \"en\" or \"en-GB\"",
-                    ));
-                }
-                Repr::String(text.to_string())
-            }
-            Base::Name => {
-                if !chars::is_name(text) {
-                    return Err(Invalid::new("must be a valid XML name"));
-                }
-                Repr::String(text.to_string())
-            }
+            Base::Language => checked_string(
+                text,
+                string::is_language,
+                "must be a valid language tag such as \"en\" or \"en-GB\"",
+            )?,
+            Base::Name => checked_string(text, chars::is_name, "must be a valid XML name")?,
             Base::NcName | Base::Id | Base::IdRef => {
-                if !chars::is_ncname(text) {
-                    return Err(Invalid::new("must be a valid XML name without a colon"));
-                }
-                Repr::String(text.to_string())
+                checked_string(text, chars::is_ncname, NCNAME_MESSAGE)?
             }
             Base::Entity => {
-                if !chars::is_ncname(text) {
-                    return Err(Invalid::new("must be a valid XML name without a colon"));
-                }
+                let value = checked_string(text, chars::is_ncname, NCNAME_MESSAGE)?;
                 if !ctx.is_unparsed_entity(text) {
                     return Err(Invalid::new(format!(
                         "must name an unparsed entity, and \"{text}\" is not declared as one"
                     )));
                 }
-                Repr::String(text.to_string())
+                value
             }
             Base::NmToken => {
-                if !chars::is_nmtoken(text) {
-                    return Err(Invalid::new("must be a valid XML name token"));
-                }
-                Repr::String(text.to_string())
+                checked_string(text, chars::is_nmtoken, "must be a valid XML name token")?
             }
             Base::NmTokens | Base::IdRefs | Base::Entities => {
                 let items: Vec<String> = text.split(' ').map(str::to_string).collect();
@@ -420,12 +398,6 @@ impl XsdType {
         Ok(value)
     }
 
-    /// Whether values need their namespace context (QName, NOTATION) or
-    /// the document's entities (ENTITY, ENTITIES).
-    pub fn needs_context(&self) -> bool {
-        self.base.needs_context()
-    }
-
     /// ID, IDREF and IDREFS take part in DTD-compatibility ID checks.
     pub fn id_kind(&self) -> IdKind {
         match self.base {
@@ -435,10 +407,29 @@ impl XsdType {
             _ => IdKind::None,
         }
     }
+}
 
-    /// The type's local name, e.g. `unsignedShort`.
-    pub fn name(&self) -> &'static str {
-        self.name
+const NCNAME_MESSAGE: &str = "must be a valid XML name without a colon";
+
+/// `text` as a string value, if `is_valid` accepts it.
+fn checked_string(
+    text: &str,
+    is_valid: fn(&str) -> bool,
+    message: &'static str,
+) -> Result<Repr, Invalid> {
+    if is_valid(text) {
+        Ok(Repr::String(text.to_string()))
+    } else {
+        Err(Invalid::new(message))
+    }
+}
+
+/// Checks a table of lexical forms, each row the answer `answer` must
+/// give for its text (the test tables of the datatype files).
+#[cfg(test)]
+fn check_rows<T: PartialEq + std::fmt::Debug>(rows: &[(&str, T)], answer: impl Fn(&str) -> T) {
+    for (text, want) in rows {
+        assert_eq!(&answer(text), want, "{text:?}");
     }
 }
 
@@ -454,7 +445,7 @@ mod tests {
     #[test]
     fn every_type_looks_up() {
         for name in TYPES {
-            assert_eq!(xsd(name).name(), *name);
+            assert_eq!(xsd(name).name, *name);
         }
         for unknown in ["", "String", "dateTimeStamp", "anySimpleType", "IDREFs"] {
             assert!(XsdType::lookup(unknown, &[]).is_err(), "{unknown}");
@@ -517,32 +508,40 @@ mod tests {
                 _ => panic!("{name}: {a:?} or {b:?} is invalid"),
             }
         };
-        assert!(eq("string", "a", "a"));
-        assert!(!eq("string", "a ", "a"));
-        assert!(eq("normalizedString", "a\tb", "a b"));
-        assert!(!eq("normalizedString", "a  b", "a b"));
-        assert!(eq("token", " a \n b ", "a b"));
-        assert!(eq("decimal", "1.0", "1"));
-        assert!(eq("integer", "+0010", "10"));
-        assert!(eq("float", "NaN", " NaN "));
-        assert!(eq("double", "0", "-0"));
-        assert!(!eq("double", "INF", "-INF"));
-        assert!(eq("hexBinary", "0a", "0A"));
-        assert!(eq("base64Binary", "dead beef", "deadbeef"));
-        assert!(eq("boolean", "true", "1"));
-        assert!(eq("NMTOKENS", " a  b", "a b"));
-        assert!(eq(
-            "dateTime",
-            "2001-12-01T19:45:00Z",
-            "2001-12-01T20:45:00+01:00"
-        ));
-        assert!(!eq(
-            "dateTime",
-            "2001-12-01T19:45:00Z",
-            "2001-12-01T19:45:00"
-        ));
-        assert!(eq("duration", "P1Y", "P12M"));
-        assert!(eq("QName", "xml:lang", " xml:lang "));
+        // (type, value, value, whether the two are equal)
+        let rows = [
+            ("string", "a", "a", true),
+            ("string", "a ", "a", false),
+            ("normalizedString", "a\tb", "a b", true),
+            ("normalizedString", "a  b", "a b", false),
+            ("token", " a \n b ", "a b", true),
+            ("decimal", "1.0", "1", true),
+            ("integer", "+0010", "10", true),
+            ("float", "NaN", " NaN ", true),
+            ("double", "0", "-0", true),
+            ("double", "INF", "-INF", false),
+            ("hexBinary", "0a", "0A", true),
+            ("base64Binary", "dead beef", "deadbeef", true),
+            ("boolean", "true", "1", true),
+            ("NMTOKENS", " a  b", "a b", true),
+            (
+                "dateTime",
+                "2001-12-01T19:45:00Z",
+                "2001-12-01T20:45:00+01:00",
+                true,
+            ),
+            (
+                "dateTime",
+                "2001-12-01T19:45:00Z",
+                "2001-12-01T19:45:00",
+                false,
+            ),
+            ("duration", "P1Y", "P12M", true),
+            ("QName", "xml:lang", " xml:lang ", true),
+        ];
+        for (name, a, b, equal) in rows {
+            assert_eq!(eq(name, a, b), equal, "{name}: {a:?} and {b:?}");
+        }
     }
 
     struct Entities;
@@ -560,16 +559,6 @@ mod tests {
         assert!(xsd("ENTITY").check("foo", &Entities).is_ok());
         assert!(xsd("ENTITIES").check(" foo bar ", &Entities).is_ok());
         assert!(xsd("ENTITIES").check("foo baz", &Entities).is_err());
-        for (name, needs) in [
-            ("QName", true),
-            ("NOTATION", true),
-            ("ENTITY", true),
-            ("ENTITIES", true),
-            ("string", false),
-            ("ID", false),
-        ] {
-            assert_eq!(xsd(name).needs_context(), needs, "{name}");
-        }
         assert_eq!(xsd("ID").id_kind(), IdKind::Id);
         assert_eq!(xsd("IDREF").id_kind(), IdKind::Idref);
         assert_eq!(xsd("IDREFS").id_kind(), IdKind::Idrefs);

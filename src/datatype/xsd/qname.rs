@@ -45,6 +45,7 @@ pub fn parse_qname(text: &str, ctx: &dyn Context, type_name: &str) -> Result<QNa
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_rows;
     use super::*;
 
     struct Ctx;
@@ -72,9 +73,7 @@ mod tests {
             ("1x", false),
             ("", false),
         ];
-        for &(text, want) in rows {
-            assert_eq!(parse_qname(text, &Ctx, "QName").is_ok(), want, "{text:?}");
-        }
+        check_rows(rows, |text| parse_qname(text, &Ctx, "QName").is_ok());
         let q = |s: &str| parse_qname(s, &Ctx, "QName").ok();
         assert_eq!(q("x:foo"), q("z:foo"));
         assert_ne!(q("x:foo"), q("y:foo"));

@@ -105,6 +105,7 @@ fn authority_brackets_in_place(authority: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::check_rows;
     use super::*;
 
     #[test]
@@ -121,9 +122,7 @@ mod tests {
             ("toolongtag", false),
             ("1en", false),
         ];
-        for &(text, want) in rows {
-            assert_eq!(is_language(text), want, "{text:?}");
-        }
+        check_rows(rows, is_language);
     }
 
     #[test]
@@ -173,9 +172,7 @@ mod tests {
             ("///", true),
             ("http://a//b", true),
         ];
-        for &(text, want) in rows {
-            assert_eq!(is_any_uri(text), want, "{text:?}");
-        }
+        check_rows(rows, is_any_uri);
     }
 
     #[test]

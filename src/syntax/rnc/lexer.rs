@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+use crate::xml::is_xml_char;
+
 /// One character after newline normalization and escape interpretation.
 #[derive(Clone, Copy, Debug)]
 struct Ch {
@@ -232,15 +234,6 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, LexError> {
         tokens: Vec::new(),
     }
     .run()
-}
-
-/// Whether `c` is a `Char` of XML 1.0.
-fn is_xml_char(c: char) -> bool {
-    matches!(c,
-        '\u{9}' | '\u{A}' | '\u{D}'
-        | '\u{20}'..='\u{D7FF}'
-        | '\u{E000}'..='\u{FFFD}'
-        | '\u{10000}'..='\u{10FFFF}')
 }
 
 /// XML 1.0 (fifth edition) `NameStartChar`, without `:`.

@@ -27,6 +27,7 @@ mod tests;
 use super::ast::Pattern;
 use crate::diagnostic::SchemaError;
 use crate::source::FileId;
+use crate::ErrorKind;
 
 /// How deeply patterns, name classes, annotations, `div`s and grammars may
 /// nest (together). Deeper input is refused with [`TOO_DEEP`] instead of
@@ -37,18 +38,18 @@ use crate::source::FileId;
 pub const MAX_DEPTH: u32 = 250;
 
 /// A token or character that the grammar does not allow where it is.
-pub const SYNTAX: &str = "rngcheck::schema::rnc_syntax";
+pub const SYNTAX: ErrorKind = ErrorKind::SchemaRncSyntax;
 /// A prefix used without a `namespace` or `datatypes` declaration.
-pub const UNDECLARED_PREFIX: &str = "rngcheck::schema::rnc_undeclared_prefix";
+pub const UNDECLARED_PREFIX: ErrorKind = ErrorKind::SchemaRncUndeclaredPrefix;
 /// A `namespace`/`default namespace`/`datatypes` declaration the spec forbids
 /// (duplicate, or `xml`/`xmlns` misused).
-pub const BAD_DECLARATION: &str = "rngcheck::schema::rnc_bad_declaration";
+pub const BAD_DECLARATION: ErrorKind = ErrorKind::SchemaRncBadDeclaration;
 /// An annotation that could not be written as XML: a duplicate attribute, an
 /// attribute or element in the RELAX NG namespace, `xmlns`, an unprefixed
 /// attribute on a pattern, an element inside a value or param.
-pub const BAD_ANNOTATION: &str = "rngcheck::schema::rnc_bad_annotation";
+pub const BAD_ANNOTATION: ErrorKind = ErrorKind::SchemaRncBadAnnotation;
 /// Nesting deeper than [`MAX_DEPTH`].
-pub const TOO_DEEP: &str = "rngcheck::schema::rnc_too_deep";
+pub const TOO_DEEP: ErrorKind = ErrorKind::SchemaRncTooDeep;
 
 /// Parses one compact-syntax file into its top-level pattern.
 ///

@@ -17,6 +17,7 @@ use crate::syntax::ast::{
     Combine, Component, ComponentKind, DatatypeName, Grammar, NameClass, NameClassKind, NsContext,
     Param, Pattern, PatternKind, XML_NAMESPACE,
 };
+use crate::ErrorKind;
 
 /// The library URI that the predeclared `xsd` datatypes prefix stands for.
 const XSD_DATATYPES: &str = "http://www.w3.org/2001/XMLSchema-datatypes";
@@ -179,7 +180,7 @@ impl<'a> Parser<'a> {
 
     // ---- Errors ----------------------------------------------------------
 
-    fn error(&mut self, code: &'static str, message: String, range: Range) {
+    fn error(&mut self, code: ErrorKind, message: String, range: Range) {
         let span = self.span(range.0, range.1);
         self.errors
             .push(SchemaError::new(code, message, Some(span)));
@@ -217,6 +218,8 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Counts one more level of nesting, or reports (and aborts) when the
+    /// schema nests too deep.
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -232,8 +235,12 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn leave(&mut self) {
+    /// `parse` one level of nesting deeper (see [`Self::enter`]).
+    fn nested<T>(&mut self, parse: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        self.enter()?;
+        let result = parse(self);
         self.depth = self.depth.saturating_sub(1);
+        result
     }
 
     // ---- Small pieces ----------------------------------------------------
@@ -283,18 +290,22 @@ impl<'a> Parser<'a> {
     fn resolve_ns(&mut self, prefix: &str, range: Range) -> String {
         match self.lookup_ns(prefix) {
             Some(uri) => uri.to_owned(),
-            None => {
-                self.error(
-                    UNDECLARED_PREFIX,
-                    format!(
-                        "the namespace prefix \"{prefix}\" is not declared \
-                         (declare it with: namespace {prefix} = \"URI\")"
-                    ),
-                    range,
-                );
-                String::new()
-            }
+            None => self.undeclared_prefix("namespace", prefix, range),
         }
+    }
+
+    /// Records that `prefix` is not declared as a `kind` (`namespace` or
+    /// `datatypes`) prefix; "" stands in for its URI.
+    fn undeclared_prefix(&mut self, kind: &str, prefix: &str, range: Range) -> String {
+        self.error(
+            UNDECLARED_PREFIX,
+            format!(
+                "the {kind} prefix \"{prefix}\" is not declared \
+                 (declare it with: {kind} {prefix} = \"URI\")"
+            ),
+            range,
+        );
+        String::new()
     }
 
     /// The namespace of unprefixed element names.
@@ -489,10 +500,7 @@ impl<'a> Parser<'a> {
 
     /// Components until `}` (or the end of the file at top level).
     fn grammar_content(&mut self, body: Body) -> PResult<Vec<Component>> {
-        self.enter()?;
-        let result = self.grammar_content_inner(body);
-        self.leave();
-        result
+        self.nested(|p| p.grammar_content_inner(body))
     }
 
     fn grammar_content_inner(&mut self, body: Body) -> PResult<Vec<Component>> {
@@ -616,10 +624,7 @@ impl<'a> Parser<'a> {
     /// trailing follow annotations (`>> x[]`) when the pattern is a single
     /// particle that ends with them: at top level they have nowhere to go.
     fn pattern(&mut self) -> PResult<(Box<Pattern>, Option<Range>)> {
-        self.enter()?;
-        let result = self.inner_pattern();
-        self.leave();
-        result
+        self.nested(|p| p.inner_pattern())
     }
 
     fn inner_pattern(&mut self) -> PResult<(Box<Pattern>, Option<Range>)> {
@@ -999,15 +1004,7 @@ impl<'a> Parser<'a> {
         if prefix == "xsd" {
             return XSD_DATATYPES.to_owned();
         }
-        self.error(
-            UNDECLARED_PREFIX,
-            format!(
-                "the datatypes prefix \"{prefix}\" is not declared \
-                 (declare it with: datatypes {prefix} = \"URI\")"
-            ),
-            range,
-        );
-        String::new()
+        self.undeclared_prefix("datatypes", prefix, range)
     }
 
     // ---- Name classes ----------------------------------------------------
@@ -1015,10 +1012,7 @@ impl<'a> Parser<'a> {
     /// A name class; unprefixed names are in the default namespace for
     /// elements and in no namespace for attributes.
     fn name_class(&mut self, attribute: bool) -> PResult<NameClass> {
-        self.enter()?;
-        let result = self.inner_name_class(attribute);
-        self.leave();
-        result
+        self.nested(|p| p.inner_name_class(attribute))
     }
 
     fn inner_name_class(&mut self, attribute: bool) -> PResult<NameClass> {
@@ -1236,10 +1230,7 @@ impl<'a> Parser<'a> {
     /// syntax (not nested in another annotation element): then it can't be
     /// in the RELAX NG namespace. Returns its range.
     fn annotation_element(&mut self, foreign: bool) -> PResult<Range> {
-        self.enter()?;
-        let result = self.annotation_element_inner(foreign);
-        self.leave();
-        result
+        self.nested(|p| p.annotation_element_inner(foreign))
     }
 
     fn annotation_element_inner(&mut self, foreign: bool) -> PResult<Range> {

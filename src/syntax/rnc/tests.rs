@@ -237,7 +237,7 @@ fn check_error(input: &str, message: &str, at: &str) {
 }
 
 #[track_caller]
-fn check_code(input: &str, code: &str) {
+fn check_code(input: &str, code: crate::ErrorKind) {
     let errors = errors(input);
     let shown: String = input.chars().take(200).collect();
     assert!(
