@@ -106,3 +106,59 @@ fn each_element_remembers_a_bounded_number_of_children() {
         &["element \"a\" not allowed here; \"a\" is already given and only one is allowed"],
     )]);
 }
+
+#[test]
+fn ids_and_references_are_checked() {
+    let schema = "element r { element a { attribute id { xsd:ID } }*, \
+                  element b { attribute to { xsd:IDREF } }* }";
+    check_errors(&[
+        (schema, "<r><a id='x'/><a id='y'/><b to='y'/></r>", &[]),
+        (
+            schema,
+            "<r><a id='x'/><a id='x'/><b to='z'/></r>",
+            &[
+                "ID \"x\" has already been defined",
+                "IDREF \"z\" without matching ID",
+            ],
+        ),
+    ]);
+}
+
+#[test]
+fn invalid_text_is_one_error_reported_at_the_end_tag() {
+    // The content is not also reported incomplete; the error is noticed
+    // where the element ends, as jing reports it.
+    let schema = "element r { element v { xsd:int }, element w { empty } }";
+    let doc = "<r><v>x</v><w/></r>";
+    check_errors(&[(
+        schema,
+        doc,
+        &["character content \"x\" of element \"v\" is invalid; must be an integer"],
+    )]);
+    let error = crate::testing::first_error(schema, doc);
+    assert_eq!(error.at, doc.find("<w/>").unwrap());
+}
+
+#[test]
+fn whitespace_alone_is_the_element_s_text() {
+    check_errors(&[
+        ("element r { string \" \" }", "<r> </r>", &[]),
+        (
+            "element r { string \" \" }",
+            "<r></r>",
+            &["element \"r\" is empty; must be equal to \" \""],
+        ),
+    ]);
+}
+
+#[test]
+fn paths_compare_by_namespace_not_prefix() {
+    // `c` is allowed in this very element, only not after `e`: no
+    // "belongs in" for the place it is in.
+    check_errors(&[(
+        "namespace p = \"urn:p\"\n\
+         element p:r { element c { empty }?, element p:e { empty }? }",
+        "<p:r xmlns:p='urn:p'><p:e/><c/></p:r>",
+        &["element \"c\" not allowed here; expected the element end-tag"],
+    )]);
+}

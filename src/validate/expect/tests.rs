@@ -217,6 +217,14 @@ fn misplaced_names_say_where_they_belong() {
             "element \"c\" not allowed here; it belongs in /r/a or /r/b",
             None,
         ),
+        // An attribute this element takes, only not a second time: no
+        // "belongs on" for the element it is on.
+        (
+            "element r { element d { attribute x { text } }, element d { empty } }",
+            "<r><d x='1'/><d x='2'/></r>",
+            "attribute \"x\" not allowed here; element \"d\" takes no more attributes",
+            None,
+        ),
         // An attribute the element does not take, but another does (the
         // nearest place of each element pattern).
         (
