@@ -6,7 +6,7 @@
 //! of the files the start pattern reaches, each with its source location
 //! and the interned pattern it became. A validator with coverage on
 //! ([`crate::validate::Validator::enable_coverage`]) counts, per pattern,
-//! how often a document matched it ([`Hits`]); [`crate::Schema::coverage`]
+//! how often a document matched it ([`Hits`]); `Schema::merged_coverage`
 //! joins the two. Nothing here runs when coverage is off.
 //!
 //! **Shared hits.** Patterns are hash-consed: two places that write the
@@ -84,7 +84,7 @@ pub struct Item {
     /// Its name: the element's or attribute's name, the value's literal,
     /// the datatype, the define's name, what a branch holds.
     pub name: String,
-    /// The define it is written in, if any.
+    /// The define it is written in, if any (a define item: its own).
     pub define: Option<String>,
 }
 
@@ -159,27 +159,70 @@ pub struct CoveredItem {
     pub invalid_hits: u64,
 }
 
-/// Joins a schema's items with counts, locating each in its file.
-pub(crate) fn covered_items(
-    items: &[Item],
-    sources: &crate::source::SourceMap,
-    arena: &PatternArena,
-    hits: &Hits,
+/// The items of several schemas with their counts (each schema's items,
+/// files, arena and hits), merged by location: an item of a file that
+/// several schemas include (libvirt's basictypes.rng) comes once, with the
+/// counts of all. Each location is located in its file once.
+pub(crate) fn merged_items<'a>(
+    schemas: impl IntoIterator<
+        Item = (
+            &'a [Item],
+            &'a crate::source::SourceMap,
+            &'a PatternArena,
+            &'a Hits,
+        ),
+    >,
 ) -> Vec<CoveredItem> {
-    items
-        .iter()
-        .map(|item| {
-            let lc = sources.line_col(item.span);
-            CoveredItem {
-                file: sources.file(item.span.file).path().to_path_buf(),
-                line: lc.line,
-                column: lc.column,
-                kind: item.kind,
-                name: item.name.clone(),
-                define: item.define.clone(),
-                hits: Hits::of(&hits.valid, arena, item.pattern),
-                invalid_hits: Hits::of(&hits.invalid, arena, item.pattern),
+    type Key<'a> = (&'a [u8], u32, ItemKind, &'a str);
+    let mut index: hashbrown::HashMap<Key<'a>, usize, foldhash::fast::RandomState> =
+        hashbrown::HashMap::default();
+    let mut merged: Vec<(&'a Item, &'a crate::source::SourceMap, u64, u64)> = Vec::new();
+    for (items, sources, arena, hits) in schemas {
+        for item in items {
+            let path = sources.file(item.span.file).path().as_os_str();
+            let key = (
+                path.as_encoded_bytes(),
+                item.span.start,
+                item.kind,
+                item.name.as_str(),
+            );
+            let valid = Hits::of(&hits.valid, arena, item.pattern);
+            let invalid = Hits::of(&hits.invalid, arena, item.pattern);
+            match index.entry(key) {
+                hashbrown::hash_map::Entry::Occupied(at) => {
+                    let seen = &mut merged[*at.get()];
+                    seen.2 += valid;
+                    seen.3 += invalid;
+                }
+                hashbrown::hash_map::Entry::Vacant(at) => {
+                    at.insert(merged.len());
+                    merged.push((item, sources, valid, invalid));
+                }
             }
-        })
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(item, sources, valid, invalid)| locate(item, sources, valid, invalid))
         .collect()
+}
+
+/// An item located in its file, with its counts.
+fn locate(
+    item: &Item,
+    sources: &crate::source::SourceMap,
+    hits: u64,
+    invalid_hits: u64,
+) -> CoveredItem {
+    let lc = sources.line_col(item.span);
+    CoveredItem {
+        file: sources.file(item.span.file).path().to_path_buf(),
+        line: lc.line,
+        column: lc.column,
+        kind: item.kind,
+        name: item.name.clone(),
+        define: item.define.clone(),
+        hits,
+        invalid_hits,
+    }
 }

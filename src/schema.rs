@@ -67,7 +67,7 @@ pub struct LoadOptions {
     /// DTD-compatibility ID/IDREF checks.
     pub(crate) id_checks: bool,
     /// Keep the side table of coverage items ([`crate::coverage`]) for
-    /// [`Schema::coverage`].
+    /// `Schema::merged_coverage`.
     pub(crate) coverage: bool,
 }
 
@@ -381,19 +381,22 @@ impl Schema {
         &self.grammar
     }
 
-    /// Every coverage item with its location and its counts in `hits`
-    /// (from validators with coverage on); empty unless the schema was
-    /// loaded with [`LoadOptions::coverage`].
-    pub(crate) fn coverage(
-        &self,
-        hits: &crate::coverage::Hits,
+    /// Every coverage item of several schemas with its location and its
+    /// counts (from validators with coverage on), merged by location: an
+    /// item of a file several of them include comes once, with the hits of
+    /// all. Empty unless the schemas were loaded with
+    /// [`LoadOptions::coverage`].
+    pub(crate) fn merged_coverage<'s>(
+        schemas: impl IntoIterator<Item = (&'s Schema, &'s crate::coverage::Hits)>,
     ) -> Vec<crate::coverage::CoveredItem> {
-        crate::coverage::covered_items(
-            &self.coverage_items,
-            &self.sources,
-            &self.grammar.arena,
-            hits,
-        )
+        crate::coverage::merged_items(schemas.into_iter().map(|(schema, hits)| {
+            (
+                schema.coverage_items.as_slice(),
+                &schema.sources,
+                &schema.grammar.arena,
+                hits,
+            )
+        }))
     }
 
     /// A validator for this schema. Validators are cheap to make, but

@@ -112,6 +112,7 @@ fn coverage_of_the_fixture_corpus() {
     assert_eq!(item(items, "value", "block")["hits"], 0);
     assert_eq!(item(items, "choice branch", "group")["hits"], 0);
     let mirror = item(items, "define", "mirror");
+    assert_eq!(mirror["define"], "mirror", "{mirror}");
     assert_eq!(mirror["hits"], 0);
     assert_eq!(mirror["invalid_hits"], 1);
     assert_eq!(item(items, "data", "unsignedInt")["hits"], 1);
@@ -153,6 +154,64 @@ fn coverage_fail_under_sets_the_exit_code() {
         &[&CHECK[..], &["--coverage-fail-under", "101"]].concat(),
     );
     assert_code(&out, 2);
+}
+
+/// The last line of standard output as JSON (the closing record of
+/// `--format json` and `--format sarif`).
+fn last_json(out: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    let start = if last.starts_with(']') { &stdout } else { last };
+    serde_json::from_str(start).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn every_format_closes_with_the_exit_code_coverage_set() {
+    let dir = scratch();
+    // The JSON summary record of a run with `extra` arguments, which exits `code`.
+    let json_summary = |extra: &[&str], code: i32| {
+        let args = [&CHECK[..], extra, &["--format", "json"]].concat();
+        let out = rngcheck(dir.path(), &args);
+        assert_code(&out, code);
+        let summary = last_json(&out)["summary"].clone();
+        assert_eq!(summary["exit_code"], code, "{summary}");
+        summary
+    };
+    let message = "schema coverage 65.0% is below --coverage-fail-under 90%";
+    let summary = json_summary(&["--coverage-fail-under", "90"], 1);
+    assert_eq!(summary["failures"][0], message, "{summary}");
+
+    let below = [&CHECK[..], &["--coverage-fail-under", "90"]].concat();
+    let out = rngcheck(dir.path(), &[&below[..], &["--format", "sarif"]].concat());
+    assert_code(&out, 1);
+    let log = last_json(&out);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["exitCode"], 1, "{invocation}");
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["level"] == "error" && n["message"]["text"] == message),
+        "{invocation}"
+    );
+
+    let out = rngcheck(dir.path(), &[&below[..], &["--format", "github"]].concat());
+    assert_code(&out, 1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Workflow commands escape '%'.
+    let escaped = message.replace('%', "%25");
+    assert_contains(&stdout, &format!("::error title=rngcheck::{escaped}\n"));
+
+    // Enough coverage: exit 0, and the record says so.
+    let summary = json_summary(&["--coverage-fail-under", "65"], 0);
+    assert_eq!(summary["failures"], serde_json::json!([]), "{summary}");
+
+    // A coverage file that cannot be written: a usage error, in the record too.
+    let summary = json_summary(&["--coverage-json", "no-such-dir/c.json"], 2);
+    assert_contains(
+        summary["failures"][0].as_str().unwrap_or_default(),
+        "cannot write no-such-dir/c.json",
+    );
 }
 
 #[test]

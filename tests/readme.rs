@@ -57,11 +57,9 @@ fn checkout_tree(top: &Path) {
             std::fs::copy(&path, docs.join(path.file_name().unwrap())).unwrap();
         }
     }
-    std::fs::copy(
-        repo().join("examples/libvirt/rngcheck.toml"),
-        top.join("rngcheck.toml"),
-    )
-    .unwrap();
+    for file in ["rngcheck.toml", "expected-errors.txt"] {
+        std::fs::copy(repo().join("examples/libvirt").join(file), top.join(file)).unwrap();
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ it; one matched only by invalid documents is reported as uncovered, and
 says so.
 */
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -29,14 +29,14 @@ pub struct Outputs {
     pub quiet: bool,
 }
 
-/// Writes the summary to `err` and the files asked for; returns whether
-/// coverage is at least `--coverage-fail-under` (true without it), or why
-/// a file could not be written.
+/// Writes the summary to `err` and the files asked for; returns, when
+/// coverage is below `--coverage-fail-under`, the message saying so (also
+/// written to `err`), or why a file could not be written.
 pub fn report(
     err: &mut dyn Write,
     items: Vec<CoveredItem>,
     outputs: &Outputs,
-) -> Result<bool, String> {
+) -> Result<Option<String>, String> {
     let items = merge(items);
     let percent = percent(covered(&items), items.len());
     // One write: standard error is unbuffered.
@@ -45,20 +45,19 @@ pub fn report(
         write_file(path, &json(&items))?;
     }
     if let Some(path) = &outputs.lcov {
-        write_file(path, &lcov(&items))?;
+        write_file(path, lcov(&items).as_bytes())?;
     }
-    let enough = outputs.fail_under.is_none_or(|min| percent >= min);
-    if !enough {
-        let _ = writeln!(
-            err,
-            "rngcheck: error: schema coverage {percent:.1}% is below --coverage-fail-under {}%",
-            outputs.fail_under.unwrap_or(0.0)
-        );
+    let shortfall = outputs
+        .fail_under
+        .filter(|&min| percent < min)
+        .map(|min| format!("schema coverage {percent:.1}% is below --coverage-fail-under {min}%"));
+    if let Some(message) = &shortfall {
+        let _ = writeln!(err, "rngcheck: error: {message}");
     }
-    Ok(enough)
+    Ok(shortfall)
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
+fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| {
         format!(
             "cannot write {}: {}",
@@ -69,41 +68,81 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// One item per location, kind and name, with the hits of every schema
-/// it was compiled into; in file and position order. (Files compare as
-/// bytes: comparing paths component by component was most of the cost.)
-fn merge(mut items: Vec<CoveredItem>) -> Vec<CoveredItem> {
-    let key = |i: &CoveredItem| {
-        (
-            i.file.as_os_str().as_encoded_bytes().to_vec(),
-            i.line,
-            i.column,
-            i.kind,
-            i.name.clone(),
-        )
-    };
-    items.sort_by_cached_key(key);
-    let mut merged: Vec<CoveredItem> = Vec::with_capacity(items.len());
-    for item in items {
-        match merged.last_mut() {
-            Some(seen)
-                if seen.line == item.line
-                    && seen.column == item.column
-                    && seen.kind == item.kind
-                    && seen.name == item.name
-                    && seen.file == item.file =>
-            {
+/// it was compiled into; in file and position order (the first schema's
+/// item first among equals). Files are ranked once, by their bytes, so the
+/// sort compares numbers and no key is allocated per item.
+fn merge(items: Vec<CoveredItem>) -> Vec<CoveredItem> {
+    let ranks = file_ranks(&items);
+    let position = |i: usize| (ranks[i], items[i].line, items[i].column, items[i].kind);
+    // Indexes are sorted, not the items (a stable sort moves them often).
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        position(a)
+            .cmp(&position(b))
+            .then_with(|| items[a].name.cmp(&items[b].name))
+    });
+    let mut first_of: Vec<usize> = Vec::with_capacity(items.len());
+    let mut into: Vec<usize> = vec![0; items.len()];
+    for (n, &i) in order.iter().enumerate() {
+        let same = n > 0 && {
+            let seen = *first_of.last().unwrap_or(&i);
+            position(seen) == position(i) && items[seen].name == items[i].name
+        };
+        if !same {
+            first_of.push(i);
+        }
+        into[i] = first_of.len() - 1;
+    }
+    let mut merged: Vec<Option<CoveredItem>> = (0..first_of.len()).map(|_| None).collect();
+    for (item, &slot) in items.into_iter().zip(&into) {
+        match &mut merged[slot] {
+            Some(seen) => {
                 seen.hits += item.hits;
                 seen.invalid_hits += item.invalid_hits;
             }
-            _ => merged.push(item),
+            // The first of its location in schema order (the stable sort
+            // keeps that order among equals).
+            empty => *empty = Some(item),
         }
     }
-    merged
+    merged.into_iter().flatten().collect()
 }
 
-/// The items of each file, in order (`items` is sorted by file).
+/// Each item's file's rank among the items' files, in byte order. Items
+/// come in runs of one file, so a file is looked up when the run changes.
+fn file_ranks(items: &[CoveredItem]) -> Vec<u32> {
+    let mut files: Vec<&[u8]> = Vec::new();
+    let mut of_item: Vec<usize> = Vec::with_capacity(items.len());
+    let mut last: Option<(&[u8], usize)> = None;
+    for item in items {
+        let bytes = item.file.as_os_str().as_encoded_bytes();
+        let index = match last {
+            Some((file, index)) if file == bytes => index,
+            _ => files.iter().position(|&f| f == bytes).unwrap_or_else(|| {
+                files.push(bytes);
+                files.len() - 1
+            }),
+        };
+        last = Some((bytes, index));
+        of_item.push(index);
+    }
+    let mut in_order: Vec<usize> = (0..files.len()).collect();
+    in_order.sort_by_key(|&i| files[i]);
+    let mut rank = vec![0; files.len()];
+    for (r, &i) in in_order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    of_item.into_iter().map(|i| rank[i]).collect()
+}
+
+/// The items of each file, in order (`items` is sorted by file; paths
+/// compare as bytes, see [`merge`]).
 fn by_file(items: &[CoveredItem]) -> impl Iterator<Item = &[CoveredItem]> {
-    items.chunk_by(|a, b| a.file == b.file)
+    items.chunk_by(|a, b| same_file(&a.file, &b.file))
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a.as_os_str() == b.as_os_str()
 }
 
 fn covered(items: &[CoveredItem]) -> usize {
@@ -119,13 +158,8 @@ fn percent(covered: usize, total: usize) -> f64 {
 }
 
 /// `covered/total (pct%)`.
-fn ratio(items: &[&CoveredItem]) -> String {
-    let covered = items.iter().filter(|i| i.hits > 0).count();
-    format!(
-        "{covered}/{} ({:.1}%)",
-        items.len(),
-        percent(covered, items.len())
-    )
+fn ratio(covered: usize, total: usize) -> String {
+    format!("{covered}/{total} ({:.1}%)", percent(covered, total))
 }
 
 /// How an item reads: `element "backingStore" in define diskBackingStoreLast`.
@@ -142,35 +176,47 @@ fn describe(item: &CoveredItem) -> String {
     text
 }
 
+/// The define an item counts towards in the summary: a define item its
+/// own, any other item the one it is written in.
+fn define_of(item: &CoveredItem) -> Option<&str> {
+    match item.kind {
+        ItemKind::Define => Some(&item.name),
+        _ => item.define.as_deref(),
+    }
+}
+
 /// Totals per file and per define, then each uncovered item as a
 /// `file:line:col: not covered: ...` line.
 fn summary(items: &[CoveredItem], quiet: bool) -> String {
     use std::fmt::Write as _;
     let mut err = String::new();
     if !quiet {
-        let all: Vec<&CoveredItem> = items.iter().collect();
         let _ = writeln!(
             err,
             "rngcheck: schema coverage: {} items matched by valid documents",
-            ratio(&all)
+            ratio(covered(items), items.len())
         );
         for in_file in by_file(items) {
             let file = &in_file[0].file;
-            let in_file: Vec<&CoveredItem> = in_file.iter().collect();
-            let _ = writeln!(err, "  {}: {}", file.display(), ratio(&in_file));
-            let mut defines: BTreeMap<&str, Vec<&CoveredItem>> = BTreeMap::new();
-            for item in in_file {
-                let name = match (&item.define, item.kind) {
-                    (_, ItemKind::Define) => Some(item.name.as_str()),
-                    (Some(define), _) => Some(define.as_str()),
-                    (None, _) => None,
-                };
-                if let Some(name) = name {
-                    defines.entry(name).or_default().push(item);
-                }
-            }
-            for (name, in_define) in &defines {
-                let _ = writeln!(err, "    define {name}: {}", ratio(in_define));
+            let _ = writeln!(
+                err,
+                "  {}: {}",
+                file.display(),
+                ratio(covered(in_file), in_file.len())
+            );
+            let mut defines: Vec<(&str, bool)> = in_file
+                .iter()
+                .filter_map(|i| define_of(i).map(|d| (d, i.hits > 0)))
+                .collect();
+            defines.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for in_define in defines.chunk_by(|a, b| a.0 == b.0) {
+                let covered = in_define.iter().filter(|(_, hit)| *hit).count();
+                let _ = writeln!(
+                    err,
+                    "    define {}: {}",
+                    in_define[0].0,
+                    ratio(covered, in_define.len())
+                );
             }
         }
     }
@@ -192,33 +238,53 @@ fn summary(items: &[CoveredItem], quiet: bool) -> String {
     err
 }
 
+/// Appends `s` as a JSON string.
+fn push_json_string(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
 /// `{"total", "covered", "percent", "items": [...]}`, one item a line.
-fn json(items: &[CoveredItem]) -> String {
-    use std::fmt::Write as _;
-    let quote = |s: &str| serde_json::Value::from(s).to_string();
+fn json(items: &[CoveredItem]) -> Vec<u8> {
     let covered = covered(items);
-    let mut out = format!(
-        "{{\"total\": {}, \"covered\": {covered}, \"percent\": {}, \"items\": [\n",
+    let mut out = Vec::with_capacity(items.len() * 200);
+    let _ = writeln!(
+        out,
+        "{{\"total\": {}, \"covered\": {covered}, \"percent\": {}, \"items\": [",
         items.len(),
         serde_json::Value::from(percent(covered, items.len()))
     );
-    for (n, i) in items.iter().enumerate() {
-        let define = i.define.as_deref().map_or("null".to_string(), quote);
-        let _ = writeln!(
-            out,
-            "{{\"file\": {}, \"line\": {}, \"column\": {}, \"kind\": {}, \"name\": {}, \
-             \"define\": {define}, \"hits\": {}, \"invalid_hits\": {}}}{}",
-            quote(&i.file.display().to_string()),
-            i.line,
-            i.column,
-            quote(i.kind.word()),
-            quote(&i.name),
-            i.hits,
-            i.invalid_hits,
-            if n + 1 < items.len() { "," } else { "" }
-        );
+    let mut n = 0;
+    for in_file in by_file(items) {
+        let mut file = Vec::new();
+        push_json_string(&mut file, &in_file[0].file.display().to_string());
+        for i in in_file {
+            out.extend_from_slice(b"{\"file\": ");
+            out.extend_from_slice(&file);
+            let _ = write!(
+                out,
+                ", \"line\": {}, \"column\": {}, \"kind\": ",
+                i.line, i.column
+            );
+            push_json_string(&mut out, i.kind.word());
+            out.extend_from_slice(b", \"name\": ");
+            push_json_string(&mut out, &i.name);
+            out.extend_from_slice(b", \"define\": ");
+            match &i.define {
+                Some(define) => push_json_string(&mut out, define),
+                None => out.extend_from_slice(b"null"),
+            }
+            n += 1;
+            let _ = writeln!(
+                out,
+                ", \"hits\": {}, \"invalid_hits\": {}}}{}",
+                i.hits,
+                i.invalid_hits,
+                if n < items.len() { "," } else { "" }
+            );
+        }
     }
-    out.push_str("]}\n");
+    out.extend_from_slice(b"]}\n");
     out
 }
 
@@ -226,47 +292,47 @@ fn json(items: &[CoveredItem]) -> String {
 /// `DA` per line holding items. A line with several items shows the
 /// smallest count, so it is covered only when all of them are.
 fn lcov(items: &[CoveredItem]) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     for in_file in by_file(items) {
         let file = &in_file[0].file;
-        out.push_str(&format!("TN:\nSF:{}\n", file.display()));
-        let mut names: Vec<String> = Vec::new();
+        let _ = write!(out, "TN:\nSF:{}\n", file.display());
+        let mut seen: HashSet<&str> = HashSet::new();
         let defines: Vec<(String, &CoveredItem)> = in_file
             .iter()
             .filter(|i| i.kind == ItemKind::Define)
             .map(|i| {
                 // Function names must be unique in a file (nested grammars
                 // may reuse one).
-                let name = if names.contains(&i.name) {
-                    format!("{}@{}", i.name, i.line)
-                } else {
+                let name = if seen.insert(&i.name) {
                     i.name.clone()
+                } else {
+                    format!("{}@{}", i.name, i.line)
                 };
-                names.push(name.clone());
                 (name, i)
             })
             .collect();
         for (name, item) in &defines {
-            out.push_str(&format!("FN:{},{name}\n", item.line));
+            let _ = writeln!(out, "FN:{},{name}", item.line);
         }
         for (name, item) in &defines {
-            out.push_str(&format!("FNDA:{},{name}\n", item.hits));
+            let _ = writeln!(out, "FNDA:{},{name}", item.hits);
         }
         let hit = defines.iter().filter(|(_, i)| i.hits > 0).count();
-        out.push_str(&format!("FNF:{}\nFNH:{hit}\n", defines.len()));
-        let mut lines: BTreeMap<u32, u64> = BTreeMap::new();
+        let _ = write!(out, "FNF:{}\nFNH:{hit}\n", defines.len());
+        // Items are in line order: each line's smallest count.
+        let mut lines: Vec<(u32, u64)> = Vec::new();
         for item in in_file {
-            let count = lines.entry(item.line).or_insert(u64::MAX);
-            *count = (*count).min(item.hits);
+            match lines.last_mut() {
+                Some((line, count)) if *line == item.line => *count = (*count).min(item.hits),
+                _ => lines.push((item.line, item.hits)),
+            }
         }
         for (line, hits) in &lines {
-            out.push_str(&format!("DA:{line},{hits}\n"));
+            let _ = writeln!(out, "DA:{line},{hits}");
         }
-        let lines_hit = lines.values().filter(|&&h| h > 0).count();
-        out.push_str(&format!(
-            "LF:{}\nLH:{lines_hit}\nend_of_record\n",
-            lines.len()
-        ));
+        let lines_hit = lines.iter().filter(|(_, h)| *h > 0).count();
+        let _ = write!(out, "LF:{}\nLH:{lines_hit}\nend_of_record\n", lines.len());
     }
     out
 }

@@ -838,6 +838,9 @@ pub struct Summary {
     pub schemas: Vec<String>,
     /// The run's exit code.
     pub exit_code: u8,
+    /// What failed besides the documents (schema coverage below
+    /// `--coverage-fail-under`, a file that could not be written).
+    pub failures: Vec<String>,
 }
 
 impl Summary {
@@ -857,6 +860,7 @@ impl Summary {
             "errors_not_shown": self.errors_not_shown,
             "schema": schema,
             "exit_code": self.exit_code,
+            "failures": self.failures,
         } })
     }
 }
@@ -926,17 +930,32 @@ impl Stream {
     pub fn finish(self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
         match self.format {
             Format::Json => writeln!(out, "{}", summary.json())?,
-            Format::Github => write!(
-                out,
-                "{}",
-                github_command(
-                    "notice",
-                    &[("title", "rngcheck".to_string())],
-                    &summary.line
-                )
-            )?,
+            Format::Github => {
+                for failure in &summary.failures {
+                    let title = [("title", "rngcheck".to_string())];
+                    write!(out, "{}", github_command("error", &title, failure))?;
+                }
+                write!(
+                    out,
+                    "{}",
+                    github_command(
+                        "notice",
+                        &[("title", "rngcheck".to_string())],
+                        &summary.line
+                    )
+                )?
+            }
             Format::Sarif => {
                 let mut notes = self.notifications.join(",");
+                for failure in &summary.failures {
+                    let note = serde_json::json!({
+                        "level": "error", "message": { "text": failure },
+                    });
+                    if !notes.is_empty() {
+                        notes.push(',');
+                    }
+                    notes.push_str(&note.to_string());
+                }
                 if !summary.line.is_empty() {
                     let line = serde_json::json!({
                         "level": "note", "message": { "text": summary.line },

@@ -573,8 +573,10 @@ impl<'a> Lowering<'a> {
         self.define_stack.pop();
         let id = self.combine(&parts, combine);
         if self.recording {
-            self.in_define = outer;
+            // A define item is in its own define (not in the one that
+            // happened to refer to it first).
             self.record_item(id, define_span, ItemKind::Define, name.to_string());
+            self.in_define = outer;
         }
         let id = self.note_span(id, define_span);
         if let Some(define) = self.scopes[scope].defines.get_mut(name) {

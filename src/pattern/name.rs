@@ -62,6 +62,18 @@ impl NameBits {
     pub fn union(self, other: NameBits) -> NameBits {
         NameBits(self.0 | other.0)
     }
+
+    /// The filter of one key.
+    pub fn of(key: NameKey) -> NameBits {
+        NameBits(Self::bit(key))
+    }
+
+    /// Whether the two sets may share a key (`false` means certainly not):
+    /// one test instead of a `may_contain` per key of a set of keys.
+    #[inline]
+    pub fn intersects(self, other: NameBits) -> bool {
+        self.0 & other.0 != 0
+    }
 }
 
 /// RELAX NG name classes (§5 simple syntax).

@@ -10,11 +10,14 @@
 //!
 //! Documents repeat the same elements over and over (libvirt's thousands of
 //! `<address type='pci' .../>`), so a walk's result is remembered by the
-//! element's *shape* (element pattern, attributes, children's element
-//! patterns, text) and replayed when the shape comes again. Per-element
-//! data lives in flat buffers (no allocation per element).
+//! element's *shape* (element pattern, attributes as written, children's
+//! element patterns, text) and replayed when the shape comes again. A shape
+//! is one byte string, hashed and compared in one go; attribute names are
+//! looked up in the schema's name table only when a shape is new.
+//! Per-element data and the memo live in flat buffers (no allocation per
+//! element or per shape).
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 use hashbrown::HashTable;
@@ -22,11 +25,16 @@ use hashbrown::HashTable;
 use crate::coverage::Hits;
 use crate::datatype::NoContext;
 use crate::derive::Deriver;
-use crate::pattern::{ElementId, IdMap, NameBits, NameKey, Pattern, PatternArena, PatternId};
+use crate::pattern::{
+    CompiledGrammar, ElementId, IdMap, NameBits, NameClass, NameKey, Pattern, PatternArena,
+    PatternId,
+};
 use crate::xml::is_whitespace;
 
-/// Walks remembered, at most (then the memo starts afresh).
+/// Shapes remembered, at most (then the memo starts afresh).
 const MEMO_MAX: usize = 100_000;
+/// Bytes of remembered shapes, at most (long texts make long shapes).
+const MEMO_BYTES_MAX: usize = 32 << 20;
 
 /// An open element: where its candidate element patterns, attributes,
 /// children and text start in the shared buffers.
@@ -36,9 +44,17 @@ struct Open {
     key: NameKey,
     child_keys: usize,
     attributes: usize,
-    values: usize,
+    strings: usize,
     children: usize,
     text: usize,
+}
+
+/// An attribute as the document wrote it: where its namespace, local name
+/// and value are in the recorder's `strings` (each followed by a NUL).
+struct WrittenAttribute {
+    ns: Range<usize>,
+    local: Range<usize>,
+    value: Range<usize>,
 }
 
 /// What one element had, as the walk sees it: attribute names with the
@@ -48,9 +64,11 @@ struct Had<'a> {
     attributes: &'a [(NameKey, Range<usize>)],
     values: &'a str,
     children: &'a [ElementId],
-    /// The children's name keys (for skipping what cannot fit).
-    child_keys: &'a [NameKey],
     text: &'a str,
+    /// Filters of the children's and the attributes' names (for skipping
+    /// what cannot fit).
+    element_bits: NameBits,
+    attribute_bits: NameBits,
 }
 
 /// What a pattern holds anywhere inside it (not inside its elements):
@@ -75,7 +93,7 @@ impl Holds {
 
     /// Every schema pattern's, children before parents (ids grow as
     /// patterns are interned, so a pattern's parts come first).
-    fn table(grammar: &crate::pattern::CompiledGrammar) -> Vec<Holds> {
+    fn table(grammar: &CompiledGrammar) -> Vec<Holds> {
         let mut table: Vec<Holds> = Vec::with_capacity(grammar.arena.len());
         for id in grammar.arena.ids() {
             let at = |q: PatternId, table: &[Holds]| {
@@ -121,14 +139,8 @@ impl Had<'_> {
     /// false when something fits).
     fn may_fit(&self, holds: Holds) -> bool {
         (holds.text && (self.children.is_empty() || !self.text.is_empty()))
-            || self
-                .child_keys
-                .iter()
-                .any(|&k| holds.elements.may_contain(k))
-            || self
-                .attributes
-                .iter()
-                .any(|(k, _)| holds.attributes.may_contain(*k))
+            || holds.elements.intersects(self.element_bits)
+            || holds.attributes.intersects(self.attribute_bits)
     }
 
     fn attribute_values(&self) -> impl Iterator<Item = (NameKey, &str)> {
@@ -136,37 +148,132 @@ impl Had<'_> {
             .iter()
             .map(|(key, range)| (*key, self.values.get(range.clone()).unwrap_or_default()))
     }
+}
 
-    fn hash_with(&self, element: ElementId, state: &mut impl Hasher) {
-        element.hash(state);
-        for (key, value) in self.attribute_values() {
-            key.hash(state);
-            value.hash(state);
-        }
-        self.children.hash(state);
-        self.text.hash(state);
+/// A walk remembered: where its shape is in `Memo::shapes`, the patterns
+/// it counted in `Memo::counted`, and how many elements had the shape (in
+/// the document in progress, in valid and in invalid documents): an
+/// element of a known shape costs one increment; the shape's patterns get
+/// their counts only when the memo is emptied or the hits are asked for.
+struct Remembered {
+    hash: u64,
+    shape: Range<usize>,
+    counted: Range<usize>,
+    document: u32,
+    valid: u64,
+    invalid: u64,
+}
+
+/// Walks by shape (see the module doc).
+#[derive(Default)]
+struct Memo {
+    /// Indexes into `remembered`, by hash.
+    table: HashTable<u32>,
+    remembered: Vec<Remembered>,
+    hasher: foldhash::fast::RandomState,
+    shapes: Vec<u8>,
+    counted: Vec<PatternId>,
+    /// The shapes the document in progress had.
+    in_document: Vec<u32>,
+}
+
+impl Memo {
+    /// The index of `shape`, if it was walked before.
+    fn find(&self, hash: u64, shape: &[u8]) -> Option<u32> {
+        self.table
+            .find(hash, |&i| {
+                let r = &self.remembered[i as usize];
+                r.hash == hash && self.shapes.get(r.shape.clone()) == Some(shape)
+            })
+            .copied()
     }
 
-    fn same_as(&self, element: ElementId, shape: &Shape) -> bool {
-        element == shape.element
-            && self.children == shape.children.as_slice()
-            && self.text == shape.text
-            && self.attributes.len() == shape.attributes.len()
-            && self
-                .attribute_values()
-                .zip(&shape.attributes)
-                .all(|((k, v), (sk, sv))| k == *sk && v == sv)
+    /// Whether the memo is full (then [`Recorder::flush`] empties it).
+    fn full(&self) -> bool {
+        self.remembered.len() >= MEMO_MAX || self.shapes.len() >= MEMO_BYTES_MAX
+    }
+
+    /// Remembers that `shape` counted `counted[from..]`; returns its index.
+    fn insert(&mut self, hash: u64, shape: &[u8], from: usize) -> u32 {
+        let start = self.shapes.len();
+        self.shapes.extend_from_slice(shape);
+        let index = self.remembered.len() as u32;
+        self.remembered.push(Remembered {
+            hash,
+            shape: start..self.shapes.len(),
+            counted: from..self.counted.len(),
+            document: 0,
+            valid: 0,
+            invalid: 0,
+        });
+        let remembered = &self.remembered;
+        self.table
+            .insert_unique(hash, index, |&i| remembered[i as usize].hash);
+        index
+    }
+
+    /// One more element of shape `index` in the document in progress.
+    fn add(&mut self, index: u32) {
+        let r = &mut self.remembered[index as usize];
+        if r.document == 0 {
+            self.in_document.push(index);
+        }
+        r.document = r.document.saturating_add(1);
+    }
+
+    /// Files the document's shape counts as valid or not.
+    fn commit(&mut self, counts: bool) {
+        for i in self.in_document.drain(..) {
+            let r = &mut self.remembered[i as usize];
+            let side = if counts { &mut r.valid } else { &mut r.invalid };
+            *side += u64::from(r.document);
+            r.document = 0;
+        }
+    }
+
+    /// Forgets the document in progress.
+    fn reset(&mut self) {
+        for i in self.in_document.drain(..) {
+            self.remembered[i as usize].document = 0;
+        }
+    }
+
+    /// Adds each shape's committed counts to its patterns in `hits`.
+    fn add_hits_to(&self, hits: &mut Hits) {
+        for r in &self.remembered {
+            for &p in self.counted.get(r.counted.clone()).unwrap_or_default() {
+                let i = p.index() as usize;
+                if let (Some(v), Some(n)) = (hits.valid.get_mut(i), hits.invalid.get_mut(i)) {
+                    *v += r.valid;
+                    *n += r.invalid;
+                }
+            }
+        }
     }
 }
 
-/// A walk remembered: the element's shape and the patterns it counted.
-struct Shape {
-    hash: u64,
-    element: ElementId,
-    attributes: Vec<(NameKey, String)>,
-    children: Vec<ElementId>,
-    text: String,
-    counted: Vec<PatternId>,
+/// Appends an element's shape to `out`: the element pattern, its
+/// attributes as [`Recorder::attribute`] wrote them (every namespace, local
+/// name and value ended by a NUL, which XML text cannot hold), the
+/// children's element patterns and the text; lengths and counts are
+/// written where a part could run into the next, so no two shapes give the
+/// same bytes.
+fn write_shape(
+    out: &mut Vec<u8>,
+    e: ElementId,
+    attributes: &str,
+    children: &[ElementId],
+    text: &str,
+) {
+    out.reserve(12 + attributes.len() + 4 * children.len() + text.len());
+    out.extend_from_slice(&e.0.to_le_bytes());
+    out.extend_from_slice(&(attributes.len() as u32).to_le_bytes());
+    out.extend_from_slice(attributes.as_bytes());
+    out.extend_from_slice(&(children.len() as u32).to_le_bytes());
+    for c in children {
+        out.extend_from_slice(&c.0.to_le_bytes());
+    }
+    out.extend_from_slice(text.as_bytes());
 }
 
 /// Per-document pattern counts of one validator.
@@ -175,20 +282,24 @@ pub struct Recorder {
     element_patterns: Vec<PatternId>,
     /// What each schema pattern holds, for skipping.
     holds: Vec<Holds>,
-    /// The element ids with a given content pattern.
+    /// The element ids with a given content pattern and name (a name
+    /// class that is one name), and those with a given content and any
+    /// other name class (whose names are tested).
+    by_content_and_name: IdMap<(PatternId, NameKey), Vec<ElementId>>,
     by_content: IdMap<PatternId, Vec<ElementId>>,
     open: Vec<Open>,
     candidates: Vec<ElementId>,
     child_keys: Vec<NameKey>,
-    attributes: Vec<(NameKey, Range<usize>)>,
-    values: String,
+    attributes: Vec<WrittenAttribute>,
+    /// The open elements' attribute namespaces, names and values.
+    strings: String,
     children: Vec<ElementId>,
     text: String,
-    /// Walks by shape, and the patterns the current walk counted.
-    memo: HashTable<Shape>,
-    hasher: foldhash::fast::RandomState,
-    counted: Vec<PatternId>,
-    /// Whether `count` also notes into `counted` (a walk being remembered).
+    /// Scratch: a shape's bytes, and its attributes' keys and values.
+    shape: Vec<u8>,
+    keyed: Vec<(NameKey, Range<usize>)>,
+    memo: Memo,
+    /// Whether `count` also notes into the memo (a walk being remembered).
     remembering: bool,
     /// This document's counts, by pattern, and which are non-zero.
     document: Vec<u32>,
@@ -216,27 +327,33 @@ impl Recorder {
                 }
             }
         }
+        let mut by_content_and_name: IdMap<(PatternId, NameKey), Vec<ElementId>> = IdMap::default();
         let mut by_content: IdMap<PatternId, Vec<ElementId>> = IdMap::default();
         for (i, def) in grammar.elements.iter().enumerate() {
-            by_content
-                .entry(def.content)
-                .or_default()
-                .push(ElementId(i as u32));
+            let e = ElementId(i as u32);
+            match grammar.names.get(def.name) {
+                NameClass::Name(name) => by_content_and_name
+                    .entry((def.content, NameKey::Known(name)))
+                    .or_default()
+                    .push(e),
+                _ => by_content.entry(def.content).or_default().push(e),
+            }
         }
         Recorder {
             holds: Holds::table(grammar),
             element_patterns,
+            by_content_and_name,
             by_content,
             open: Vec::new(),
             candidates: Vec::new(),
             child_keys: Vec::new(),
             attributes: Vec::new(),
-            values: String::new(),
+            strings: String::new(),
             children: Vec::new(),
             text: String::new(),
-            memo: HashTable::new(),
-            hasher: foldhash::fast::RandomState::default(),
-            counted: Vec::new(),
+            shape: Vec::new(),
+            keyed: Vec::new(),
+            memo: Memo::default(),
             remembering: false,
             document: vec![0; size],
             touched: Vec::new(),
@@ -256,9 +373,10 @@ impl Recorder {
         self.candidates.clear();
         self.child_keys.clear();
         self.attributes.clear();
-        self.values.clear();
+        self.strings.clear();
         self.children.clear();
         self.text.clear();
+        self.memo.reset();
         for p in self.touched.drain(..) {
             self.document[p.index() as usize] = 0;
         }
@@ -272,7 +390,7 @@ impl Recorder {
             key: NameKey::Other,
             child_keys: self.child_keys.len(),
             attributes: self.attributes.len(),
-            values: self.values.len(),
+            strings: self.strings.len(),
             children: self.children.len(),
             text: self.text.len(),
         });
@@ -323,33 +441,48 @@ impl Recorder {
         start: usize,
     ) {
         let grammar = deriver.grammar;
-        let add = |elements: &[ElementId], found: &mut Vec<ElementId>| {
-            for &e in elements {
-                let named = grammar.names.contains(grammar.element(e).name, key);
-                if named && !found[start..].contains(&e) {
+        let add = |c: PatternId, found: &mut Vec<ElementId>| {
+            let named = self.by_content_and_name.get(&(c, key));
+            let others = self.by_content.get(&c).into_iter().flatten();
+            let others = others.filter(|&&e| grammar.names.contains(grammar.element(e).name, key));
+            let mut any = false;
+            for &e in named.into_iter().flatten().chain(others) {
+                any = true;
+                if !found[start..].contains(&e) {
                     found.push(e);
                 }
             }
+            any
         };
-        if let Some(elements) = self.by_content.get(&content) {
-            add(elements, found);
+        if add(content, found) {
             return;
         }
         let mut stack = vec![content];
         while let Some(c) = stack.pop() {
-            if let Some(elements) = self.by_content.get(&c) {
-                add(elements, found);
-            } else if let Pattern::Choice(a, b) = deriver.arena.get(c) {
-                stack.extend([a, b]);
+            if !add(c, found) {
+                if let Pattern::Choice(a, b) = deriver.arena.get(c) {
+                    stack.extend([a, b]);
+                }
             }
         }
     }
 
-    /// An attribute of the open element.
-    pub fn attribute(&mut self, key: NameKey, value: &str) {
-        let start = self.values.len();
-        self.values.push_str(value);
-        self.attributes.push((key, start..self.values.len()));
+    /// An attribute of the open element, as written (its name is looked up
+    /// only if the element's shape is new).
+    pub fn attribute(&mut self, ns: &str, local: &str, value: &str) {
+        let mut push = |s: &str| {
+            let start = self.strings.len();
+            self.strings.push_str(s);
+            let end = self.strings.len();
+            self.strings.push('\0');
+            start..end
+        };
+        let attribute = WrittenAttribute {
+            ns: push(ns),
+            local: push(local),
+            value: push(value),
+        };
+        self.attributes.push(attribute);
     }
 
     /// Character data of the open element.
@@ -364,53 +497,42 @@ impl Recorder {
             return;
         };
         let candidates = std::mem::take(&mut self.candidates);
-        let child_keys = std::mem::take(&mut self.child_keys);
-        let attributes = std::mem::take(&mut self.attributes);
-        let values = std::mem::take(&mut self.values);
         let children = std::mem::take(&mut self.children);
         let text = std::mem::take(&mut self.text);
         let elements = candidates.get(open.candidates.clone()).unwrap_or_default();
         let children_had = children.get(open.children..).unwrap_or_default();
         let text_had = text.get(open.text..).unwrap_or_default();
-        let had = Had {
-            attributes: attributes.get(open.attributes..).unwrap_or_default(),
-            values: &values,
-            children: children_had,
-            child_keys: child_keys.get(open.child_keys..).unwrap_or_default(),
-            // Whitespace between child elements matches nothing.
-            text: if !children_had.is_empty() && is_whitespace(text_had) {
-                ""
-            } else {
-                text_had
-            },
+        // Whitespace between child elements matches nothing.
+        let text_had = if !children_had.is_empty() && is_whitespace(text_had) {
+            ""
+        } else {
+            text_had
         };
         for &e in elements {
             let pattern = self.element_patterns[e.0 as usize];
             self.count(pattern);
-            self.walk_element(deriver, e, had);
+            self.walk_element(deriver, e, &open, children_had, text_had);
         }
         if self.open.is_empty() {
             let root = Had {
                 attributes: &[],
                 values: "",
                 children: elements,
-                child_keys: std::slice::from_ref(&open.key),
                 text: "",
+                element_bits: NameBits::of(open.key),
+                attribute_bits: NameBits::default(),
             };
             self.next_walk();
             self.fits(deriver, deriver.grammar.start, &root);
         }
         let kept = elements.len();
         self.candidates = candidates;
-        self.child_keys = child_keys;
-        self.child_keys.truncate(open.child_keys);
-        self.child_keys.push(open.key);
-        self.attributes = attributes;
-        self.values = values;
         self.children = children;
         self.text = text;
+        self.child_keys.truncate(open.child_keys);
+        self.child_keys.push(open.key);
         self.attributes.truncate(open.attributes);
-        self.values.truncate(open.values);
+        self.strings.truncate(open.strings);
         self.children.truncate(open.children);
         self.text.truncate(open.text);
         let candidates = open.candidates.start..open.candidates.start + kept;
@@ -419,47 +541,107 @@ impl Recorder {
         self.candidates.truncate(open.candidates.start);
     }
 
-    /// Counts what of element `e`'s content `had` matched: replayed from
-    /// the memo when an element of the same shape was walked before.
-    fn walk_element(&mut self, deriver: &mut Deriver, e: ElementId, had: Had) {
-        let mut state = self.hasher.build_hasher();
-        had.hash_with(e, &mut state);
-        let hash = state.finish();
-        if let Some(shape) = self
-            .memo
-            .find(hash, |shape| shape.hash == hash && had.same_as(e, shape))
-        {
-            let counted = shape.counted.clone();
-            for p in counted {
-                self.count(p);
+    /// Counts what of element `e`'s content the element `open` had
+    /// matched: replayed from the memo when an element of the same shape
+    /// was walked before.
+    fn walk_element(
+        &mut self,
+        deriver: &mut Deriver,
+        e: ElementId,
+        open: &Open,
+        children: &[ElementId],
+        text: &str,
+    ) {
+        let written = std::mem::take(&mut self.attributes);
+        let strings = std::mem::take(&mut self.strings);
+        let mut shape = std::mem::take(&mut self.shape);
+        let attributes = written.get(open.attributes..).unwrap_or_default();
+        shape.clear();
+        let written_attributes = strings.get(open.strings..).unwrap_or_default();
+        write_shape(&mut shape, e, written_attributes, children, text);
+        let hash = self.memo.hasher.hash_one(shape.as_slice());
+        let index = match self.memo.find(hash, &shape) {
+            Some(index) => index,
+            None => {
+                if self.memo.full() {
+                    self.flush();
+                }
+                let from = self.memo.counted.len();
+                self.walk_new(deriver, e, open, attributes, &strings, children, text);
+                self.memo.insert(hash, &shape, from)
             }
-            return;
-        }
-        self.next_walk();
-        self.counted.clear();
-        self.remembering = true;
-        self.fits(deriver, deriver.grammar.element(e).content, &had);
-        self.remembering = false;
-        if self.memo.len() >= MEMO_MAX {
-            self.memo.clear();
-        }
-        let shape = Shape {
-            hash,
-            element: e,
-            attributes: had
-                .attribute_values()
-                .map(|(k, v)| (k, v.to_string()))
-                .collect(),
-            children: had.children.to_vec(),
-            text: had.text.to_string(),
-            counted: std::mem::take(&mut self.counted),
         };
-        self.memo.insert_unique(hash, shape, |s| s.hash);
+        self.memo.add(index);
+        self.attributes = written;
+        self.strings = strings;
+        self.shape = shape;
+    }
+
+    /// Walks element `e`'s content against a shape not seen before,
+    /// noting what it counts into the memo.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_new(
+        &mut self,
+        deriver: &mut Deriver,
+        e: ElementId,
+        open: &Open,
+        attributes: &[WrittenAttribute],
+        strings: &str,
+        children: &[ElementId],
+        text: &str,
+    ) {
+        let grammar = deriver.grammar;
+        let string = |range: &Range<usize>| strings.get(range.clone()).unwrap_or_default();
+        let mut keyed = std::mem::take(&mut self.keyed);
+        keyed.clear();
+        let mut attribute_bits = NameBits::default();
+        for a in attributes {
+            let key = grammar.names.key(string(&a.ns), string(&a.local));
+            attribute_bits = attribute_bits.union(NameBits::of(key));
+            keyed.push((key, a.value.clone()));
+        }
+        let element_bits = self
+            .child_keys
+            .get(open.child_keys..)
+            .unwrap_or_default()
+            .iter()
+            .fold(NameBits::default(), |bits, &k| bits.union(NameBits::of(k)));
+        let had = Had {
+            attributes: &keyed,
+            values: strings,
+            children,
+            text,
+            element_bits,
+            attribute_bits,
+        };
+        self.next_walk();
+        self.remembering = true;
+        self.fits(deriver, grammar.element(e).content, &had);
+        self.remembering = false;
+        self.keyed = keyed;
+    }
+
+    /// Empties the memo: its shapes' committed counts go to the hits, the
+    /// document in progress's to its pattern counts.
+    fn flush(&mut self) {
+        self.memo.add_hits_to(&mut self.hits);
+        let memo = std::mem::take(&mut self.memo);
+        for &i in &memo.in_document {
+            let r = &memo.remembered[i as usize];
+            for &p in memo.counted.get(r.counted.clone()).unwrap_or_default() {
+                self.count_n(p, r.document);
+            }
+        }
+        self.memo = Memo {
+            hasher: memo.hasher,
+            ..Memo::default()
+        };
     }
 
     /// Adds the document's counts to the valid side (`counts`) or the
     /// invalid one, and starts afresh.
     pub fn commit(&mut self, counts: bool) {
+        self.memo.commit(counts);
         let side = if counts {
             &mut self.hits.valid
         } else {
@@ -473,21 +655,30 @@ impl Recorder {
     }
 
     /// Counts over the documents committed so far.
-    pub fn hits(&self) -> &Hits {
-        &self.hits
+    pub fn hits(&self) -> Hits {
+        let mut hits = self.hits.clone();
+        self.memo.add_hits_to(&mut hits);
+        hits
     }
 
+    /// Counts a match of `p`: in the document, or, in a walk being
+    /// remembered, in the walk's patterns (the memo counts its elements).
     fn count(&mut self, p: PatternId) {
+        if self.remembering {
+            self.memo.counted.push(p);
+        } else {
+            self.count_n(p, 1);
+        }
+    }
+
+    fn count_n(&mut self, p: PatternId, times: u32) {
         let Some(n) = self.document.get_mut(p.index() as usize) else {
             return;
         };
-        if self.remembering {
-            self.counted.push(p);
-        }
-        if *n == 0 {
+        if *n == 0 && times > 0 {
             self.touched.push(p);
         }
-        *n = n.saturating_add(1);
+        *n = n.saturating_add(times);
     }
 
     /// Whether something the element `had` fits `p` (a pattern of its

@@ -209,7 +209,7 @@ impl<'s> Validator<'s> {
     }
 
     /// The counts committed so far, when coverage is on.
-    pub(crate) fn coverage_hits(&self) -> Option<&crate::coverage::Hits> {
+    pub(crate) fn coverage_hits(&self) -> Option<crate::coverage::Hits> {
         self.coverage.as_deref().map(coverage::Recorder::hits)
     }
 
@@ -530,7 +530,7 @@ impl<'s> Validator<'s> {
             return;
         }
         if let Some(recorder) = &mut self.coverage {
-            recorder.attribute(self.deriver.grammar.names.key(ns, local), value);
+            recorder.attribute(ns, local, value);
         }
         let ctx = &DocumentContext {
             namespaces: ctx,

@@ -141,23 +141,30 @@ pub fn run(
     if plan.schema_only {
         return batch.schema_only(&pool);
     }
-    let result = batch.run_items(&pool);
+    let (result, stream) = batch.run_items(&pool);
+    // The closing record of the output (JSON's summary, SARIF's
+    // invocation) is written last, with the run's final exit code and what
+    // failed besides the documents.
+    let close = |code: u8, failures: Vec<String>| {
+        batch.close_output(stream, &result, code, failures);
+        code
+    };
     let mut stderr = std::io::stderr().lock();
     if let (Some(pins), true) = (&batch.pins, settings.bless) {
         if let Err(message) = bless(&mut stderr, pins, &result, plan, settings.quiet) {
             let _ = writeln!(stderr, "rngcheck: {message}");
-            return EXIT_USAGE;
+            return close(EXIT_USAGE, vec![message]);
         }
     }
     // Before the summary line, which stays the last.
-    let mut coverage_enough = true;
+    let mut failures = Vec::new();
     if settings.coverage && !settings.list {
         let items = batch.coverage_items(&result.coverage);
         match super::coverage::report(&mut stderr, items, coverage_outputs) {
-            Ok(enough) => coverage_enough = enough,
+            Ok(shortfall) => failures.extend(shortfall),
             Err(message) => {
                 let _ = writeln!(stderr, "rngcheck: {message}");
-                return EXIT_USAGE;
+                return close(EXIT_USAGE, vec![message]);
             }
         }
     }
@@ -167,12 +174,12 @@ pub fn run(
         let _ = writeln!(stderr, "{}", summary_line(plan, &result));
     }
     let mut code = run_exit_code(plan, &settings, &result);
-    if !coverage_enough && code == EXIT_VALID {
+    if !failures.is_empty() && code == EXIT_VALID {
         code = EXIT_INVALID;
     }
     let empty = empty_inputs(plan);
     if empty.is_empty() {
-        return code;
+        return close(code, failures);
     }
     let verdict = if settings.allow_empty {
         "note"
@@ -184,7 +191,7 @@ pub fn run(
             let _ = writeln!(stderr, "rngcheck: {verdict}: nothing to check: {input}");
         }
     }
-    code
+    close(code, failures)
 }
 
 /// Writes the expected-errors file from the run (`--bless`).
@@ -224,16 +231,19 @@ impl<'p> Batch<'p> {
         }
     }
 
-    /// Every coverage item of every schema compiled, with its counts.
+    /// Every coverage item of every schema compiled, with its counts,
+    /// merged by location.
     fn coverage_items(&self, hits: &BTreeMap<usize, Hits>) -> Vec<crate::coverage::CoveredItem> {
         let none = Hits::default();
-        let mut items = Vec::new();
-        for (i, schema) in self.schemas.iter().enumerate() {
-            if let Some(Ok(schema)) = schema.get() {
-                items.extend(schema.coverage(hits.get(&i).unwrap_or(&none)));
-            }
-        }
-        items
+        let compiled =
+            self.schemas
+                .iter()
+                .enumerate()
+                .filter_map(|(i, schema)| match schema.get() {
+                    Some(Ok(schema)) => Some((schema, hits.get(&i).unwrap_or(&none))),
+                    _ => None,
+                });
+        Schema::merged_coverage(compiled)
     }
 
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
@@ -299,7 +309,9 @@ impl<'p> Batch<'p> {
         code
     }
 
-    fn run_items(&'p self, pool: &rayon::ThreadPool) -> RunResult {
+    /// Validates every item; returns the totals and standard output's
+    /// stream, still open (see [`Batch::close_output`]).
+    fn run_items(&'p self, pool: &rayon::ThreadPool) -> (RunResult, Option<report::Stream>) {
         let items = &self.plan.items;
         let progress = (!self.settings.quiet && !self.settings.list && items.len() >= PROGRESS_MIN)
             .then(|| report::Progress::on_terminal(items.len()))
@@ -353,15 +365,37 @@ impl<'p> Batch<'p> {
             };
             for (&i, validator) in validators.iter() {
                 if let Some(hits) = validator.coverage_hits() {
-                    coverage.entry(i).or_default().merge(hits);
+                    coverage.entry(i).or_default().merge(&hits);
                 }
             }
         }
         // The validators' memos are big: free them on both cores.
         pool.install(|| owned.into_par_iter().for_each(drop));
-        let mut result = printer.finish();
+        let (mut result, stream) = printer.finish();
         result.coverage = coverage;
-        result
+        (result, stream)
+    }
+
+    /// Ends standard output (the summary record, SARIF's invocation) with
+    /// the run's exit code and `failures`: what failed besides the
+    /// documents (schema coverage below `--coverage-fail-under`, a file
+    /// that could not be written). Nothing after a broken pipe.
+    fn close_output(
+        &self,
+        stream: Option<report::Stream>,
+        result: &RunResult,
+        code: u8,
+        failures: Vec<String>,
+    ) {
+        if let (Some(stream), false) = (stream, result.broken_pipe) {
+            let summary = report::Summary {
+                exit_code: code,
+                failures,
+                ..self.summary(result)
+            };
+            // A closed standard output changes nothing now.
+            let _ = stream.finish(&mut std::io::stdout().lock(), &summary);
+        }
     }
 
     /// Schema `i`'s errors, rendered, and how many.

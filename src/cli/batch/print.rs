@@ -120,13 +120,13 @@ impl<'b, 'p> Printer<'b, 'p> {
         }
     }
 
-    /// Removes the progress bar and closes the output (SARIF's log, the
-    /// summary record).
-    pub(super) fn finish(self) -> RunResult {
+    /// Removes the progress bar; returns the totals and the output stream,
+    /// which [`Batch::close_output`] closes.
+    pub(super) fn finish(self) -> (RunResult, Option<report::Stream>) {
         if let Some(bar) = self.progress {
             bar.finish();
         }
-        let mut result = RunResult {
+        let result = RunResult {
             tally: self.tally,
             schema_failures: self.schema_reported.iter().filter(|&&r| r).count(),
             broken_pipe: self.broken_pipe,
@@ -134,13 +134,7 @@ impl<'b, 'p> Printer<'b, 'p> {
             pinned: self.pinned,
             coverage: BTreeMap::new(),
         };
-        if let (Some(stream), false) = (self.stream, result.broken_pipe) {
-            let summary = self.batch.summary(&result);
-            if let Err(e) = stream.finish(&mut std::io::stdout().lock(), &summary) {
-                result.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-            }
-        }
-        result
+        (result, self.stream)
     }
 }
 

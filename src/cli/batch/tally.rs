@@ -287,6 +287,7 @@ impl<'p> Batch<'p> {
                 .map(|(spec, _)| spec.describe().to_string())
                 .collect(),
             exit_code: run_exit_code(self.plan, &self.settings, result),
+            failures: Vec::new(),
         }
     }
 }
