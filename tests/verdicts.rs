@@ -641,3 +641,22 @@ fn jing_is_wrong_no_leap_seconds() {
     assert_values("dateTime", &[], &[("2000-12-31T23:59:60", 1)]);
     assert_values("time", &[], &[("23:59:60", 1), ("23:59:59", 0)]);
 }
+
+/// `p:xmlns` is an ordinary attribute in `p`'s namespace (Namespaces in
+/// XML reserves only the `xmlns` prefix and the unprefixed `xmlns`); jing
+/// and xmllint read it so. (A document that needs the tree path, one with a
+/// DOCTYPE, still gets roxmltree's reading of it as a default namespace
+/// declaration.)
+#[test]
+fn a_prefixed_xmlns_attribute_is_an_ordinary_attribute() {
+    let schema = "namespace x = \"urn:x\"\nelement r { attribute x:xmlns { text } }\n";
+    assert_verdicts(
+        "s.rnc",
+        schema,
+        &[
+            ("<r xmlns:p='urn:x' p:xmlns='1'/>", 0),
+            ("<r xmlns:p='urn:y' p:xmlns='1'/>", 1),
+            ("<r/>", 1),
+        ],
+    );
+}

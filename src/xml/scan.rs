@@ -321,7 +321,7 @@ impl<'t> Scanner<'t> {
 
     /// Pushes the start tag's namespace declarations. Declarations roxmltree
     /// treats specially (of `xml` or `xmlns`, of their URIs, empty or with
-    /// references, `p:xmlns`) are left to it.
+    /// references) are left to it.
     fn declare_namespaces(&mut self) -> Scanned {
         for attr in &self.attributes {
             let written = match attr.value {
