@@ -183,6 +183,15 @@ mod tests {
     }
 
     #[test]
+    fn the_xml_prefix_is_bound_for_elements_too() {
+        let events = fast("<xml:e></xml:e>").expect("the fast path takes it");
+        assert!(
+            events[0].starts_with("start {http://www.w3.org/XML/1998/namespace}e xml:e"),
+            "{events:?}"
+        );
+    }
+
+    #[test]
     fn leaves_everything_else_to_the_tree_path() {
         let cases = [
             "text",

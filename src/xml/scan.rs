@@ -256,8 +256,11 @@ impl<'t> Scanner<'t> {
         }
         let outer = self.bindings.len();
         self.declare_namespaces()?;
+        // `xml` is bound by definition, for elements as for attributes
+        // (jing and xmllint take `<xml:e/>`; roxmltree refuses it).
         let ns = match name.prefix() {
-            "xml" | "xmlns" => return Err(Unsupported),
+            "xml" => XML_NS,
+            "xmlns" => return Err(Unsupported),
             prefix => self.resolve(prefix)?,
         };
         self.resolve_attributes()?;
