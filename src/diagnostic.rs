@@ -66,7 +66,8 @@ pub struct DocError {
 }
 
 /// `text` with each `{uri}local` name written `prefix:local` (or `local` in
-/// the default namespace) where `prefix_of` knows the namespace.
+/// the default namespace) where `prefix_of` knows the namespace; the XML
+/// namespace is always `xml:`, bound by definition.
 fn prefixed(text: &str, prefix_of: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -76,7 +77,8 @@ fn prefixed(text: &str, prefix_of: &dyn Fn(&str) -> Option<String>) -> String {
         };
         out.push_str(&rest[..open]);
         let uri = &rest[open + 1..close];
-        match prefix_of(uri) {
+        let prefix = prefix_of(uri).or_else(|| (uri == crate::xml::XML_NS).then(|| "xml".into()));
+        match prefix {
             Some(prefix) if prefix.is_empty() => {}
             Some(prefix) => {
                 out.push_str(&prefix);
@@ -633,6 +635,13 @@ mod tests {
             r#""qemu:arg", "a" or "{urn:x}b""#
         );
         assert_eq!(prefixed("no { close", &prefix_of), "no { close");
+        assert_eq!(
+            prefixed(
+                r#"attribute "{http://www.w3.org/XML/1998/namespace}lang""#,
+                &prefix_of
+            ),
+            r#"attribute "xml:lang""#
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::DocError;
 use crate::loader::MemLoader;
 use crate::validate::{validate_text, Outcome};
 use crate::{LoadOptions, Schema};
@@ -86,13 +87,19 @@ pub fn check_files_refused(files: &[(&str, &str)], expected: &str) {
     }
 }
 
-/// The names (or values) the first error of `doc` says were expected.
-pub fn expected_names(schema: &str, doc: &str) -> Vec<String> {
+/// The first error of the invalid `doc`, whole (message, expected names,
+/// hint).
+pub fn first_error(schema: &str, doc: &str) -> DocError {
     let schema = compile(&[("main.rnc", schema)]).expect("the schema compiles");
     match validate_text(&mut schema.validator(), doc) {
-        Outcome::Invalid(errors) => errors[0].expected.clone(),
+        Outcome::Invalid(mut errors) => errors.swap_remove(0),
         other => panic!("expected an invalid document, got {other:?}"),
     }
+}
+
+/// The names (or values) the first error of `doc` says were expected.
+pub fn expected_names(schema: &str, doc: &str) -> Vec<String> {
+    first_error(schema, doc).expected
 }
 
 /// The verdicts on `docs` checked one after the other with one validator

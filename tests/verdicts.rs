@@ -641,3 +641,40 @@ fn jing_is_wrong_no_leap_seconds() {
     assert_values("dateTime", &[], &[("2000-12-31T23:59:60", 1)]);
     assert_values("time", &[], &[("23:59:60", 1), ("23:59:59", 0)]);
 }
+
+/// `p:xmlns` is an ordinary attribute in `p`'s namespace (Namespaces in
+/// XML reserves only the `xmlns` prefix and the unprefixed `xmlns`); jing
+/// and xmllint read it so. (A document that needs the tree path, one with a
+/// DOCTYPE, still gets roxmltree's reading of it as a default namespace
+/// declaration.)
+#[test]
+fn a_prefixed_xmlns_attribute_is_an_ordinary_attribute() {
+    let schema = "namespace x = \"urn:x\"\nelement r { attribute x:xmlns { text } }\n";
+    assert_verdicts(
+        "s.rnc",
+        schema,
+        &[
+            ("<r xmlns:p='urn:x' p:xmlns='1'/>", 0),
+            ("<r xmlns:p='urn:y' p:xmlns='1'/>", 1),
+            ("<r/>", 1),
+        ],
+    );
+}
+
+/// The `xml` prefix is bound by definition, for element names too: jing
+/// and xmllint take `<xml:e/>`. (roxmltree refuses it, so a document that
+/// needs the tree path, one with a DOCTYPE, is still not well-formed here.)
+#[test]
+fn an_element_may_have_the_xml_prefix() {
+    let schema = "element xml:e { attribute xml:lang { text }? }\n";
+    assert_verdicts(
+        "s.rnc",
+        schema,
+        &[
+            ("<xml:e xml:lang='en'></xml:e>", 0),
+            ("<xml:e/>", 0),
+            ("<xml:f/>", 1),
+            ("<e/>", 1),
+        ],
+    );
+}

@@ -1,7 +1,7 @@
 //! Derivatives, one table per pattern kind: each row is a compact schema, a
 //! document and the verdict (`valid`, or part of the first error).
 
-use crate::testing::{all_errors, check_all, compile, expected_names, verdicts_in_turn};
+use crate::testing::{all_errors, check_all, compile, expected_names, verdict, verdicts_in_turn};
 
 #[test]
 fn group_takes_its_parts_in_order() {
@@ -543,4 +543,31 @@ fn only_texts_up_to_the_length_limit_are_memoized() {
     assert_eq!(d.text.len(), 1, "a text at the limit is remembered");
     let (d, _) = deriver_after_texts(&schema, &[&over, &"b".repeat(2 * limit)]);
     assert_eq!(d.text.len(), 0, "longer texts are not");
+}
+
+/// A nest the arena cannot flatten, deeper than a 2 MiB stack holds when
+/// every level of a derivative recurses on it: the walks over deep
+/// patterns continue on a heap segment, so each document gets its verdict
+/// on an ordinary thread (an overflow would abort the test binary).
+#[test]
+fn derivatives_over_a_deep_nest_run_on_a_small_stack() {
+    const DEPTH: usize = 2_490;
+    let schema = format!(
+        "<element name='r' xmlns='http://relaxng.org/ns/structure/1.0'>{}\
+         <element name='e'><empty/></element>{}</element>",
+        "<oneOrMore><group><text/>".repeat(DEPTH),
+        "</group></oneOrMore>".repeat(DEPTH)
+    );
+    let verdicts = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let schema = compile(&[("deep.rng", &schema)]).expect("the nest compiles");
+            ["<r>t<e/><e/></r>", "<r>t</r>", "<r><f/></r>"].map(|doc| verdict(&schema, doc))
+        })
+        .expect("spawn a thread")
+        .join()
+        .expect("validating did not panic");
+    assert_eq!(verdicts[0], "valid");
+    assert!(verdicts[1].contains("incomplete"), "{}", verdicts[1]);
+    assert!(verdicts[2].contains("\"f\" not allowed"), "{}", verdicts[2]);
 }

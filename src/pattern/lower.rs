@@ -763,3 +763,6 @@ fn flatten_divs<'a>(cs: &'a [Component], out: &mut Vec<&'a Component>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

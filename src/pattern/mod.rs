@@ -666,9 +666,26 @@ mod tests {
         let c3 = a.choice(c1, x);
         assert_eq!(c1, c3);
         assert_eq!(a.choice(PatternArena::NOT_ALLOWED, x), x);
+        assert_eq!(a.choice(x, PatternArena::NOT_ALLOWED), x);
+        assert_eq!(a.choice(x, x), x);
+        // Flattened whichever side the nested choice is on.
+        assert_eq!(a.choice(x, c1), c1);
+        let z = a.list(y);
+        let right = a.choice(y, z);
+        let left = a.choice(x, y);
+        assert_eq!(a.choice(x, right), a.choice(left, z));
         // empty beside a nullable alternative is dropped
         let t = a.choice(PatternArena::EMPTY, PatternArena::TEXT);
         assert_eq!(t, PatternArena::TEXT);
+    }
+
+    #[test]
+    fn the_arena_counts_and_lists_what_it_interned() {
+        let mut a = PatternArena::new();
+        assert_eq!(a.ids().count(), a.len());
+        let x = a.list(PatternArena::TEXT);
+        assert_eq!(a.ids().last(), Some(x));
+        assert_eq!(a.ids().count(), a.len());
     }
 
     #[test]

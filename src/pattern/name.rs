@@ -294,6 +294,31 @@ mod tests {
         assert!(t.contains(any_but_a, t.key("urn:other", "a")));
         assert!(t.overlap(any_but_a, ns_x));
         assert!(!t.overlap(any_but_a, name_a));
+        // A name in a namespace the schema never mentions is in no nsName,
+        // not even that of the first namespace interned ("", id 0).
+        let no_ns = t.namespace("");
+        assert_eq!(no_ns, NsId(0));
+        let ns_none = t.class(NameClass::NsName(no_ns, None));
+        assert!(t.contains(ns_none, t.key("", "zz")));
+        assert!(!t.contains(ns_none, t.key("urn:never", "zz")));
+        assert!(!t.contains(ns_x, t.key("urn:never", "zz")));
+        // An nsName's except takes its names out.
+        let x_a = t.name("urn:x", "a");
+        let name_x_a = t.class(NameClass::Name(x_a));
+        let ns_x_but_a = t.class(NameClass::NsName(ns, Some(name_x_a)));
+        assert!(t.contains(ns_x_but_a, t.key("urn:x", "b")));
+        assert!(!t.contains(ns_x_but_a, t.key("urn:x", "a")));
+        // A choice has the names of either side; only `name`s name a key
+        // explicitly.
+        let a_or_x = t.class(NameClass::Choice(name_a, ns_x));
+        assert!(t.contains(a_or_x, t.key("", "a")));
+        assert!(t.contains(a_or_x, t.key("urn:x", "zz")));
+        assert!(t.names_explicitly(a_or_x, t.key("", "a")));
+        assert!(!t.names_explicitly(a_or_x, t.key("urn:x", "zz")));
+        assert!(!t.names_explicitly(name_a, t.key("", "b")));
+        assert!(!t.is_finite(a_or_x));
+        let a_or_x_a = t.class(NameClass::Choice(name_a, name_x_a));
+        assert!(t.is_finite(a_or_x_a));
     }
 
     #[test]

@@ -70,23 +70,7 @@ fn groupable(a: ContentType, b: ContentType) -> bool {
 
 /// Checks every §7 restriction; returns the violations found.
 pub fn check(grammar: &CompiledGrammar, spans: &SpanTable) -> Vec<SchemaError> {
-    // The memo tables are indexed by pattern id: the arena is frozen here.
-    let patterns = grammar.arena.len();
-    let mut checker = Checker {
-        g: grammar,
-        spans,
-        visited: vec![0; patterns],
-        checked_pairs: vec![false; patterns],
-        content_types: vec![None; patterns],
-        leaf_names: [vec![None; patterns], vec![None; patterns]],
-        name_pool: Vec::new(),
-        stack: Vec::new(),
-        has_text: vec![None; patterns],
-        elements_seen: vec![false; grammar.elements.len()],
-        element_queue: Vec::new(),
-        errors: Vec::new(),
-        current_element: None,
-    };
+    let mut checker = Checker::new(grammar, spans);
     checker.run();
     checker.errors
 }
@@ -114,7 +98,29 @@ struct Checker<'g> {
     current_element: Option<ElementId>,
 }
 
-impl Checker<'_> {
+impl<'g> Checker<'g> {
+    /// A checker with empty memo tables (its own function so that tests
+    /// can drive the name-list merge directly).
+    fn new(grammar: &'g CompiledGrammar, spans: &'g SpanTable) -> Checker<'g> {
+        // The memo tables are indexed by pattern id: the arena is frozen here.
+        let patterns = grammar.arena.len();
+        Checker {
+            g: grammar,
+            spans,
+            visited: vec![0; patterns],
+            checked_pairs: vec![false; patterns],
+            content_types: vec![None; patterns],
+            leaf_names: [vec![None; patterns], vec![None; patterns]],
+            name_pool: Vec::new(),
+            stack: Vec::new(),
+            has_text: vec![None; patterns],
+            elements_seen: vec![false; grammar.elements.len()],
+            element_queue: Vec::new(),
+            errors: Vec::new(),
+            current_element: None,
+        }
+    }
+
     fn run(&mut self) {
         let start_ctx = Ctx {
             start: true,

@@ -361,7 +361,7 @@ fn convert_element<'a>(tree: &mut Tree<'a>, node: roxmltree::Node<'a, '_>, paren
 /// For the conformance runner: `None` if the fast builder refuses `text`;
 /// otherwise `Some` of the first difference from the tree converted from
 /// roxmltree's parse (`None` inside when they agree).
-#[cfg(any(test, feature = "internals"))]
+#[cfg(feature = "internals")]
 pub fn check_agreement(text: &str) -> Option<Option<String>> {
     let fast = scan(text).ok()?.describe();
     let options = roxmltree::ParsingOptions {

@@ -812,3 +812,6 @@ impl<'s> Validator<'s> {
 fn tag_end(span: &Range<usize>) -> usize {
     span.end.max(span.start)
 }
+
+#[cfg(test)]
+mod tests;

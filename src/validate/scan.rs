@@ -174,6 +174,24 @@ mod tests {
     }
 
     #[test]
+    fn a_prefixed_xmlns_is_an_ordinary_attribute() {
+        let events = fast("<a xmlns:p='urn:x' p:xmlns='1'/>").expect("the fast path takes it");
+        assert!(
+            events[1].starts_with("attribute {urn:x}xmlns p:xmlns \"1\""),
+            "{events:?}"
+        );
+    }
+
+    #[test]
+    fn the_xml_prefix_is_bound_for_elements_too() {
+        let events = fast("<xml:e></xml:e>").expect("the fast path takes it");
+        assert!(
+            events[0].starts_with("start {http://www.w3.org/XML/1998/namespace}e xml:e"),
+            "{events:?}"
+        );
+    }
+
+    #[test]
     fn leaves_everything_else_to_the_tree_path() {
         let cases = [
             "text",
@@ -186,7 +204,6 @@ mod tests {
             "<a>& b</a>",
             "<xmlns:a/>",
             "<a:b:c/>",
-            "<a xml:xmlns='urn:e'/>",
             "<1a/>",
             "<a b='<'/>",
             "<a b='1'c='2'/>",

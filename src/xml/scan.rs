@@ -256,8 +256,11 @@ impl<'t> Scanner<'t> {
         }
         let outer = self.bindings.len();
         self.declare_namespaces()?;
+        // `xml` is bound by definition, for elements as for attributes
+        // (jing and xmllint take `<xml:e/>`; roxmltree refuses it).
         let ns = match name.prefix() {
-            "xml" | "xmlns" => return Err(Unsupported),
+            "xml" => XML_NS,
+            "xmlns" => return Err(Unsupported),
             prefix => self.resolve(prefix)?,
         };
         self.resolve_attributes()?;
@@ -321,7 +324,7 @@ impl<'t> Scanner<'t> {
 
     /// Pushes the start tag's namespace declarations. Declarations roxmltree
     /// treats specially (of `xml` or `xmlns`, of their URIs, empty or with
-    /// references, `p:xmlns`) are left to it.
+    /// references) are left to it.
     fn declare_namespaces(&mut self) -> Scanned {
         for attr in &self.attributes {
             let written = match attr.value {

@@ -1,6 +1,7 @@
 //! §7 restrictions, one row per rule: a schema that breaks it is refused
 //! with the rule's message, and a near neighbour that keeps it compiles.
 
+use crate::pattern::NameClassId;
 use crate::testing::{check, check_files_refused, check_refused, compile};
 
 /// `rng` (the body of a `grammar` in the XML syntax) is refused with an
@@ -392,4 +393,94 @@ fn one_place_is_reported_once_per_rule_and_once_for_each_rule() {
         .iter()
         .filter(|e| e.contains("text is not allowed inside list"));
     assert_eq!(inside_list.count(), 1, "{errors:?}");
+}
+
+#[test]
+fn inside_lists_and_excepts_only_the_prohibited_path_is_reported() {
+    // The attributes (elements, text) there are already errors (§7.1):
+    // their pairs are not checked again under §7.3 and §7.4.
+    for (schema, prohibited) in [
+        (
+            "element r { list { attribute a { text }, attribute a { text } } }",
+            "attribute is not allowed inside list",
+        ),
+        (
+            "element r { token - (attribute a { text }, attribute a { text }) }",
+            "attribute is not allowed inside data/except",
+        ),
+        (
+            "element r { token - (element a { empty } & element a { empty }) }",
+            "element is not allowed inside data/except",
+        ),
+    ] {
+        let errors = compile(&[("main.rnc", schema)]).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains(prohibited)), "{errors:?}");
+        assert!(
+            errors.iter().all(|e| e.starts_with(PATH)),
+            "only prohibited paths: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn name_lists_merge_sorted_and_deduplicated() {
+    // `union` on lists written straight into the pool, after other lists
+    // (what a wrong index would read), in every relative order.
+    let schema = compile(&[("main.rnc", "element r { empty }")]).unwrap();
+    let spans = crate::pattern::lower::SpanTable::default();
+    let mut checker = super::Checker::new(schema.grammar(), &spans);
+    let list = |checker: &mut super::Checker, ids: &[u32]| {
+        let start = checker.name_pool.len() as u32;
+        checker
+            .name_pool
+            .extend(ids.iter().map(|&i| NameClassId(i)));
+        super::NameRange {
+            start,
+            end: start + ids.len() as u32,
+        }
+    };
+    let cases: [(&[u32], &[u32], &[u32]); 7] = [
+        (&[3], &[1], &[1, 3]),
+        (&[1], &[3], &[1, 3]),
+        (&[2], &[2], &[2]),
+        (&[1, 4, 6], &[2, 4, 5, 7], &[1, 2, 4, 5, 6, 7]),
+        (&[5, 6], &[1, 2], &[1, 2, 5, 6]),
+        (&[], &[2], &[2]),
+        (&[2], &[], &[2]),
+    ];
+    for (a, b, expected) in cases {
+        list(&mut checker, &[9, 8, 0]);
+        let a = list(&mut checker, a);
+        let b = list(&mut checker, b);
+        let merged = checker.union(a, b);
+        let got: Vec<u32> = checker.pooled(merged).iter().map(|nc| nc.0).collect();
+        assert_eq!(got, expected);
+    }
+}
+
+#[test]
+fn attribute_names_merge_in_any_order() {
+    // Choices of attributes whose names were interned in either order
+    // (an element named `a` first interns the name `a`), beside another
+    // attribute: no false overlap, and a true one found.
+    for valid in [
+        "element r { element a { empty }?, attribute z { text }, \
+         (attribute b { text } | attribute a { text }) }",
+        "element r { element a { empty }?, (attribute z { text }, \
+         (attribute b { text } | attribute a { text })) }",
+        "element r { attribute z { text }, (attribute b { text } | attribute a { text }) }",
+        "element r { attribute z { text }, (attribute a { text } | attribute b { text }) }",
+        "element r { (attribute b { text } | attribute a { text }), attribute z { text } }",
+        "element r { attribute z { text }, attribute y { text }, \
+         (attribute c { text } | attribute b { text } | attribute a { text }) }",
+        "element r { (attribute c { text } | attribute b { text }), \
+         (attribute z { text } | attribute a { text }) }",
+    ] {
+        assert!(compile(&[("main.rnc", valid)]).is_ok(), "{valid}");
+    }
+    check_refused(
+        "element r { (attribute c { text } | attribute b { text }), \
+         (attribute z { text } | attribute b { text }) }",
+        "the same attribute can occur twice here",
+    );
 }

@@ -44,6 +44,19 @@ fn include_overrides_replace_definitions() {
         ("lib.rnc", LIB),
     ];
     check_files(&files, "<r><a/><y/></r>", "valid");
+    // So does a definition inside a div of the included grammar.
+    let files = [
+        (
+            "main.rnc",
+            "include \"lib.rnc\" { a = element x { empty } start = element s { a } }",
+        ),
+        (
+            "lib.rnc",
+            "div { start = element r { a } }\ndiv { div { a = element a { empty } } }",
+        ),
+    ];
+    check_files(&files, "<s><x/></s>", "valid");
+    check_files(&files, "<s><a/></s>", "element \"a\" not allowed here");
 }
 
 #[test]
@@ -103,6 +116,20 @@ fn external_ref_is_a_pattern_with_its_own_grammar() {
         &files,
         "<top><r><other/></r></top>",
         "element \"other\" not allowed",
+    );
+    // Inside an attribute's value.
+    let files = [
+        (
+            "main.rnc",
+            "element r { attribute a { external \"v.rnc\" } }",
+        ),
+        ("v.rnc", "\"x\" | \"y\""),
+    ];
+    check_files(&files, "<r a='y'/>", "valid");
+    check_files(
+        &files,
+        "<r a='z'/>",
+        "value \"z\" of attribute \"a\" is invalid",
     );
     // The same file twice (not a cycle).
     let files = [
