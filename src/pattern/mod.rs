@@ -680,6 +680,27 @@ mod tests {
     }
 
     #[test]
+    fn only_patterns_nested_deeper_than_shallow_are_deep() {
+        let mut a = PatternArena::new();
+        assert!(!a.is_deep(PatternArena::TEXT));
+        // `text` is one level; each `list` around it adds one.
+        let mut p = PatternArena::TEXT;
+        for _ in 1..PatternArena::SHALLOW {
+            p = a.list(p);
+        }
+        assert!(
+            !a.is_deep(p),
+            "{} levels are shallow",
+            PatternArena::SHALLOW
+        );
+        let deeper = a.list(p);
+        assert!(a.is_deep(deeper));
+        // The deeper side of a group counts.
+        let beside = a.group(PatternArena::TEXT, deeper);
+        assert!(a.is_deep(beside));
+    }
+
+    #[test]
     fn the_arena_counts_and_lists_what_it_interned() {
         let mut a = PatternArena::new();
         assert_eq!(a.ids().count(), a.len());
