@@ -41,11 +41,25 @@ fn load_file_on_small_stack(
 
 /// `depth` nested `<wrapper>` around `inner`, inside `<element name="r">`.
 fn nest(wrapper: &str, depth: usize, inner: &str) -> String {
+    element_r(&repeated(
+        &format!("<{wrapper}>"),
+        inner,
+        &format!("</{wrapper}>"),
+        depth,
+    ))
+}
+
+/// `content` inside `<element name='r'>`, with XSD datatypes.
+fn element_r(content: &str) -> String {
     format!(
-        "<element name='r' xmlns='{NS}'>{}{inner}{}</element>",
-        format!("<{wrapper}>").repeat(depth),
-        format!("</{wrapper}>").repeat(depth)
+        "<element name='r' xmlns='{NS}' \
+         datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>{content}</element>"
     )
+}
+
+/// `depth` copies of `open`, then `inner`, then as many of `close`.
+fn repeated(open: &str, inner: &str, close: &str, depth: usize) -> String {
+    format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
 }
 
 #[test]
@@ -114,14 +128,14 @@ fn deep_name_classes_and_divs_load() {
 #[test]
 fn deeply_nested_elements_load_and_validate() {
     const DEPTH: usize = 4_990;
-    let schema = format!(
-        "<element name='r' xmlns='{NS}'>{}<empty/>{}</element>",
-        "<element name='e'>".repeat(DEPTH),
-        "</element>".repeat(DEPTH)
-    );
-    let doc: &'static str = Box::leak(
-        format!("<r>{}{}</r>", "<e>".repeat(DEPTH), "</e>".repeat(DEPTH)).into_boxed_str(),
-    );
+    let schema = element_r(&repeated(
+        "<element name='e'>",
+        "<empty/>",
+        "</element>",
+        DEPTH,
+    ));
+    let doc: &'static str =
+        Box::leak(format!("<r>{}</r>", repeated("<e>", "", "</e>", DEPTH)).into_boxed_str());
     assert_eq!(load_on_small_stack(schema, doc), Ok(true));
 }
 
@@ -135,8 +149,8 @@ fn deep_unflattened_nests_load_and_validate() {
     // Two or three levels a step: within the reader's limit.
     const DEPTH: usize = 2_490;
     let fs = format!("<r a='1'>{}</r>", "<f/>".repeat(DEPTH));
-    let nest = |inner| {
-        unflattened(
+    let text_nest = |inner| {
+        repeated(
             "<oneOrMore><group><text/>",
             inner,
             "</group></oneOrMore>",
@@ -145,7 +159,7 @@ fn deep_unflattened_nests_load_and_validate() {
     };
     let cases: [(String, Vec<(&str, bool)>); 5] = [
         (
-            nest("<empty/>"),
+            text_nest("<empty/>"),
             vec![
                 ("<r/>", true),
                 ("<r>some text</r>", true),
@@ -153,7 +167,7 @@ fn deep_unflattened_nests_load_and_validate() {
             ],
         ),
         (
-            nest("<element name='e'><empty/></element>"),
+            text_nest("<element name='e'><empty/></element>"),
             vec![
                 ("<r><e/></r>", true),
                 ("<r>t<e/><e/></r>", true),
@@ -162,7 +176,7 @@ fn deep_unflattened_nests_load_and_validate() {
             ],
         ),
         (
-            unflattened(
+            repeated(
                 "<choice><element name='e'><empty/></element><group><element name='f'><empty/></element>",
                 "<attribute name='a'/>",
                 "</group></choice>",
@@ -175,7 +189,7 @@ fn deep_unflattened_nests_load_and_validate() {
             ],
         ),
         (
-            unflattened(
+            repeated(
                 "<data type='token'><except><choice><value>x</value>",
                 "<value>end</value>",
                 "</choice></except></data>",
@@ -186,7 +200,7 @@ fn deep_unflattened_nests_load_and_validate() {
         (
             format!(
                 "<list>{}</list>",
-                unflattened(
+                repeated(
                     "<choice><value>v</value><group><data type='token'/>",
                     "<empty/>",
                     "</group></choice>",
@@ -201,10 +215,7 @@ fn deep_unflattened_nests_load_and_validate() {
         ),
     ];
     for (content, documents) in cases {
-        let schema = format!(
-            "<element name='r' xmlns='{NS}' \
-             datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'>{content}</element>"
-        );
+        let schema = element_r(&content);
         for (doc, valid) in documents {
             let doc: &'static str = Box::leak(doc.to_owned().into_boxed_str());
             let verdict = load_on_small_stack(schema.clone(), doc);
@@ -217,9 +228,4 @@ fn deep_unflattened_nests_load_and_validate() {
             );
         }
     }
-}
-
-/// `depth` copies of `open`, then `inner`, then as many of `close`.
-fn unflattened(open: &str, inner: &str, close: &str, depth: usize) -> String {
-    format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
 }
