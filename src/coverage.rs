@@ -30,7 +30,7 @@
 //! when something of the element fits it there. Where a content model is
 //! ambiguous (two branches could account for the same child), both count.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::pattern::{Pattern, PatternArena, PatternId};
 use crate::source::Span;
@@ -138,11 +138,12 @@ fn add_into(into: &mut Vec<u64>, from: &[u64]) {
     }
 }
 
-/// One item with its location and counts, ready for reports.
+/// One item with its location and counts, ready for reports (borrowed
+/// from the schemas it is an item of).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CoveredItem {
+pub struct CoveredItem<'a> {
     /// The schema file.
-    pub file: PathBuf,
+    pub file: &'a Path,
     /// 1-based line.
     pub line: u32,
     /// 1-based column, in characters.
@@ -150,9 +151,9 @@ pub struct CoveredItem {
     /// Its kind.
     pub kind: ItemKind,
     /// Its name (see [`Item::name`]).
-    pub name: String,
+    pub name: &'a str,
     /// The define it is written in.
-    pub define: Option<String>,
+    pub define: Option<&'a str>,
     /// Matches in documents that count.
     pub hits: u64,
     /// Matches in the other documents.
@@ -162,67 +163,189 @@ pub struct CoveredItem {
 /// The items of several schemas with their counts (each schema's items,
 /// files, arena and hits), merged by location: an item of a file that
 /// several schemas include (libvirt's basictypes.rng) comes once, with the
-/// counts of all. Each location is located in its file once.
-pub(crate) fn merged_items<'a>(
+/// counts of all and the first schema's name and define. In report order:
+/// files by path (as bytes), then items by position, kind and name. Each
+/// path is looked up once per schema, and each location located once.
+pub(crate) fn merged_items<'a, 'h>(
     schemas: impl IntoIterator<
         Item = (
             &'a [Item],
             &'a crate::source::SourceMap,
             &'a PatternArena,
-            &'a Hits,
+            &'h Hits,
         ),
     >,
-) -> Vec<CoveredItem> {
-    type Key<'a> = (&'a [u8], u32, ItemKind, &'a str);
-    let mut index: hashbrown::HashMap<Key<'a>, usize, foldhash::fast::RandomState> =
-        hashbrown::HashMap::default();
-    let mut merged: Vec<(&'a Item, &'a crate::source::SourceMap, u64, u64)> = Vec::new();
+) -> Vec<CoveredItem<'a>> {
+    let mut paths = Paths::default();
+    let mut slots: hashbrown::HashMap<
+        (u32, u32, ItemKind, &'a str),
+        usize,
+        foldhash::fast::RandomState,
+    > = hashbrown::HashMap::default();
+    let mut merged: Vec<Merged<'a>> = Vec::new();
     for (items, sources, arena, hits) in schemas {
+        let mut last: Option<(crate::source::FileId, u32)> = None;
         for item in items {
-            let path = sources.file(item.span.file).path().as_os_str();
-            let key = (
-                path.as_encoded_bytes(),
-                item.span.start,
-                item.kind,
-                item.name.as_str(),
-            );
+            let file = match last {
+                Some((id, file)) if id == item.span.file => file,
+                _ => paths.index(sources.file(item.span.file).path()),
+            };
+            last = Some((item.span.file, file));
             let valid = Hits::of(&hits.valid, arena, item.pattern);
             let invalid = Hits::of(&hits.invalid, arena, item.pattern);
-            match index.entry(key) {
-                hashbrown::hash_map::Entry::Occupied(at) => {
-                    let seen = &mut merged[*at.get()];
-                    seen.2 += valid;
-                    seen.3 += invalid;
+            let key = (file, item.span.start, item.kind, item.name.as_str());
+            match slots.entry(key) {
+                hashbrown::hash_map::Entry::Occupied(slot) => {
+                    let seen = &mut merged[*slot.get()];
+                    seen.valid += valid;
+                    seen.invalid += invalid;
                 }
-                hashbrown::hash_map::Entry::Vacant(at) => {
-                    at.insert(merged.len());
-                    merged.push((item, sources, valid, invalid));
+                hashbrown::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(merged.len());
+                    merged.push(Merged {
+                        file,
+                        item,
+                        sources,
+                        valid,
+                        invalid,
+                    });
                 }
             }
         }
     }
-    merged
-        .into_iter()
-        .map(|(item, sources, valid, invalid)| locate(item, sources, valid, invalid))
-        .collect()
+    let rank = paths.ranks();
+    merged.sort_unstable_by(|a, b| {
+        (rank[a.file as usize], a.item.span.start, a.item.kind)
+            .cmp(&(rank[b.file as usize], b.item.span.start, b.item.kind))
+            .then_with(|| a.item.name.cmp(&b.item.name))
+    });
+    merged.iter().map(Merged::locate).collect()
 }
 
-/// An item located in its file, with its counts.
-fn locate(
-    item: &Item,
-    sources: &crate::source::SourceMap,
-    hits: u64,
-    invalid_hits: u64,
-) -> CoveredItem {
-    let lc = sources.line_col(item.span);
-    CoveredItem {
-        file: sources.file(item.span.file).path().to_path_buf(),
-        line: lc.line,
-        column: lc.column,
-        kind: item.kind,
-        name: item.name.clone(),
-        define: item.define.clone(),
-        hits,
-        invalid_hits,
+/// An item of the first schema that has it at its location, with the
+/// counts of all, and its file's index in [`Paths`].
+struct Merged<'a> {
+    file: u32,
+    item: &'a Item,
+    sources: &'a crate::source::SourceMap,
+    valid: u64,
+    invalid: u64,
+}
+
+impl<'a> Merged<'a> {
+    fn locate(&self) -> CoveredItem<'a> {
+        let item = self.item;
+        let lc = self.sources.line_col(item.span);
+        CoveredItem {
+            file: self.sources.file(item.span.file).path(),
+            line: lc.line,
+            column: lc.column,
+            kind: item.kind,
+            name: &item.name,
+            define: item.define.as_deref(),
+            hits: self.valid,
+            invalid_hits: self.invalid,
+        }
+    }
+}
+
+/// The schema files of several schemas, each path once.
+#[derive(Default)]
+struct Paths<'a> {
+    index: hashbrown::HashMap<&'a [u8], u32, foldhash::fast::RandomState>,
+    paths: Vec<&'a [u8]>,
+}
+
+impl<'a> Paths<'a> {
+    fn index(&mut self, path: &'a Path) -> u32 {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let next = self.paths.len() as u32;
+        let index = *self.index.entry(bytes).or_insert(next);
+        if index == next {
+            self.paths.push(bytes);
+        }
+        index
+    }
+
+    /// Each path's rank in byte order, by index.
+    fn ranks(&self) -> Vec<u32> {
+        let mut in_order: Vec<usize> = (0..self.paths.len()).collect();
+        in_order.sort_unstable_by_key(|&i| self.paths[i]);
+        let mut rank = vec![0; self.paths.len()];
+        for (r, &i) in in_order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        rank
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceMap, Span};
+
+    fn item(
+        sources: &mut SourceMap,
+        path: &str,
+        start: usize,
+        name: &str,
+        pattern: PatternId,
+    ) -> Item {
+        let text = "<grammar>\n  <element name='a'/>\n  <element name='b'/>\n</grammar>";
+        let file = sources.add(path, text);
+        Item {
+            pattern,
+            span: Span::new(file, start..start + 1),
+            kind: ItemKind::Element,
+            name: name.to_string(),
+            define: None,
+        }
+    }
+
+    // Counts are by pattern: these two stand for any two.
+    const P1: PatternId = PatternArena::EMPTY;
+    const P2: PatternId = PatternArena::TEXT;
+
+    #[test]
+    fn merged_by_location_with_summed_hits_in_file_and_position_order() {
+        let arena = PatternArena::new();
+        let hits = |valid: Vec<u64>| Hits {
+            invalid: vec![0; valid.len()],
+            valid,
+        };
+        let (mut first, mut second) = (SourceMap::new(), SourceMap::new());
+        let items_first = [
+            item(&mut first, "z.rng", 34, "b", P1),
+            item(&mut first, "shared.rng", 12, "a", P2),
+        ];
+        let items_second = [
+            item(&mut second, "shared.rng", 34, "b", P2),
+            item(&mut second, "shared.rng", 12, "a", P1),
+        ];
+        let (hits_first, hits_second) = (hits(vec![0, 1, 2]), hits(vec![0, 10, 20]));
+        let merged = merged_items([
+            (&items_first[..], &first, &arena, &hits_first),
+            (&items_second[..], &second, &arena, &hits_second),
+        ]);
+        let seen: Vec<(String, u32, u32, &str, u64)> = merged
+            .iter()
+            .map(|i| {
+                (
+                    i.file.display().to_string(),
+                    i.line,
+                    i.column,
+                    i.name,
+                    i.hits,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("shared.rng".to_string(), 2, 3, "a", 2 + 10),
+                ("shared.rng".to_string(), 3, 3, "b", 20),
+                ("z.rng".to_string(), 3, 3, "b", 1),
+            ]
+        );
     }
 }

@@ -386,9 +386,9 @@ impl Schema {
     /// item of a file several of them include comes once, with the hits of
     /// all. Empty unless the schemas were loaded with
     /// [`LoadOptions::coverage`].
-    pub(crate) fn merged_coverage<'s>(
-        schemas: impl IntoIterator<Item = (&'s Schema, &'s crate::coverage::Hits)>,
-    ) -> Vec<crate::coverage::CoveredItem> {
+    pub(crate) fn merged_coverage<'s, 'h>(
+        schemas: impl IntoIterator<Item = (&'s Schema, &'h crate::coverage::Hits)>,
+    ) -> Vec<crate::coverage::CoveredItem<'s>> {
         crate::coverage::merged_items(schemas.into_iter().map(|(schema, hits)| {
             (
                 schema.coverage_items.as_slice(),

@@ -3,8 +3,9 @@ Schema coverage reports (`--coverage`, `--coverage-json`, `--coverage-lcov`,
 `--coverage-fail-under`); what an item is and how it is counted is
 [`crate::coverage`]'s.
 
-Items are merged by location: a schema file included by several schemas
-(libvirt's basictypes.rng) is reported once, with the hits of all of them.
+Items come merged by location (`Schema::merged_coverage`): a schema file
+included by several schemas (libvirt's basictypes.rng) is reported once,
+with the hits of all of them.
 An item is covered when a valid document (not expected invalid) matched
 it; one matched only by invalid documents is reported as uncovered, and
 says so.
@@ -29,20 +30,19 @@ pub struct Outputs {
     pub quiet: bool,
 }
 
-/// Writes the summary to `err` and the files asked for; returns, when
+/// Writes the summary to `err` and the files asked for (`items` merged and
+/// in report order, as `Schema::merged_coverage` gives them); returns, when
 /// coverage is below `--coverage-fail-under`, the message saying so (also
 /// written to `err`), or why a file could not be written.
 pub fn report(
     err: &mut dyn Write,
-    items: Vec<CoveredItem>,
+    items: &[CoveredItem],
     outputs: &Outputs,
 ) -> Result<Option<String>, String> {
-    let items = merge(items);
-    let percent = percent(covered(&items), items.len());
+    let percent = percent(covered(items), items.len());
     // The report comes after validation, so it adds to the run's time in
     // full: the files are formatted and written on threads of their own
     // while the summary is.
-    let items = items.as_slice();
     let (json_written, lcov_written) = std::thread::scope(|scope| {
         let json = outputs
             .json
@@ -111,78 +111,9 @@ fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
     })
 }
 
-/// One item per location, kind and name, with the hits of every schema
-/// it was compiled into; in file and position order (the first schema's
-/// item first among equals). Files are ranked once, by their bytes, so the
-/// sort compares numbers and no key is allocated per item.
-fn merge(items: Vec<CoveredItem>) -> Vec<CoveredItem> {
-    let ranks = file_ranks(&items);
-    let position = |i: usize| (ranks[i], items[i].line, items[i].column, items[i].kind);
-    // Indexes are sorted, not the items (a stable sort moves them often).
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        position(a)
-            .cmp(&position(b))
-            .then_with(|| items[a].name.cmp(&items[b].name))
-    });
-    let mut first_of: Vec<usize> = Vec::with_capacity(items.len());
-    let mut into: Vec<usize> = vec![0; items.len()];
-    for (n, &i) in order.iter().enumerate() {
-        let same = n > 0 && {
-            let seen = *first_of.last().unwrap_or(&i);
-            position(seen) == position(i) && items[seen].name == items[i].name
-        };
-        if !same {
-            first_of.push(i);
-        }
-        into[i] = first_of.len() - 1;
-    }
-    let mut merged: Vec<Option<CoveredItem>> = (0..first_of.len()).map(|_| None).collect();
-    for (item, &slot) in items.into_iter().zip(&into) {
-        match &mut merged[slot] {
-            Some(seen) => {
-                seen.hits += item.hits;
-                seen.invalid_hits += item.invalid_hits;
-            }
-            // The first of its location in schema order (the stable sort
-            // keeps that order among equals).
-            empty => *empty = Some(item),
-        }
-    }
-    merged.into_iter().flatten().collect()
-}
-
-/// Each item's file's rank among the items' files, in byte order. Items
-/// come in runs of one file, so a file is looked up when the run changes.
-fn file_ranks(items: &[CoveredItem]) -> Vec<u32> {
-    let mut files: Vec<&[u8]> = Vec::new();
-    let mut of_item: Vec<usize> = Vec::with_capacity(items.len());
-    let mut last: Option<(&[u8], usize)> = None;
-    for item in items {
-        let bytes = item.file.as_os_str().as_encoded_bytes();
-        let index = match last {
-            Some((file, index)) if file == bytes => index,
-            _ => files.iter().position(|&f| f == bytes).unwrap_or_else(|| {
-                files.push(bytes);
-                files.len() - 1
-            }),
-        };
-        last = Some((bytes, index));
-        of_item.push(index);
-    }
-    let mut in_order: Vec<usize> = (0..files.len()).collect();
-    in_order.sort_by_key(|&i| files[i]);
-    let mut rank = vec![0; files.len()];
-    for (r, &i) in in_order.iter().enumerate() {
-        rank[i] = r as u32;
-    }
-    of_item.into_iter().map(|i| rank[i]).collect()
-}
-
-/// The items of each file, in order (`items` is sorted by file; paths
-/// compare as bytes, see [`merge`]).
-fn by_file(items: &[CoveredItem]) -> impl Iterator<Item = &[CoveredItem]> {
-    items.chunk_by(|a, b| same_file(&a.file, &b.file))
+/// The items of each file, in order (`items` is sorted by file).
+fn by_file<'i, 's>(items: &'i [CoveredItem<'s>]) -> impl Iterator<Item = &'i [CoveredItem<'s>]> {
+    items.chunk_by(|a, b| same_file(a.file, b.file))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -222,10 +153,10 @@ fn describe(item: &CoveredItem) -> String {
 
 /// The define an item counts towards in the summary: a define item its
 /// own, any other item the one it is written in.
-fn define_of(item: &CoveredItem) -> Option<&str> {
+fn define_of<'s>(item: &CoveredItem<'s>) -> Option<&'s str> {
     match item.kind {
-        ItemKind::Define => Some(&item.name),
-        _ => item.define.as_deref(),
+        ItemKind::Define => Some(item.name),
+        _ => item.define,
     }
 }
 
@@ -312,7 +243,7 @@ fn json(items: &[CoveredItem]) -> Vec<u8> {
             );
             push_json_string(&mut out, i.kind.word());
             out.extend_from_slice(b", \"name\": ");
-            push_json_string(&mut out, &i.name);
+            push_json_string(&mut out, i.name);
             out.extend_from_slice(b", \"define\": ");
             match &i.define {
                 Some(define) => push_json_string(&mut out, define),
@@ -342,16 +273,16 @@ fn lcov(items: &[CoveredItem]) -> String {
         let file = &in_file[0].file;
         let _ = write!(out, "TN:\nSF:{}\n", file.display());
         let mut seen: HashSet<&str> = HashSet::new();
-        let defines: Vec<(String, &CoveredItem)> = in_file
+        let defines: Vec<(std::borrow::Cow<str>, &CoveredItem)> = in_file
             .iter()
             .filter(|i| i.kind == ItemKind::Define)
             .map(|i| {
                 // Function names must be unique in a file (nested grammars
                 // may reuse one).
-                let name = if seen.insert(&i.name) {
-                    i.name.clone()
+                let name = if seen.insert(i.name) {
+                    i.name.into()
                 } else {
-                    format!("{}@{}", i.name, i.line)
+                    format!("{}@{}", i.name, i.line).into()
                 };
                 (name, i)
             })
@@ -385,14 +316,14 @@ fn lcov(items: &[CoveredItem]) -> String {
 mod tests {
     use super::*;
 
-    fn item(line: u32, kind: ItemKind, name: &str, hits: u64) -> CoveredItem {
+    fn item(line: u32, kind: ItemKind, name: &str, hits: u64) -> CoveredItem<'_> {
         CoveredItem {
-            file: PathBuf::from("s.rng"),
+            file: Path::new("s.rng"),
             line,
             column: 3,
             kind,
-            name: name.to_string(),
-            define: Some("d".to_string()),
+            name,
+            define: Some("d"),
             hits,
             invalid_hits: 0,
         }
@@ -412,13 +343,15 @@ mod tests {
     }
 
     #[test]
-    fn merged_by_location_with_summed_hits() {
-        let merged = merge(vec![
-            item(2, ItemKind::Element, "a", 1),
-            item(2, ItemKind::Element, "a", 2),
-        ]);
-        assert_eq!(merged.len(), 1);
-        assert_eq!(merged[0].hits, 3);
-        assert_eq!(describe(&merged[0]), "element \"a\" in define d");
+    fn described_with_kind_name_and_define() {
+        assert_eq!(
+            describe(&item(2, ItemKind::Element, "a", 1)),
+            "element \"a\" in define d"
+        );
+        assert_eq!(describe(&item(1, ItemKind::Define, "d", 1)), "define \"d\"");
+        assert_eq!(
+            describe(&item(3, ItemKind::Optional, "", 0)),
+            "optional in define d"
+        );
     }
 }

@@ -99,7 +99,9 @@ struct Batch<'p> {
 }
 
 /// Runs the plan; prints reports (stdout), notes and the summary (stderr),
-/// and the schema coverage when `settings.coverage`.
+/// and the schema coverage when `settings.coverage`. Once per process: the
+/// compiled schemas and the validators are not freed, as the process ends
+/// with the run and freeing them would only delay its exit.
 pub fn run(
     plan: &Plan,
     settings: Settings,
@@ -128,13 +130,13 @@ pub fn run(
         },
         None => None,
     };
-    let batch = Batch {
+    let batch = std::mem::ManuallyDrop::new(Batch {
         plan,
         settings,
         schemas: plan.schemas.iter().map(|_| OnceLock::new()).collect(),
         cancelled: AtomicBool::new(false),
         pins,
-    };
+    });
     if let Some(prefetch) = prefetch {
         batch.adopt(prefetch);
     }
@@ -160,7 +162,7 @@ pub fn run(
     let mut failures = Vec::new();
     if settings.coverage && !settings.list {
         let items = batch.coverage_items(&result.coverage);
-        match super::coverage::report(&mut stderr, items, coverage_outputs) {
+        match super::coverage::report(&mut stderr, &items, coverage_outputs) {
             Ok(shortfall) => failures.extend(shortfall),
             Err(message) => {
                 let _ = writeln!(stderr, "rngcheck: {message}");
@@ -220,6 +222,39 @@ fn bless(
     Ok(())
 }
 
+/// Each schema's counts, over the workers' validators (each worker's
+/// added up on a thread of the pool).
+fn collect_hits(
+    pool: &rayon::ThreadPool,
+    workers: &[Mutex<Validators<'_>>],
+) -> BTreeMap<usize, Hits> {
+    let per_worker: Vec<Vec<(usize, Hits)>> = pool.install(|| {
+        workers
+            .par_iter()
+            .map(|validators| {
+                let validators = match validators.lock() {
+                    Ok(guard) => guard,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                validators
+                    .iter()
+                    .filter_map(|(&i, validator)| Some((i, validator.coverage_hits()?)))
+                    .collect()
+            })
+            .collect()
+    });
+    let mut coverage: BTreeMap<usize, Hits> = BTreeMap::new();
+    for (i, hits) in per_worker.into_iter().flatten() {
+        match coverage.entry(i) {
+            std::collections::btree_map::Entry::Occupied(mut seen) => seen.get_mut().merge(&hits),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(hits);
+            }
+        }
+    }
+    coverage
+}
+
 impl<'p> Batch<'p> {
     /// Takes a schema compiled ahead of the run, if it is the plan's first
     /// (a panic while compiling leaves it to be compiled, and reported, as
@@ -233,7 +268,10 @@ impl<'p> Batch<'p> {
 
     /// Every coverage item of every schema compiled, with its counts,
     /// merged by location.
-    fn coverage_items(&self, hits: &BTreeMap<usize, Hits>) -> Vec<crate::coverage::CoveredItem> {
+    fn coverage_items(
+        &self,
+        hits: &BTreeMap<usize, Hits>,
+    ) -> Vec<crate::coverage::CoveredItem<'_>> {
         let none = Hits::default();
         let compiled =
             self.schemas
@@ -357,20 +395,13 @@ impl<'p> Batch<'p> {
                 }
             }
         });
-        let mut coverage: BTreeMap<usize, Hits> = BTreeMap::new();
-        for validators in &owned {
-            let validators = match validators.lock() {
-                Ok(guard) => guard,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            for (&i, validator) in validators.iter() {
-                if let Some(hits) = validator.coverage_hits() {
-                    coverage.entry(i).or_default().merge(&hits);
-                }
-            }
-        }
-        // The validators' memos are big: free them on both cores.
-        pool.install(|| owned.into_par_iter().for_each(drop));
+        let coverage = if self.settings.coverage {
+            collect_hits(pool, &owned)
+        } else {
+            BTreeMap::new()
+        };
+        // Not freed (see `run`).
+        std::mem::forget(owned);
         let (mut result, stream) = printer.finish();
         result.coverage = coverage;
         (result, stream)

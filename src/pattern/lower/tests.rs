@@ -76,7 +76,7 @@ fn coverage_items_are_the_patterns_written_not_the_constants() {
         ..LoadOptions::default()
     };
     let schema = Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
-    let items: Vec<(&str, String)> = Schema::merged_coverage([(&schema, &Hits::default())])
+    let items: Vec<(&str, &str)> = Schema::merged_coverage([(&schema, &Hits::default())])
         .into_iter()
         .map(|item| (item.kind.word(), item.name))
         .collect();
@@ -85,7 +85,7 @@ fn coverage_items_are_the_patterns_written_not_the_constants() {
         assert!(
             items
                 .iter()
-                .any(|(k, n)| *k == kind && (name.is_empty() || n == name)),
+                .any(|(k, n)| *k == kind && (name.is_empty() || *n == name)),
             "{kind} {name} in {items:?}"
         );
     }
