@@ -57,12 +57,14 @@ struct WrittenAttribute {
     value: Range<usize>,
 }
 
-/// What one element had, as the walk sees it: attribute names with the
-/// range of their value in `values`.
+/// What one element had, as the walk sees it.
 #[derive(Clone, Copy)]
 struct Had<'a> {
-    attributes: &'a [(NameKey, Range<usize>)],
-    values: &'a str,
+    /// The attributes' names, in the order written.
+    keys: &'a [NameKey],
+    /// The attributes, in the same order, and the strings of their values.
+    written: &'a [WrittenAttribute],
+    strings: &'a str,
     children: &'a [ElementId],
     text: &'a str,
     /// Filters of the children's and the attributes' names (for skipping
@@ -143,11 +145,57 @@ impl Had<'_> {
             || holds.attributes.intersects(self.attribute_bits)
     }
 
-    fn attribute_values(&self) -> impl Iterator<Item = (NameKey, &str)> {
-        self.attributes
-            .iter()
-            .map(|(key, range)| (*key, self.values.get(range.clone()).unwrap_or_default()))
+    /// The string `tokens` are taken from.
+    fn source(&self, tokens: Tokens) -> &str {
+        source_text(self.written, self.strings, self.text, tokens)
     }
+}
+
+/// The string `tokens` are taken from: an attribute's value or the text.
+fn source_text<'a>(
+    written: &[WrittenAttribute],
+    strings: &'a str,
+    text: &'a str,
+    tokens: Tokens,
+) -> &'a str {
+    if tokens.source == TEXT {
+        return text;
+    }
+    written
+        .get(tokens.source as usize)
+        .and_then(|a| strings.get(a.value.clone()))
+        .unwrap_or_default()
+}
+
+/// What a walk checks against a value pattern: an attribute's value (the
+/// attribute's index among the element's, as written) or the element's
+/// text ([`TEXT`]), whole or as a list's words.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Tokens {
+    source: u32,
+    words: bool,
+}
+
+/// [`Tokens::source`] for the element's text.
+const TEXT: u32 = u32::MAX;
+
+impl Check {
+    /// Whether this is a check of the same pattern against the same tokens.
+    fn same_as(&self, other: &Check) -> bool {
+        self.pattern == other.pattern && self.tokens == other.tokens
+    }
+}
+
+/// A check a walk made of a value pattern, and its outcome. A walk is a
+/// function of the element's structure (see [`write_structure`]) and of
+/// its checks' outcomes, in the order it made them: an element of a
+/// structure walked before, whose checks come out as that walk's did, has
+/// the patterns that walk counted.
+#[derive(Clone, Copy)]
+struct Check {
+    pattern: PatternId,
+    tokens: Tokens,
+    fits: bool,
 }
 
 /// A walk remembered: where its shape is in `Memo::shapes`, the patterns
@@ -164,7 +212,30 @@ struct Remembered {
     invalid: u64,
 }
 
-/// Walks by shape (see the module doc).
+/// An element structure walked before: where its key is in
+/// `Memo::structure_keys`, and its first walk variant.
+struct Structure {
+    hash: u64,
+    key: Range<usize>,
+    variants: u32,
+    first: u32,
+}
+
+/// One walk of a structure: its checks (in `Memo::checks`), what it
+/// counted (in `Memo::counted`), and the structure's next variant.
+struct Variant {
+    checks: Range<usize>,
+    counted: Range<usize>,
+    next: u32,
+}
+
+/// No variant.
+const NO_VARIANT: u32 = u32::MAX;
+
+/// Walks of one structure kept, at most (then new ones are walked each time).
+const VARIANTS_MAX: u32 = 16;
+
+/// Walks by shape and by structure (see the module doc).
 #[derive(Default)]
 struct Memo {
     /// Indexes into `remembered`, by hash.
@@ -175,6 +246,12 @@ struct Memo {
     counted: Vec<PatternId>,
     /// The shapes the document in progress had.
     in_document: Vec<u32>,
+    /// Indexes into `structures`, by hash.
+    structure_table: HashTable<u32>,
+    structures: Vec<Structure>,
+    structure_keys: Vec<u8>,
+    variants: Vec<Variant>,
+    checks: Vec<Check>,
 }
 
 impl Memo {
@@ -190,18 +267,20 @@ impl Memo {
 
     /// Whether the memo is full (then [`Recorder::flush`] empties it).
     fn full(&self) -> bool {
-        self.remembered.len() >= MEMO_MAX || self.shapes.len() >= MEMO_BYTES_MAX
+        self.remembered.len() >= MEMO_MAX
+            || self.shapes.len() + self.structure_keys.len() >= MEMO_BYTES_MAX
+            || self.checks.len() >= MEMO_MAX * 4
     }
 
-    /// Remembers that `shape` counted `counted[from..]`; returns its index.
-    fn insert(&mut self, hash: u64, shape: &[u8], from: usize) -> u32 {
+    /// Remembers that `shape` counted `counted`; returns its index.
+    fn insert(&mut self, hash: u64, shape: &[u8], counted: Range<usize>) -> u32 {
         let start = self.shapes.len();
         self.shapes.extend_from_slice(shape);
         let index = self.remembered.len() as u32;
         self.remembered.push(Remembered {
             hash,
             shape: start..self.shapes.len(),
-            counted: from..self.counted.len(),
+            counted,
             document: 0,
             valid: 0,
             invalid: 0,
@@ -210,6 +289,50 @@ impl Memo {
         self.table
             .insert_unique(hash, index, |&i| remembered[i as usize].hash);
         index
+    }
+
+    /// The index of structure `key`, remembered now if it is new.
+    fn structure(&mut self, hash: u64, key: &[u8]) -> u32 {
+        let structures = &self.structures;
+        let keys = &self.structure_keys;
+        let found = self.structure_table.find(hash, |&i| {
+            let s = &structures[i as usize];
+            s.hash == hash && keys.get(s.key.clone()) == Some(key)
+        });
+        if let Some(&index) = found {
+            return index;
+        }
+        let start = self.structure_keys.len();
+        self.structure_keys.extend_from_slice(key);
+        let index = self.structures.len() as u32;
+        self.structures.push(Structure {
+            hash,
+            key: start..self.structure_keys.len(),
+            variants: 0,
+            first: NO_VARIANT,
+        });
+        let structures = &self.structures;
+        self.structure_table
+            .insert_unique(hash, index, |&i| structures[i as usize].hash);
+        index
+    }
+
+    /// Remembers a walk of structure `index` that made `checks` and
+    /// counted `counted` (unless the structure has enough variants).
+    fn add_variant(&mut self, index: u32, checks: Range<usize>, counted: Range<usize>) {
+        let Some(structure) = self.structures.get_mut(index as usize) else {
+            return;
+        };
+        if structure.variants >= VARIANTS_MAX {
+            return;
+        }
+        structure.variants += 1;
+        let next = std::mem::replace(&mut structure.first, self.variants.len() as u32);
+        self.variants.push(Variant {
+            checks,
+            counted,
+            next,
+        });
     }
 
     /// One more element of shape `index` in the document in progress.
@@ -276,6 +399,37 @@ fn write_shape(
     out.extend_from_slice(text.as_bytes());
 }
 
+/// Appends an element's structure to `out`: its shape (see
+/// [`write_shape`]) without the attributes' values, and with only the kind
+/// of its text (none, white space, other); what a walk does with the
+/// values and the text is in its [`Check`]s.
+fn write_structure(
+    out: &mut Vec<u8>,
+    e: ElementId,
+    written: &[WrittenAttribute],
+    strings: &str,
+    children: &[ElementId],
+    text: &str,
+) {
+    out.extend_from_slice(&e.0.to_le_bytes());
+    out.extend_from_slice(&(written.len() as u32).to_le_bytes());
+    for a in written {
+        for part in [&a.ns, &a.local] {
+            out.extend_from_slice(strings.get(part.clone()).unwrap_or_default().as_bytes());
+            out.push(0);
+        }
+    }
+    out.extend_from_slice(&(children.len() as u32).to_le_bytes());
+    for c in children {
+        out.extend_from_slice(&c.0.to_le_bytes());
+    }
+    out.push(match text {
+        "" => 0,
+        t if is_whitespace(t) => 1,
+        _ => 2,
+    });
+}
+
 /// Per-document pattern counts of one validator.
 pub struct Recorder {
     /// The `Element` pattern of each element id.
@@ -299,9 +453,14 @@ pub struct Recorder {
     strings: String,
     children: Vec<ElementId>,
     text: String,
-    /// Scratch: a shape's bytes, and its attributes' keys and values.
+    /// Scratch: a shape's bytes, a structure's, and the attributes' keys.
     shape: Vec<u8>,
-    keyed: Vec<(NameKey, Range<usize>)>,
+    structure: Vec<u8>,
+    /// Scratch: the closing element's children's element patterns, each once.
+    kinds: Vec<ElementId>,
+    keys: Vec<NameKey>,
+    /// The checks the walk (or the replay of a structure's walks) made.
+    checked: Vec<Check>,
     memo: Memo,
     /// Whether `count` also notes into the memo (a walk being remembered).
     remembering: bool,
@@ -358,7 +517,10 @@ impl Recorder {
             children: Vec::new(),
             text: String::new(),
             shape: Vec::new(),
-            keyed: Vec::new(),
+            structure: Vec::new(),
+            kinds: Vec::new(),
+            keys: Vec::new(),
+            checked: Vec::new(),
             memo: Memo::default(),
             remembering: false,
             document: vec![0; size],
@@ -545,13 +707,22 @@ impl Recorder {
         } else {
             text_had
         };
+        // A walk asks only whether a child matched an element pattern: the
+        // patterns, each once, make the shape (so two orders are one shape).
+        let mut kinds = std::mem::take(&mut self.kinds);
+        kinds.clear();
+        kinds.extend_from_slice(children_had);
+        kinds.sort_unstable();
+        kinds.dedup();
         for &e in elements {
-            self.walk_element(deriver, e, &open, children_had, text_had);
+            self.walk_element(deriver, e, &open, &kinds, text_had);
         }
+        self.kinds = kinds;
         if self.open.is_empty() {
             let root = Had {
-                attributes: &[],
-                values: "",
+                keys: &[],
+                written: &[],
+                strings: "",
                 children: elements,
                 text: "",
                 element_bits: NameBits::of(open.key),
@@ -601,9 +772,9 @@ impl Recorder {
                 if self.memo.full() {
                     self.flush();
                 }
-                let from = self.memo.counted.len();
-                self.walk_new(deriver, e, open, attributes, &strings, children, text);
-                self.memo.insert(hash, &shape, from)
+                let counted = self
+                    .counted_by_structure(deriver, e, open, attributes, &strings, children, text);
+                self.memo.insert(hash, &shape, counted)
             }
         };
         self.memo.add(index);
@@ -612,8 +783,74 @@ impl Recorder {
         self.shape = shape;
     }
 
+    /// What an element of a new shape counts (a range of `memo.counted`):
+    /// that of an earlier walk of its structure whose checks come out the
+    /// same for it, or else that of a new walk.
+    #[allow(clippy::too_many_arguments)]
+    fn counted_by_structure(
+        &mut self,
+        deriver: &mut Deriver,
+        e: ElementId,
+        open: &Open,
+        attributes: &[WrittenAttribute],
+        strings: &str,
+        children: &[ElementId],
+        text: &str,
+    ) -> Range<usize> {
+        let mut key = std::mem::take(&mut self.structure);
+        key.clear();
+        write_structure(&mut key, e, attributes, strings, children, text);
+        let hash = self.memo.hasher.hash_one(key.as_slice());
+        let structure = self.memo.structure(hash, &key);
+        self.structure = key;
+        if let Some(counted) = self.replay(deriver, structure, attributes, strings, text) {
+            return counted;
+        }
+        let (from, checks_from) = (self.memo.counted.len(), self.memo.checks.len());
+        self.walk_new(deriver, e, open, attributes, strings, children, text);
+        let counted = from..self.memo.counted.len();
+        let checks = checks_from..self.memo.checks.len();
+        self.memo.add_variant(structure, checks, counted.clone());
+        counted
+    }
+
+    /// What a walk of `structure` counted, when its checks come out the
+    /// same for the element with these attributes and text.
+    fn replay(
+        &mut self,
+        deriver: &mut Deriver,
+        structure: u32,
+        written: &[WrittenAttribute],
+        strings: &str,
+        text: &str,
+    ) -> Option<Range<usize>> {
+        self.checked.clear();
+        let mut next = self.memo.structures.get(structure as usize)?.first;
+        while let Some(variant) = self.memo.variants.get(next as usize) {
+            let (checks, counted) = (variant.checks.clone(), variant.counted.clone());
+            next = variant.next;
+            let same = checks.into_iter().all(|i| {
+                let walked = self.memo.checks[i];
+                let fits = match self.checked.iter().find(|c| c.same_as(&walked)) {
+                    Some(c) => c.fits,
+                    None => {
+                        let source = source_text(written, strings, text, walked.tokens);
+                        let fits = check(deriver, walked.pattern, walked.tokens, source);
+                        self.checked.push(Check { fits, ..walked });
+                        fits
+                    }
+                };
+                fits == walked.fits
+            });
+            if same {
+                return Some(counted);
+            }
+        }
+        None
+    }
+
     /// Walks element `e`'s content against a shape not seen before,
-    /// noting what it counts into the memo.
+    /// noting what it counts, and the checks it makes, into the memo.
     #[allow(clippy::too_many_arguments)]
     fn walk_new(
         &mut self,
@@ -627,13 +864,13 @@ impl Recorder {
     ) {
         let grammar = deriver.grammar;
         let string = |range: &Range<usize>| strings.get(range.clone()).unwrap_or_default();
-        let mut keyed = std::mem::take(&mut self.keyed);
-        keyed.clear();
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.clear();
         let mut attribute_bits = NameBits::default();
         for a in attributes {
             let key = grammar.names.key(string(&a.ns), string(&a.local));
             attribute_bits = attribute_bits.union(NameBits::of(key));
-            keyed.push((key, a.value.clone()));
+            keys.push(key);
         }
         let element_bits = self
             .child_keys
@@ -642,8 +879,9 @@ impl Recorder {
             .iter()
             .fold(NameBits::default(), |bits, &k| bits.union(NameBits::of(k)));
         let had = Had {
-            attributes: &keyed,
-            values: strings,
+            keys: &keys,
+            written: attributes,
+            strings,
             children,
             text,
             element_bits,
@@ -656,7 +894,7 @@ impl Recorder {
         self.count(self.element_patterns[e.0 as usize]);
         self.fits(deriver, grammar.element(e).content, &had);
         self.remembering = false;
-        self.keyed = keyed;
+        self.keys = keys;
     }
 
     /// Empties the memo: its shapes' committed counts go to the hits, the
@@ -745,22 +983,40 @@ impl Recorder {
             Pattern::Element(e) => had.children.contains(&e),
             Pattern::Attribute(nc, value) => {
                 let mut any = false;
-                for (key, text) in had.attribute_values() {
-                    let named = deriver.grammar.names.contains(nc, key);
-                    if named && value_matches(deriver, value, text) {
-                        self.fits_value(deriver, value, &[text]);
+                for (i, &key) in had.keys.iter().enumerate() {
+                    let tokens = Tokens {
+                        source: i as u32,
+                        words: false,
+                    };
+                    if deriver.grammar.names.contains(nc, key)
+                        && self.check(deriver, value, tokens, had)
+                    {
+                        self.fits_value(deriver, value, tokens, had);
                         any = true;
                     }
                 }
                 any
             }
             Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::Value(_) | Pattern::List(_) => {
-                had.children.is_empty() && self.fits_value(deriver, p, &[had.text])
+                let tokens = Tokens {
+                    source: TEXT,
+                    words: false,
+                };
+                had.children.is_empty() && self.fits_value(deriver, p, tokens, had)
             }
         };
         self.fitted[i] = fitted;
-        // An element pattern was counted when the child ended.
-        if fitted && !matches!(deriver.grammar.arena.get(p), Pattern::Element(_)) {
+        // An element pattern was counted when the child ended, a value
+        // pattern by `fits_value`.
+        let counted = matches!(
+            deriver.grammar.arena.get(p),
+            Pattern::Element(_)
+                | Pattern::Data(_)
+                | Pattern::DataExcept(..)
+                | Pattern::Value(_)
+                | Pattern::List(_)
+        );
+        if fitted && !counted {
             self.count(p);
         }
         fitted
@@ -768,6 +1024,7 @@ impl Recorder {
 
     /// Starts a walk: a fresh memo generation.
     fn next_walk(&mut self) {
+        self.checked.clear();
         self.walk = self.walk.wrapping_add(1);
         if self.walk == 0 {
             self.visited.fill(0);
@@ -775,24 +1032,30 @@ impl Recorder {
         }
     }
 
-    /// Whether one of `tokens` (an attribute's value, an element's text,
-    /// or a list's tokens) fits `p`, a value pattern; counts those that do.
-    fn fits_value(&mut self, deriver: &mut Deriver, p: PatternId, tokens: &[&str]) -> bool {
+    /// Whether `tokens` fit `p`, a value pattern (one of them, for a
+    /// list's words); counts the patterns inside `p` that they fit.
+    fn fits_value(
+        &mut self,
+        deriver: &mut Deriver,
+        p: PatternId,
+        tokens: Tokens,
+        had: &Had,
+    ) -> bool {
         let fitted = match deriver.grammar.arena.get(p) {
             Pattern::Choice(a, b) | Pattern::Group(a, b) | Pattern::Interleave(a, b) => {
-                let first = self.fits_value(deriver, a, tokens);
-                self.fits_value(deriver, b, tokens) || first
+                let first = self.fits_value(deriver, a, tokens, had);
+                self.fits_value(deriver, b, tokens, had) || first
             }
-            Pattern::OneOrMore(a) => self.fits_value(deriver, a, tokens),
+            Pattern::OneOrMore(a) => self.fits_value(deriver, a, tokens, had),
             Pattern::List(a) => {
-                let words: Vec<&str> = tokens
-                    .iter()
-                    .flat_map(|t| t.split_ascii_whitespace())
-                    .collect();
-                value_matches_any(deriver, p, tokens) && self.fits_value(deriver, a, &words)
+                let words = Tokens {
+                    words: true,
+                    ..tokens
+                };
+                self.check(deriver, p, tokens, had) && self.fits_value(deriver, a, words, had)
             }
             Pattern::Data(_) | Pattern::DataExcept(..) | Pattern::Value(_) | Pattern::Text => {
-                value_matches_any(deriver, p, tokens)
+                self.check(deriver, p, tokens, had)
             }
             _ => false,
         };
@@ -801,10 +1064,39 @@ impl Recorder {
         }
         fitted
     }
+
+    /// Whether `tokens` fit the value pattern `p`, checked once per walk;
+    /// a walk being remembered notes the check.
+    fn check(&mut self, deriver: &mut Deriver, p: PatternId, tokens: Tokens, had: &Had) -> bool {
+        let asked = Check {
+            pattern: p,
+            tokens,
+            fits: false,
+        };
+        if let Some(c) = self.checked.iter().find(|c| c.same_as(&asked)) {
+            return c.fits;
+        }
+        let done = Check {
+            fits: check(deriver, p, tokens, had.source(tokens)),
+            ..asked
+        };
+        self.checked.push(done);
+        if self.remembering {
+            self.memo.checks.push(done);
+        }
+        done.fits
+    }
 }
 
-fn value_matches_any(deriver: &mut Deriver, p: PatternId, tokens: &[&str]) -> bool {
-    tokens.iter().any(|t| value_matches(deriver, p, t))
+/// Whether `tokens`, taken from `source`, fit the value pattern `p`.
+fn check(deriver: &mut Deriver, p: PatternId, tokens: Tokens, source: &str) -> bool {
+    if tokens.words {
+        source
+            .split_ascii_whitespace()
+            .any(|word| value_matches(deriver, p, word))
+    } else {
+        value_matches(deriver, p, source)
+    }
 }
 
 /// Whether the string `s` matches the value pattern `p` (Clark's
@@ -816,4 +1108,75 @@ fn value_matches(deriver: &mut Deriver, p: PatternId, s: &str) -> bool {
     }
     let after = deriver.text(p, s, &NoContext);
     deriver.nullable(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::coverage::Hits;
+    use crate::loader::MemLoader;
+    use crate::schema::LoadOptions;
+    use crate::Schema;
+
+    /// Each item's kind, name and valid hits after validating `documents`.
+    fn hits_of(schema: &str, documents: &[&str]) -> Vec<(String, u64)> {
+        let mut loader = MemLoader::new([(PathBuf::from("main.rnc"), schema.to_string())]);
+        let options = LoadOptions {
+            coverage: true,
+            ..LoadOptions::default()
+        };
+        let schema =
+            Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
+        let mut validator = schema.validator();
+        validator.enable_coverage();
+        for document in documents {
+            assert!(validator.validate_str(document).is_ok(), "{document}");
+            validator.commit_coverage(true);
+        }
+        let hits: Hits = validator.coverage_hits().unwrap();
+        Schema::merged_coverage([(&schema, &hits)])
+            .iter()
+            .map(|i| (format!("{} {}", i.kind.word(), i.name), i.hits))
+            .collect()
+    }
+
+    fn count(hits: &[(String, u64)], item: &str) -> u64 {
+        let found = hits.iter().find(|(name, _)| name == item);
+        found.unwrap_or_else(|| panic!("no {item} in {hits:?}")).1
+    }
+
+    #[test]
+    fn elements_of_one_structure_counted_by_their_own_values() {
+        // The `a`s have one structure; their values take the choices'
+        // branches in three ways, which replays of earlier walks must tell
+        // apart; the same for list words and for text.
+        let schema = r#"element r {
+            element a { attribute t { "x" | "y" }, attribute n { xsd:integer | "none" } }*,
+            element l { list { ("p" | "q")+ } }*,
+            element d { xsd:integer | "auto" }*
+        }"#;
+        let document = r#"<r><a t="x" n="1"/><a t="x" n="2"/><a t="y" n="none"/>
+            <a t="y" n="3"/><a t="x" n="none"/><l>p p</l><l>q</l><l>p</l>
+            <d>5</d><d>6</d><d>auto</d></r>"#;
+        let hits = hits_of(schema, &[document]);
+        // Both `data integer` items: the attribute's first, then the text's.
+        let integers: Vec<u64> = hits
+            .iter()
+            .filter(|(i, _)| i == "data integer")
+            .map(|h| h.1)
+            .collect();
+        assert_eq!(integers, [3, 2], "{hits:?}");
+        for (item, n) in [
+            ("value x", 3),
+            ("value y", 2),
+            ("value none", 2),
+            ("value p", 2),
+            ("value q", 1),
+            ("value auto", 1),
+            ("element a", 5),
+        ] {
+            assert_eq!(count(&hits, item), n, "{item} in {hits:?}");
+        }
+    }
 }
