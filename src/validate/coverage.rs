@@ -10,12 +10,21 @@
 //!
 //! Documents repeat the same elements over and over (libvirt's thousands of
 //! `<address type='pci' .../>`), so a walk's result is remembered by the
-//! element's *shape* (element pattern, attributes as written, children's
-//! element patterns, text) and replayed when the shape comes again. A shape
-//! is one byte string, hashed and compared in one go; attribute names are
-//! looked up in the schema's name table only when a shape is new.
-//! Per-element data and the memo live in flat buffers (no allocation per
-//! element or per shape).
+//! element's *shape* (element pattern, attributes as written, the set of
+//! its children's element patterns, text) and replayed when the shape comes
+//! again. A shape is one byte string, hashed and compared in one go;
+//! attribute names are looked up in the schema's name table only when a
+//! shape is new.
+//!
+//! Most new shapes differ from earlier ones only in their values (the PCI
+//! slot). A walk depends on the values only through the value checks it
+//! makes, so each walk is also remembered by the element's *structure*
+//! (the shape without values, see [`write_structure`]) with its checks and
+//! their outcomes: an element of a new shape first runs the checks of its
+//! structure's earlier walks, and counts what a walk counted whose checks
+//! all come out the same (the same checks in the same order make the same
+//! walk). Per-element data and the memo live in flat buffers (no
+//! allocation per element or per shape).
 
 use std::hash::BuildHasher;
 use std::ops::Range;
