@@ -160,37 +160,113 @@ pub struct CoveredItem<'a> {
     pub invalid_hits: u64,
 }
 
-/// The items of several schemas with their counts (each schema's items,
-/// files, arena and hits), merged by location: an item of a file that
-/// several schemas include (libvirt's basictypes.rng) comes once, with the
-/// counts of all and the first schema's name and define. In report order:
-/// files by path (as bytes), then items by position, kind and name. Each
-/// path is looked up once per schema, and each location located once.
+/// One schema's part in a coverage report: its items, files, arena and hits.
+pub(crate) type SchemaCounts<'a, 'h> = (
+    &'a [Item],
+    &'a crate::source::SourceMap,
+    &'a PatternArena,
+    &'h Hits,
+);
+
+/// The items of several schemas with their counts, merged by location: an
+/// item of a file that several schemas include (libvirt's basictypes.rng)
+/// comes once, with the counts of all and the first schema's name and
+/// define. In report order: files by path (as bytes), then items by
+/// position, kind and name. Each path is looked up once per schema, and
+/// each location located once. The report waits for this after
+/// validation, so the items are split by position into two halves of
+/// about as many, merged on two threads.
 pub(crate) fn merged_items<'a, 'h>(
-    schemas: impl IntoIterator<
-        Item = (
-            &'a [Item],
-            &'a crate::source::SourceMap,
-            &'a PatternArena,
-            &'h Hits,
-        ),
-    >,
+    schemas: impl IntoIterator<Item = SchemaCounts<'a, 'h>>,
 ) -> Vec<CoveredItem<'a>> {
+    let schemas: Vec<SchemaCounts<'a, 'h>> = schemas.into_iter().collect();
     let mut paths = Paths::default();
+    let files: Vec<Vec<u32>> = schemas
+        .iter()
+        .map(|(items, sources, ..)| {
+            let mut last: Option<(crate::source::FileId, u32)> = None;
+            items
+                .iter()
+                .map(|item| {
+                    let file = match last {
+                        Some((id, file)) if id == item.span.file => file,
+                        _ => paths.index(sources.file(item.span.file).path()),
+                    };
+                    last = Some((item.span.file, file));
+                    file
+                })
+                .collect()
+        })
+        .collect();
+    let rank = paths.ranks();
+    let split = middle_position(&schemas, &files, &rank);
+    let part = |low: bool| {
+        let rank = &rank;
+        merge_part(&schemas, &files, rank, move |file, item| {
+            (position(rank, file, item) < split) == low
+        })
+    };
+    std::thread::scope(|scope| {
+        let high = std::thread::Builder::new().spawn_scoped(scope, || part(false));
+        let mut merged = part(true);
+        match high.map(|handle| handle.join()) {
+            Ok(Ok(high)) => merged.extend(high),
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had: the other half here.
+            Err(_) => merged.extend(part(false)),
+        }
+        merged
+    })
+}
+
+/// Where an item comes in report order, before its kind and name: its
+/// file's rank, then its offset.
+fn position(rank: &[u32], file: u32, item: &Item) -> u64 {
+    (u64::from(rank[file as usize]) << 32) | u64::from(item.span.start)
+}
+
+/// The position before which about half the merged items are, judged by
+/// the schema with the most items (most of them are the others' too:
+/// libvirt's domaincommon.rng alone holds two thirds).
+fn middle_position(schemas: &[SchemaCounts], files: &[Vec<u32>], rank: &[u32]) -> u64 {
+    let largest = schemas
+        .iter()
+        .zip(files)
+        .max_by_key(|((items, ..), _)| items.len());
+    let Some(((items, ..), files)) = largest else {
+        return 0;
+    };
+    let mut positions: Vec<u64> = items
+        .iter()
+        .zip(files.iter())
+        .map(|(item, &file)| position(rank, file, item))
+        .collect();
+    if positions.is_empty() {
+        return 0;
+    }
+    let middle = positions.len() / 2;
+    let (_, &mut at, _) = positions.select_nth_unstable(middle);
+    at
+}
+
+/// [`merged_items`] of the files that `keep`, in report order.
+fn merge_part<'a>(
+    schemas: &[SchemaCounts<'a, '_>],
+    files: &[Vec<u32>],
+    rank: &[u32],
+    keep: impl Fn(u32, &Item) -> bool,
+) -> Vec<CoveredItem<'a>> {
     let mut slots: hashbrown::HashMap<
         (u32, u32, ItemKind, &'a str),
         usize,
         foldhash::fast::RandomState,
     > = hashbrown::HashMap::default();
     let mut merged: Vec<Merged<'a>> = Vec::new();
-    for (items, sources, arena, hits) in schemas {
-        let mut last: Option<(crate::source::FileId, u32)> = None;
-        for item in items {
-            let file = match last {
-                Some((id, file)) if id == item.span.file => file,
-                _ => paths.index(sources.file(item.span.file).path()),
-            };
-            last = Some((item.span.file, file));
+    for (&(items, sources, arena, hits), files) in schemas.iter().zip(files) {
+        for (item, &file) in items.iter().zip(files) {
+            if !keep(file, item) {
+                continue;
+            }
             let valid = Hits::of(&hits.valid, arena, item.pattern);
             let invalid = Hits::of(&hits.invalid, arena, item.pattern);
             let key = (file, item.span.start, item.kind, item.name.as_str());
@@ -213,7 +289,6 @@ pub(crate) fn merged_items<'a, 'h>(
             }
         }
     }
-    let rank = paths.ranks();
     merged.sort_unstable_by(|a, b| {
         (rank[a.file as usize], a.item.span.start, a.item.kind)
             .cmp(&(rank[b.file as usize], b.item.span.start, b.item.kind))
@@ -300,6 +375,13 @@ mod tests {
             name: name.to_string(),
             define: None,
         }
+    }
+
+    #[test]
+    fn no_items_merge_to_none() {
+        let (arena, sources, hits) = (PatternArena::new(), SourceMap::new(), Hits::default());
+        assert!(merged_items([]).is_empty());
+        assert!(merged_items([(&[][..], &sources, &arena, &hits)]).is_empty());
     }
 
     // Counts are by pattern: these two stand for any two.

@@ -215,8 +215,15 @@ fn summary(items: &[CoveredItem], quiet: bool) -> String {
 
 /// Appends `s` as a JSON string.
 fn push_json_string(out: &mut Vec<u8>, s: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    // Names and paths seldom need escaping: those are copied as they are.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
 }
 
 /// `{"total", "covered", "percent", "items": [...]}`, one item a line.
@@ -340,6 +347,16 @@ mod tests {
         let text = lcov(&items);
         assert!(text.contains("SF:s.rng\nFN:1,d\nFNDA:4,d\nFNF:1\nFNH:1\n"));
         assert!(text.contains("DA:1,4\nDA:2,0\nDA:3,2\nLF:3\nLH:2\nend_of_record\n"));
+    }
+
+    #[test]
+    fn json_strings_escaped_only_where_needed() {
+        for s in ["plain/path.rng", "a \"q\" and \\", "tab\there", "é ü"] {
+            let mut out = Vec::new();
+            push_json_string(&mut out, s);
+            let back: String = serde_json::from_slice(&out).unwrap();
+            assert_eq!(back, s);
+        }
     }
 
     #[test]
