@@ -409,9 +409,9 @@ fn write_shape(
 }
 
 /// Appends an element's structure to `out`: its shape (see
-/// [`write_shape`]) without the attributes' values, and with only the kind
-/// of its text (none, white space, other); what a walk does with the
-/// values and the text is in its [`Check`]s.
+/// [`write_shape`]) without the attributes' values, and with only whether
+/// its text is more than white space; what a walk does with the values and
+/// the text is in its [`Check`]s.
 fn write_structure(
     out: &mut Vec<u8>,
     e: ElementId,
@@ -432,11 +432,8 @@ fn write_structure(
     for c in children {
         out.extend_from_slice(&c.0.to_le_bytes());
     }
-    out.push(match text {
-        "" => 0,
-        t if is_whitespace(t) => 1,
-        _ => 2,
-    });
+    // Walks tell text apart only from white space (or nothing).
+    out.push(u8::from(!is_whitespace(text)));
 }
 
 /// Per-document pattern counts of one validator.
@@ -1150,6 +1147,14 @@ mod tests {
             .collect()
     }
 
+    /// The hits of every item named `item`, in file order.
+    fn counts(hits: &[(String, u64)], item: &str) -> Vec<u64> {
+        hits.iter()
+            .filter(|(i, _)| i == item)
+            .map(|h| h.1)
+            .collect()
+    }
+
     fn count(hits: &[(String, u64)], item: &str) -> u64 {
         let found = hits.iter().find(|(name, _)| name == item);
         found.unwrap_or_else(|| panic!("no {item} in {hits:?}")).1
@@ -1170,12 +1175,9 @@ mod tests {
             <d>5</d><d>6</d><d>auto</d></r>"#;
         let hits = hits_of(schema, &[document]);
         // Both `data integer` items: the attribute's first, then the text's.
-        let integers: Vec<u64> = hits
-            .iter()
-            .filter(|(i, _)| i == "data integer")
-            .map(|h| h.1)
-            .collect();
-        assert_eq!(integers, [3, 2], "{hits:?}");
+        assert_eq!(counts(&hits, "data integer"), [3, 2], "{hits:?}");
+        // Each `*` once: the root's walk finds its children.
+        assert_eq!(counts(&hits, "zeroOrMore "), [1, 1, 1], "{hits:?}");
         for (item, n) in [
             ("value x", 3),
             ("value y", 2),
@@ -1187,5 +1189,53 @@ mod tests {
         ] {
             assert_eq!(count(&hits, item), n, "{item} in {hits:?}");
         }
+    }
+
+    #[test]
+    fn a_structure_replays_only_its_own_walks() {
+        // `e` is walked first and makes no value checks: a walk of it must
+        // not serve `f`, nor `g` with a text where `g`'s first had none.
+        let schema = r#"element r {
+            (element e { empty }
+                | element f { attribute a { "1" | "2" }? }
+                | element g { (attribute b { "1" }?, text)? })*
+        }"#;
+        let document = r#"<r><e/><f a="1"/><f/><g/><g>x</g><g> </g><g>y</g><e/></r>"#;
+        let hits = hits_of(schema, &[document]);
+        for (item, n) in [
+            ("element e", 2),
+            ("element f", 2),
+            ("value 1", 1),
+            ("value 2", 0),
+            ("element g", 4),
+        ] {
+            assert_eq!(count(&hits, item), n, "{item} in {hits:?}");
+        }
+        // `a`'s optional once; `b`'s never; the group with the text in the
+        // two `g`s with more than white space.
+        assert_eq!(counts(&hits, "optional "), [1, 2, 0], "{hits:?}");
+    }
+
+    #[test]
+    fn a_check_failed_against_one_walk_is_not_taken_as_anothers() {
+        // Each attribute may be an integer or any text, so each value makes
+        // one check that tells. The third `a` fails the newer walk's first
+        // check and the older walk's too: it must be walked, not counted as
+        // the older one (whose `p` was an integer).
+        let schema = r#"element r { element a {
+            (attribute p { xsd:integer } | attribute p { text }),
+            (attribute q { xsd:integer } | attribute q { text })
+        }* }"#;
+        let document = r#"<r><a p="1" q="1"/><a p="2" q="x"/><a p="x" q="3"/></r>"#;
+        let hits = hits_of(schema, &[document]);
+        assert_eq!(counts(&hits, "data integer"), [2, 2], "{hits:?}");
+    }
+
+    #[test]
+    fn a_list_in_an_optional_counts_it() {
+        let schema = r#"element r { element l { list { ("p" | "q")+ }? }* }"#;
+        let hits = hits_of(schema, &[r#"<r><l>p p</l><l/><l>q p</l></r>"#]);
+        assert_eq!(counts(&hits, "optional "), [2], "{hits:?}");
+        assert_eq!((count(&hits, "value p"), count(&hits, "value q")), (2, 1));
     }
 }
