@@ -1238,4 +1238,16 @@ mod tests {
         assert_eq!(counts(&hits, "optional "), [2], "{hits:?}");
         assert_eq!((count(&hits, "value p"), count(&hits, "value q")), (2, 1));
     }
+
+    #[test]
+    fn one_value_pattern_checked_against_each_attribute_it_names() {
+        // The wildcard's value pattern is checked once per attribute: each
+        // check is of its own value.
+        let schema = r#"element r { attribute * { xsd:integer | "none" }* }"#;
+        let hits = hits_of(schema, &[r#"<r a="1" b="none" c="2"/>"#]);
+        assert_eq!(
+            (count(&hits, "data integer"), count(&hits, "value none")),
+            (2, 1)
+        );
+    }
 }
