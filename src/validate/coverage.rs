@@ -66,6 +66,27 @@ struct WrittenAttribute {
     value: Range<usize>,
 }
 
+/// An element at its end, as the recorder kept it, with one of the element
+/// patterns its start tag matched (`e`): its attributes as written (and
+/// the strings they are in), its children's element patterns (each once),
+/// its text, and what it was when it opened.
+#[derive(Clone, Copy)]
+struct Ended<'a> {
+    e: ElementId,
+    open: &'a Open,
+    written: &'a [WrittenAttribute],
+    strings: &'a str,
+    children: &'a [ElementId],
+    text: &'a str,
+}
+
+impl Ended<'_> {
+    /// The string `tokens` are taken from.
+    fn source(&self, tokens: Tokens) -> &str {
+        source_text(self.written, self.strings, self.text, tokens)
+    }
+}
+
 /// What one element had, as the walk sees it.
 #[derive(Clone, Copy)]
 struct Had<'a> {
@@ -412,14 +433,15 @@ fn write_shape(
 /// [`write_shape`]) without the attributes' values, and with only whether
 /// its text is more than white space; what a walk does with the values and
 /// the text is in its [`Check`]s.
-fn write_structure(
-    out: &mut Vec<u8>,
-    e: ElementId,
-    written: &[WrittenAttribute],
-    strings: &str,
-    children: &[ElementId],
-    text: &str,
-) {
+fn write_structure(out: &mut Vec<u8>, ended: &Ended) {
+    let Ended {
+        e,
+        written,
+        strings,
+        children,
+        text,
+        ..
+    } = *ended;
     out.extend_from_slice(&e.0.to_le_bytes());
     out.extend_from_slice(&(written.len() as u32).to_le_bytes());
     for a in written {
@@ -778,8 +800,15 @@ impl Recorder {
                 if self.memo.full() {
                     self.flush();
                 }
-                let counted = self
-                    .counted_by_structure(deriver, e, open, attributes, &strings, children, text);
+                let ended = Ended {
+                    e,
+                    open,
+                    written: attributes,
+                    strings: &strings,
+                    children,
+                    text,
+                };
+                let counted = self.counted_by_structure(deriver, &ended);
                 self.memo.insert(hash, &shape, counted)
             }
         };
@@ -792,28 +821,18 @@ impl Recorder {
     /// What an element of a new shape counts (a range of `memo.counted`):
     /// that of an earlier walk of its structure whose checks come out the
     /// same for it, or else that of a new walk.
-    #[allow(clippy::too_many_arguments)]
-    fn counted_by_structure(
-        &mut self,
-        deriver: &mut Deriver,
-        e: ElementId,
-        open: &Open,
-        attributes: &[WrittenAttribute],
-        strings: &str,
-        children: &[ElementId],
-        text: &str,
-    ) -> Range<usize> {
+    fn counted_by_structure(&mut self, deriver: &mut Deriver, ended: &Ended) -> Range<usize> {
         let mut key = std::mem::take(&mut self.structure);
         key.clear();
-        write_structure(&mut key, e, attributes, strings, children, text);
+        write_structure(&mut key, ended);
         let hash = self.memo.hasher.hash_one(key.as_slice());
         let structure = self.memo.structure(hash, &key);
         self.structure = key;
-        if let Some(counted) = self.replay(deriver, structure, attributes, strings, text) {
+        if let Some(counted) = self.replay(deriver, structure, ended) {
             return counted;
         }
         let (from, checks_from) = (self.memo.counted.len(), self.memo.checks.len());
-        self.walk_new(deriver, e, open, attributes, strings, children, text);
+        self.walk_new(deriver, ended);
         let counted = from..self.memo.counted.len();
         let checks = checks_from..self.memo.checks.len();
         self.memo.add_variant(structure, checks, counted.clone());
@@ -821,14 +840,12 @@ impl Recorder {
     }
 
     /// What a walk of `structure` counted, when its checks come out the
-    /// same for the element with these attributes and text.
+    /// same for `ended`.
     fn replay(
         &mut self,
         deriver: &mut Deriver,
         structure: u32,
-        written: &[WrittenAttribute],
-        strings: &str,
-        text: &str,
+        ended: &Ended,
     ) -> Option<Range<usize>> {
         self.checked.clear();
         let mut next = self.memo.structures.get(structure as usize)?.first;
@@ -840,7 +857,7 @@ impl Recorder {
                 let fits = match self.checked.iter().find(|c| c.same_as(&walked)) {
                     Some(c) => c.fits,
                     None => {
-                        let source = source_text(written, strings, text, walked.tokens);
+                        let source = ended.source(walked.tokens);
                         let fits = check(deriver, walked.pattern, walked.tokens, source);
                         self.checked.push(Check { fits, ..walked });
                         fits
@@ -855,25 +872,23 @@ impl Recorder {
         None
     }
 
-    /// Walks element `e`'s content against a shape not seen before,
+    /// Walks the content of `ended`'s element pattern, a shape not seen before,
     /// noting what it counts, and the checks it makes, into the memo.
-    #[allow(clippy::too_many_arguments)]
-    fn walk_new(
-        &mut self,
-        deriver: &mut Deriver,
-        e: ElementId,
-        open: &Open,
-        attributes: &[WrittenAttribute],
-        strings: &str,
-        children: &[ElementId],
-        text: &str,
-    ) {
+    fn walk_new(&mut self, deriver: &mut Deriver, ended: &Ended) {
+        let Ended {
+            e,
+            open,
+            written,
+            strings,
+            children,
+            text,
+        } = *ended;
         let grammar = deriver.grammar;
         let string = |range: &Range<usize>| strings.get(range.clone()).unwrap_or_default();
         let mut keys = std::mem::take(&mut self.keys);
         keys.clear();
         let mut attribute_bits = NameBits::default();
-        for a in attributes {
+        for a in written {
             let key = grammar.names.key(string(&a.ns), string(&a.local));
             attribute_bits = attribute_bits.union(NameBits::of(key));
             keys.push(key);
@@ -886,7 +901,7 @@ impl Recorder {
             .fold(NameBits::default(), |bits, &k| bits.union(NameBits::of(k)));
         let had = Had {
             keys: &keys,
-            written: attributes,
+            written,
             strings,
             children,
             text,
