@@ -198,14 +198,21 @@ pub(crate) fn merged_items<'a, 'h>(
                 .collect()
         })
         .collect();
+    // Where each item comes in report order, before its kind and name: its
+    // file's rank, then its offset.
     let rank = paths.ranks();
-    let split = middle_position(&schemas, &files, &rank);
-    let part = |low: bool| {
-        let rank = &rank;
-        merge_part(&schemas, &files, rank, move |file, item| {
-            (position(rank, file, item) < split) == low
+    let positions: Vec<Vec<u64>> = schemas
+        .iter()
+        .zip(&files)
+        .map(|((items, ..), files)| {
+            let at = |(item, &file): (&Item, &u32)| {
+                (u64::from(rank[file as usize]) << 32) | u64::from(item.span.start)
+            };
+            items.iter().zip(files).map(at).collect()
         })
-    };
+        .collect();
+    let split = middle_position(&positions);
+    let part = |low: bool| merge_part(&schemas, &positions, |at| (at < split) == low);
     std::thread::scope(|scope| {
         let high = std::thread::Builder::new().spawn_scoped(scope, || part(false));
         let mut merged = part(true);
@@ -219,28 +226,14 @@ pub(crate) fn merged_items<'a, 'h>(
     })
 }
 
-/// Where an item comes in report order, before its kind and name: its
-/// file's rank, then its offset.
-fn position(rank: &[u32], file: u32, item: &Item) -> u64 {
-    (u64::from(rank[file as usize]) << 32) | u64::from(item.span.start)
-}
-
 /// The position before which about half the merged items are, judged by
 /// the schema with the most items (most of them are the others' too:
 /// libvirt's domaincommon.rng alone holds two thirds).
-fn middle_position(schemas: &[SchemaCounts], files: &[Vec<u32>], rank: &[u32]) -> u64 {
-    let largest = schemas
-        .iter()
-        .zip(files)
-        .max_by_key(|((items, ..), _)| items.len());
-    let Some(((items, ..), files)) = largest else {
+fn middle_position(positions: &[Vec<u64>]) -> u64 {
+    let Some(largest) = positions.iter().max_by_key(|p| p.len()) else {
         return 0;
     };
-    let mut positions: Vec<u64> = items
-        .iter()
-        .zip(files.iter())
-        .map(|(item, &file)| position(rank, file, item))
-        .collect();
+    let mut positions = largest.clone();
     if positions.is_empty() {
         return 0;
     }
@@ -249,27 +242,26 @@ fn middle_position(schemas: &[SchemaCounts], files: &[Vec<u32>], rank: &[u32]) -
     at
 }
 
-/// [`merged_items`] of the files that `keep`, in report order.
+/// [`merged_items`] of the positions that `keep`, in report order.
 fn merge_part<'a>(
     schemas: &[SchemaCounts<'a, '_>],
-    files: &[Vec<u32>],
-    rank: &[u32],
-    keep: impl Fn(u32, &Item) -> bool,
+    positions: &[Vec<u64>],
+    keep: impl Fn(u64) -> bool,
 ) -> Vec<CoveredItem<'a>> {
     let mut slots: hashbrown::HashMap<
-        (u32, u32, ItemKind, &'a str),
+        (u64, ItemKind, &'a str),
         usize,
         foldhash::fast::RandomState,
     > = hashbrown::HashMap::default();
     let mut merged: Vec<Merged<'a>> = Vec::new();
-    for (&(items, sources, arena, hits), files) in schemas.iter().zip(files) {
-        for (item, &file) in items.iter().zip(files) {
-            if !keep(file, item) {
+    for (&(items, sources, arena, hits), positions) in schemas.iter().zip(positions) {
+        for (item, &position) in items.iter().zip(positions) {
+            if !keep(position) {
                 continue;
             }
             let valid = Hits::of(&hits.valid, arena, item.pattern);
             let invalid = Hits::of(&hits.invalid, arena, item.pattern);
-            let key = (file, item.span.start, item.kind, item.name.as_str());
+            let key = (position, item.kind, item.name.as_str());
             match slots.entry(key) {
                 hashbrown::hash_map::Entry::Occupied(slot) => {
                     let seen = &mut merged[*slot.get()];
@@ -279,7 +271,7 @@ fn merge_part<'a>(
                 hashbrown::hash_map::Entry::Vacant(slot) => {
                     slot.insert(merged.len());
                     merged.push(Merged {
-                        file,
+                        position,
                         item,
                         sources,
                         valid,
@@ -290,17 +282,18 @@ fn merge_part<'a>(
         }
     }
     merged.sort_unstable_by(|a, b| {
-        (rank[a.file as usize], a.item.span.start, a.item.kind)
-            .cmp(&(rank[b.file as usize], b.item.span.start, b.item.kind))
+        (a.position, a.item.kind)
+            .cmp(&(b.position, b.item.kind))
             .then_with(|| a.item.name.cmp(&b.item.name))
     });
     merged.iter().map(Merged::locate).collect()
 }
 
 /// An item of the first schema that has it at its location, with the
-/// counts of all, and its file's index in [`Paths`].
+/// counts of all.
 struct Merged<'a> {
-    file: u32,
+    /// Its file's rank by path, then its offset.
+    position: u64,
     item: &'a Item,
     sources: &'a crate::source::SourceMap,
     valid: u64,
