@@ -85,7 +85,7 @@ pub struct Item {
     /// the datatype, the define's name, what a branch holds.
     pub name: String,
     /// The define it is written in, if any (a define item: its own).
-    pub define: Option<String>,
+    pub define: Option<std::sync::Arc<str>>,
 }
 
 /// How often each pattern was matched, by documents that count (valid
@@ -106,26 +106,42 @@ impl Hits {
         add_into(&mut self.invalid, &other.invalid);
     }
 
-    fn get(counts: &[u64], p: PatternId) -> u64 {
-        counts.get(p.index() as usize).copied().unwrap_or(0)
-    }
-
-    /// The count of `p`; for a choice, the sum of its alternatives' (see
-    /// the module's note on flattened choices).
-    fn of(counts: &[u64], arena: &PatternArena, p: PatternId) -> u64 {
+    /// The counts of `p` (valid, invalid); for a choice, the sums of its
+    /// alternatives' (see the module's note on flattened choices).
+    fn of(&self, arena: &PatternArena, p: PatternId) -> (u64, u64) {
+        let get = |q: PatternId| {
+            let at = q.index() as usize;
+            let count = |counts: &[u64]| counts.get(at).copied().unwrap_or(0);
+            (count(&self.valid), count(&self.invalid))
+        };
         if !matches!(arena.get(p), Pattern::Choice(..)) {
-            return Hits::get(counts, p);
+            return get(p);
         }
-        let mut sum = 0;
-        let mut stack = vec![p];
-        while let Some(q) = stack.pop() {
+        // Choices nest to the right as they are flattened, so the left
+        // parts are visited as they come and only the right spine waits.
+        let (mut valid, mut invalid) = (0, 0);
+        let mut add = |q: PatternId| {
+            if q > PatternArena::TEXT {
+                let (v, n) = get(q);
+                valid += v;
+                invalid += n;
+            }
+        };
+        let mut waiting = Vec::new();
+        let mut next = Some(p);
+        while let Some(q) = next.take().or_else(|| waiting.pop()) {
             match arena.get(q) {
-                Pattern::Choice(a, b) => stack.extend([a, b]),
-                _ if q <= PatternArena::TEXT => {}
-                _ => sum += Hits::get(counts, q),
+                Pattern::Choice(a, b) => {
+                    match arena.get(a) {
+                        Pattern::Choice(..) => waiting.push(a),
+                        _ => add(a),
+                    }
+                    next = Some(b);
+                }
+                _ => add(q),
             }
         }
-        sum
+        (valid, invalid)
     }
 }
 
@@ -248,34 +264,40 @@ fn merge_part<'a>(
     positions: &[Vec<u64>],
     keep: impl Fn(u64) -> bool,
 ) -> Vec<CoveredItem<'a>> {
-    let mut slots: hashbrown::HashMap<
-        (u64, ItemKind, &'a str),
-        usize,
-        foldhash::fast::RandomState,
-    > = hashbrown::HashMap::default();
+    // Keyed by position and kind, which almost always tell items apart
+    // (the name is compared, not hashed).
+    let mut slots: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
     let mut merged: Vec<Merged<'a>> = Vec::new();
     for (&(items, sources, arena, hits), positions) in schemas.iter().zip(positions) {
         for (item, &position) in items.iter().zip(positions) {
             if !keep(position) {
                 continue;
             }
-            let valid = Hits::of(&hits.valid, arena, item.pattern);
-            let invalid = Hits::of(&hits.invalid, arena, item.pattern);
-            let key = (position, item.kind, item.name.as_str());
-            match slots.entry(key) {
-                hashbrown::hash_map::Entry::Occupied(slot) => {
-                    let seen = &mut merged[*slot.get()];
+            let (valid, invalid) = hits.of(arena, item.pattern);
+            let hash = slot_hash(position, item.kind);
+            let same = |&slot: &usize| {
+                let seen: &Merged = &merged[slot];
+                seen.position == position
+                    && seen.item.kind == item.kind
+                    && seen.item.name == item.name
+            };
+            match slots.find(hash, same) {
+                Some(&slot) => {
+                    let seen = &mut merged[slot];
                     seen.valid += valid;
                     seen.invalid += invalid;
                 }
-                hashbrown::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(merged.len());
+                None => {
+                    let slot = merged.len();
                     merged.push(Merged {
                         position,
                         item,
                         sources,
                         valid,
                         invalid,
+                    });
+                    slots.insert_unique(hash, slot, |&slot| {
+                        slot_hash(merged[slot].position, merged[slot].item.kind)
                     });
                 }
             }
@@ -287,6 +309,14 @@ fn merge_part<'a>(
             .then_with(|| a.item.name.cmp(&b.item.name))
     });
     merged.iter().map(Merged::locate).collect()
+}
+
+/// A hash of an item's position and kind (multiplicative: positions are
+/// distinct small integers, not chosen by a document).
+fn slot_hash(position: u64, kind: ItemKind) -> u64 {
+    let key = position ^ ((kind as u64) << 56);
+    let mixed = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mixed ^ (mixed >> 29)
 }
 
 /// An item of the first schema that has it at its location, with the

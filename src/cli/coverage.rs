@@ -51,7 +51,7 @@ pub fn report(
         let lcov = outputs
             .lcov
             .as_ref()
-            .map(|path| alongside(scope, move || write_file(path, lcov(items).as_bytes())));
+            .map(|path| alongside(scope, move || write_file(path, &lcov(items))));
         // One write: standard error is unbuffered.
         let _ = err.write_all(summary(items, outputs.quiet).as_bytes());
         (json.map(Alongside::finish), lcov.map(Alongside::finish))
@@ -195,20 +195,22 @@ fn summary(items: &[CoveredItem], quiet: bool) -> String {
             }
         }
     }
-    for item in items.iter().filter(|i| i.hits == 0) {
-        let only_invalid = if item.invalid_hits > 0 {
-            " (reached only by invalid documents)"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            err,
-            "{}:{}:{}: not covered: {}{only_invalid}",
-            item.file.display(),
-            item.line,
-            item.column,
-            describe(item)
-        );
+    for in_file in by_file(items) {
+        let file = in_file[0].file.display().to_string();
+        for item in in_file.iter().filter(|i| i.hits == 0) {
+            let only_invalid = if item.invalid_hits > 0 {
+                " (reached only by invalid documents)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                err,
+                "{file}:{}:{}: not covered: {}{only_invalid}",
+                item.line,
+                item.column,
+                describe(item)
+            );
+        }
     }
     err
 }
@@ -224,6 +226,11 @@ fn push_json_string(out: &mut Vec<u8>, s: &str) {
         // Writing into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *out, s);
     }
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// `{"total", "covered", "percent", "items": [...]}`, one item a line.
@@ -243,11 +250,11 @@ fn json(items: &[CoveredItem]) -> Vec<u8> {
         for i in in_file {
             out.extend_from_slice(b"{\"file\": ");
             out.extend_from_slice(&file);
-            let _ = write!(
-                out,
-                ", \"line\": {}, \"column\": {}, \"kind\": ",
-                i.line, i.column
-            );
+            out.extend_from_slice(b", \"line\": ");
+            push_number(&mut out, i.line);
+            out.extend_from_slice(b", \"column\": ");
+            push_number(&mut out, i.column);
+            out.extend_from_slice(b", \"kind\": ");
             push_json_string(&mut out, i.kind.word());
             out.extend_from_slice(b", \"name\": ");
             push_json_string(&mut out, i.name);
@@ -256,14 +263,12 @@ fn json(items: &[CoveredItem]) -> Vec<u8> {
                 Some(define) => push_json_string(&mut out, define),
                 None => out.extend_from_slice(b"null"),
             }
+            out.extend_from_slice(b", \"hits\": ");
+            push_number(&mut out, i.hits);
+            out.extend_from_slice(b", \"invalid_hits\": ");
+            push_number(&mut out, i.invalid_hits);
             n += 1;
-            let _ = writeln!(
-                out,
-                ", \"hits\": {}, \"invalid_hits\": {}}}{}",
-                i.hits,
-                i.invalid_hits,
-                if n < items.len() { "," } else { "" }
-            );
+            out.extend_from_slice(if n < items.len() { b"},\n" } else { b"}\n" });
         }
     }
     out.extend_from_slice(b"]}\n");
@@ -273,12 +278,12 @@ fn json(items: &[CoveredItem]) -> Vec<u8> {
 /// An lcov tracefile: per schema file, `FN`/`FNDA` for its defines and a
 /// `DA` per line holding items. A line with several items shows the
 /// smallest count, so it is covered only when all of them are.
-fn lcov(items: &[CoveredItem]) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
+fn lcov(items: &[CoveredItem]) -> Vec<u8> {
+    let mut out = Vec::new();
     for in_file in by_file(items) {
-        let file = &in_file[0].file;
-        let _ = write!(out, "TN:\nSF:{}\n", file.display());
+        out.extend_from_slice(b"TN:\nSF:");
+        out.extend_from_slice(in_file[0].file.display().to_string().as_bytes());
+        out.push(b'\n');
         let mut seen: HashSet<&str> = HashSet::new();
         let defines: Vec<(std::borrow::Cow<str>, &CoveredItem)> = in_file
             .iter()
@@ -295,13 +300,14 @@ fn lcov(items: &[CoveredItem]) -> String {
             })
             .collect();
         for (name, item) in &defines {
-            let _ = writeln!(out, "FN:{},{name}", item.line);
+            lcov_record(&mut out, "FN:", item.line, name);
         }
         for (name, item) in &defines {
-            let _ = writeln!(out, "FNDA:{},{name}", item.hits);
+            lcov_record(&mut out, "FNDA:", item.hits, name);
         }
         let hit = defines.iter().filter(|(_, i)| i.hits > 0).count();
-        let _ = write!(out, "FNF:{}\nFNH:{hit}\n", defines.len());
+        lcov_record(&mut out, "FNF:", defines.len(), "");
+        lcov_record(&mut out, "FNH:", hit, "");
         // Items are in line order: each line's smallest count.
         let mut lines: Vec<(u32, u64)> = Vec::new();
         for item in in_file {
@@ -310,13 +316,30 @@ fn lcov(items: &[CoveredItem]) -> String {
                 _ => lines.push((item.line, item.hits)),
             }
         }
-        for (line, hits) in &lines {
-            let _ = writeln!(out, "DA:{line},{hits}");
+        for &(line, hits) in &lines {
+            out.extend_from_slice(b"DA:");
+            push_number(&mut out, line);
+            out.push(b',');
+            push_number(&mut out, hits);
+            out.push(b'\n');
         }
         let lines_hit = lines.iter().filter(|(_, h)| *h > 0).count();
-        let _ = write!(out, "LF:{}\nLH:{lines_hit}\nend_of_record\n", lines.len());
+        lcov_record(&mut out, "LF:", lines.len(), "");
+        lcov_record(&mut out, "LH:", lines_hit, "");
+        out.extend_from_slice(b"end_of_record\n");
     }
     out
+}
+
+/// One lcov line: `tag`, the number, then `,name` when there is a name.
+fn lcov_record(out: &mut Vec<u8>, tag: &str, n: impl itoa::Integer, name: &str) {
+    out.extend_from_slice(tag.as_bytes());
+    push_number(out, n);
+    if !name.is_empty() {
+        out.push(b',');
+        out.extend_from_slice(name.as_bytes());
+    }
+    out.push(b'\n');
 }
 
 #[cfg(test)]
@@ -344,7 +367,7 @@ mod tests {
             item(2, ItemKind::Attribute, "b", 0),
             item(3, ItemKind::Value, "v", 2),
         ];
-        let text = lcov(&items);
+        let text = String::from_utf8(lcov(&items)).expect("lcov is UTF-8");
         assert!(text.contains("SF:s.rng\nFN:1,d\nFNDA:4,d\nFNF:1\nFNH:1\n"));
         assert!(text.contains("DA:1,4\nDA:2,0\nDA:3,2\nLF:3\nLH:2\nend_of_record\n"));
     }

@@ -147,7 +147,7 @@ struct Lowering<'a> {
     items: Vec<Item>,
     /// Names of the defines met, and which one is being lowered (an index),
     /// for the items' `define`.
-    define_names: Vec<String>,
+    define_names: Vec<std::sync::Arc<str>>,
     in_define: Option<usize>,
 }
 
@@ -560,7 +560,7 @@ impl<'a> Lowering<'a> {
         let outer = self.in_define;
         if self.recording {
             self.in_define = Some(self.define_names.len());
-            self.define_names.push(name.to_string());
+            self.define_names.push(name.into());
         }
         self.define_stack.push(name.into());
         let parts: Vec<PatternId> = bodies

@@ -384,6 +384,13 @@ impl Memo {
         }
     }
 
+    /// Forgets the counts committed so far (they were added to hits).
+    fn forget_committed(&mut self) {
+        for r in &mut self.remembered {
+            (r.valid, r.invalid) = (0, 0);
+        }
+    }
+
     /// Forgets the document in progress.
     fn reset(&mut self) {
         for i in self.in_document.drain(..) {
@@ -951,10 +958,17 @@ impl Recorder {
         self.reset();
     }
 
-    /// Counts over the documents committed so far.
-    pub fn hits(&self) -> Hits {
-        let mut hits = self.hits.clone();
+    /// Counts over the documents committed so far, taken: the recorder
+    /// counts afresh from here.
+    pub fn take_hits(&mut self) -> Hits {
+        let size = self.document.len();
+        let fresh = Hits {
+            valid: vec![0; size],
+            invalid: vec![0; size],
+        };
+        let mut hits = std::mem::replace(&mut self.hits, fresh);
         self.memo.add_hits_to(&mut hits);
+        self.memo.forget_committed();
         hits
     }
 
@@ -1155,7 +1169,7 @@ mod tests {
             assert!(validator.validate_str(document).is_ok(), "{document}");
             validator.commit_coverage(true);
         }
-        let hits: Hits = validator.coverage_hits().unwrap();
+        let hits: Hits = validator.take_coverage_hits().unwrap();
         Schema::merged_coverage([(&schema, &hits)])
             .iter()
             .map(|i| (format!("{} {}", i.kind.word(), i.name), i.hits))

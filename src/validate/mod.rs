@@ -208,9 +208,12 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// The counts committed so far, when coverage is on.
-    pub(crate) fn coverage_hits(&self) -> Option<crate::coverage::Hits> {
-        self.coverage.as_deref().map(coverage::Recorder::hits)
+    /// The counts committed so far, when coverage is on, taken (counting
+    /// starts afresh).
+    pub(crate) fn take_coverage_hits(&mut self) -> Option<crate::coverage::Hits> {
+        self.coverage
+            .as_deref_mut()
+            .map(coverage::Recorder::take_hits)
     }
 
     /// Makes `name` an unparsed entity of the document being validated

@@ -232,13 +232,13 @@ fn collect_hits(
         workers
             .par_iter()
             .map(|validators| {
-                let validators = match validators.lock() {
+                let mut validators = match validators.lock() {
                     Ok(guard) => guard,
                     Err(poisoned) => poisoned.into_inner(),
                 };
                 validators
-                    .iter()
-                    .filter_map(|(&i, validator)| Some((i, validator.coverage_hits()?)))
+                    .iter_mut()
+                    .filter_map(|(&i, validator)| Some((i, validator.take_coverage_hits()?)))
                     .collect()
             })
             .collect()

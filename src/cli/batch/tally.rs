@@ -175,8 +175,8 @@ pub struct RunResult {
     pub broken_pipe: bool,
     /// How many documents were validated against each schema (by index).
     pub used: BTreeMap<usize, usize>,
-    /// With an expected-errors file: each document checked, by key, and its
-    /// first error when it failed as expected.
+    /// When blessing an expected-errors file: each document checked, by
+    /// key, and its first error when it failed as expected.
     pub pinned: BTreeMap<String, Option<Pin>>,
     /// With coverage on: the counts of each schema (by index) that
     /// validated documents.
