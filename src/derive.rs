@@ -138,12 +138,23 @@ impl<'s> Deriver<'s> {
         }
     }
 
+    /// Sets the arena size past which [`Deriver::trim`] starts afresh.
+    #[cfg(test)]
+    pub(crate) fn set_cap(&mut self, cap: usize) {
+        self.cap = cap;
+    }
+
     /// Forgets everything made since the schema if the arena outgrew its cap
-    /// (call between documents: ids made before are invalid afterwards).
-    pub fn trim(&mut self) {
-        if self.arena.len() > self.cap {
-            *self = Deriver::new(self.grammar);
+    /// (call between documents: ids made before are invalid afterwards);
+    /// returns whether it did.
+    pub fn trim(&mut self) -> bool {
+        if self.arena.len() <= self.cap {
+            return false;
         }
+        let cap = self.cap;
+        *self = Deriver::new(self.grammar);
+        self.cap = cap;
+        true
     }
 
     /// Runs `walk`, a step of a recursive walk over `p`, on a fresh stack

@@ -409,11 +409,12 @@ fn trim_starts_afresh_only_past_the_cap() {
     let grown = d.arena.len();
     assert!(grown > base, "deriving made new patterns");
     d.cap = grown;
-    d.trim();
+    assert!(!d.trim());
     assert_eq!(d.arena.len(), grown, "at the cap, kept");
     d.cap = grown - 1;
-    d.trim();
+    assert!(d.trim());
     assert_eq!(d.arena.len(), base, "past the cap, started afresh");
+    assert_eq!(d.cap, grown - 1, "the cap stays");
 }
 
 #[test]

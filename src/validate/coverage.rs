@@ -58,6 +58,25 @@ struct Open {
     text: usize,
 }
 
+/// A state and name [`Recorder::matched`] saw lately, and its element
+/// patterns (a range of `matched_elements`).
+#[derive(Clone)]
+struct RecentMatch {
+    inner: PatternId,
+    key: NameKey,
+    elements: Range<usize>,
+}
+
+/// No recent match (no start tag leads to `notAllowed`).
+const NO_MATCH: RecentMatch = RecentMatch {
+    inner: PatternArena::NOT_ALLOWED,
+    key: NameKey::Other,
+    elements: 0..0,
+};
+
+/// Slots of `Recorder::recent_matches` (a power of two).
+const RECENT_MATCHES: usize = 256;
+
 /// An attribute as the document wrote it: where its namespace, local name
 /// and value are in the recorder's `strings` (each followed by a NUL).
 struct WrittenAttribute {
@@ -479,9 +498,12 @@ pub struct Recorder {
     open: Vec<Open>,
     candidates: Vec<ElementId>,
     /// What [`Recorder::matched`] found before, by state and name: ranges
-    /// of `matched_elements`.
+    /// of `matched_elements`; the latest few also in `recent_matches`, by
+    /// the state's id (an element's state is the same wherever it starts,
+    /// and the table's lookups missed the cache).
     matched_before: IdMap<(PatternId, NameKey), Range<usize>>,
     matched_elements: Vec<ElementId>,
+    recent_matches: Vec<RecentMatch>,
     child_keys: Vec<NameKey>,
     attributes: Vec<WrittenAttribute>,
     /// The open elements' attribute namespaces, names and values.
@@ -546,6 +568,7 @@ impl Recorder {
             candidates: Vec::new(),
             matched_before: IdMap::default(),
             matched_elements: Vec::new(),
+            recent_matches: vec![NO_MATCH; RECENT_MATCHES],
             child_keys: Vec::new(),
             attributes: Vec::new(),
             strings: String::new(),
@@ -607,12 +630,26 @@ impl Recorder {
         };
         let mut found = std::mem::take(&mut self.candidates);
         found.truncate(start);
-        match self.matched_before.get(&(inner, key)) {
-            Some(range) => found.extend_from_slice(&self.matched_elements[range.clone()]),
-            None => {
-                self.find_matched(deriver, inner, key, &mut found, start);
-                self.remember_matched(inner, key, &found[start..]);
-            }
+        let slot = inner.index() as usize % RECENT_MATCHES;
+        let recent = &self.recent_matches[slot];
+        if recent.inner == inner && recent.key == key {
+            found.extend_from_slice(&self.matched_elements[recent.elements.clone()]);
+        } else {
+            let elements = match self.matched_before.get(&(inner, key)) {
+                Some(range) => {
+                    found.extend_from_slice(&self.matched_elements[range.clone()]);
+                    range.clone()
+                }
+                None => {
+                    self.find_matched(deriver, inner, key, &mut found, start);
+                    self.remember_matched(inner, key, &found[start..])
+                }
+            };
+            self.recent_matches[slot] = RecentMatch {
+                inner,
+                key,
+                elements,
+            };
         }
         if let Some(open) = self.open.last_mut() {
             open.candidates = start..found.len();
@@ -624,15 +661,33 @@ impl Recorder {
     /// Remembers that a start tag named `key` that took the validator to
     /// `inner` matched `elements` (the same state and name match the same
     /// element patterns every time).
-    fn remember_matched(&mut self, inner: PatternId, key: NameKey, elements: &[ElementId]) {
+    fn remember_matched(
+        &mut self,
+        inner: PatternId,
+        key: NameKey,
+        elements: &[ElementId],
+    ) -> Range<usize> {
         if self.matched_before.len() >= MEMO_MAX {
-            self.matched_before.clear();
-            self.matched_elements.clear();
+            self.forget_matched();
         }
         let at = self.matched_elements.len();
         self.matched_elements.extend_from_slice(elements);
-        self.matched_before
-            .insert((inner, key), at..self.matched_elements.len());
+        let range = at..self.matched_elements.len();
+        self.matched_before.insert((inner, key), range.clone());
+        range
+    }
+
+    /// Forgets what [`Recorder::matched`] found (its states are the
+    /// deriver's, which may start afresh: see [`Recorder::deriver_restarted`]).
+    fn forget_matched(&mut self) {
+        self.matched_before.clear();
+        self.matched_elements.clear();
+        self.recent_matches.fill(NO_MATCH);
+    }
+
+    /// The deriver started afresh (its own patterns' ids mean others now).
+    pub fn deriver_restarted(&mut self) {
+        self.forget_matched();
     }
 
     /// Adds to `found[start..]` the element patterns whose content a start
@@ -719,9 +774,17 @@ impl Recorder {
         self.attributes.push(attribute);
     }
 
-    /// Character data of the open element.
-    pub fn text(&mut self, text: &str) {
-        self.text.push_str(text);
+    /// Character data of the open element (`whitespace`: nothing else).
+    pub fn text(&mut self, text: &str, whitespace: bool) {
+        // White space after a child changes no walk: with children, only
+        // whether the text is all white space counts (see `close`).
+        let after_child = self
+            .open
+            .last()
+            .is_some_and(|o| self.children.len() > o.children);
+        if !(whitespace && after_child) {
+            self.text.push_str(text);
+        }
     }
 
     /// The open element ends: counts its element patterns and what of
@@ -736,7 +799,8 @@ impl Recorder {
         let elements = candidates.get(open.candidates.clone()).unwrap_or_default();
         let children_had = children.get(open.children..).unwrap_or_default();
         let text_had = text.get(open.text..).unwrap_or_default();
-        // Whitespace between child elements matches nothing.
+        // White space beside child elements matches nothing (`text` left
+        // out what came after the first child).
         let text_had = if !children_had.is_empty() && is_whitespace(text_had) {
             ""
         } else {
@@ -747,8 +811,10 @@ impl Recorder {
         let mut kinds = std::mem::take(&mut self.kinds);
         kinds.clear();
         kinds.extend_from_slice(children_had);
-        kinds.sort_unstable();
-        kinds.dedup();
+        if kinds.len() > 1 {
+            kinds.sort_unstable();
+            kinds.dedup();
+        }
         for &e in elements {
             self.walk_element(deriver, e, &open, &kinds, text_had);
         }
@@ -1156,6 +1222,16 @@ mod tests {
 
     /// Each item's kind, name and valid hits after validating `documents`.
     fn hits_of(schema: &str, documents: &[&str]) -> Vec<(String, u64)> {
+        hits_with_restarts(schema, documents, false)
+    }
+
+    /// [`hits_of`], the deriver starting afresh before each document after
+    /// the first when `restarting`.
+    fn hits_with_restarts(
+        schema: &str,
+        documents: &[&str],
+        restarting: bool,
+    ) -> Vec<(String, u64)> {
         let mut loader = MemLoader::new([(PathBuf::from("main.rnc"), schema.to_string())]);
         let options = LoadOptions {
             coverage: true,
@@ -1165,6 +1241,9 @@ mod tests {
             Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
         let mut validator = schema.validator();
         validator.enable_coverage();
+        if restarting {
+            validator.deriver.set_cap(schema.grammar().arena.len());
+        }
         for document in documents {
             assert!(validator.validate_str(document).is_ok(), "{document}");
             validator.commit_coverage(true);
@@ -1187,6 +1266,22 @@ mod tests {
     fn count(hits: &[(String, u64)], item: &str) -> u64 {
         let found = hits.iter().find(|(name, _)| name == item);
         found.unwrap_or_else(|| panic!("no {item} in {hits:?}")).1
+    }
+
+    #[test]
+    fn a_restarted_deriver_s_states_are_not_taken_for_earlier_ones() {
+        // Each document's start tags make the same sequence of new states,
+        // so after a restart `x` in `t` reaches the id `x` in `s` had.
+        let schema = r#"element r {
+            element s { element x { attribute a { text } } }
+            | element t { element x { attribute b { text } } }
+        }"#;
+        let documents = [r#"<r><s><x a="1"/></s></r>"#, r#"<r><t><x b="1"/></t></r>"#];
+        for restarting in [false, true] {
+            let hits = hits_with_restarts(schema, &documents, restarting);
+            assert_eq!(counts(&hits, "element x"), [1, 1], "{hits:?}");
+            assert_eq!(count(&hits, "attribute b"), 1, "{hits:?}");
+        }
     }
 
     #[test]

@@ -237,7 +237,11 @@ impl<'s> Validator<'s> {
 
     /// Prepares for a new document.
     pub(crate) fn reset(&mut self) {
-        self.deriver.trim();
+        if self.deriver.trim() {
+            if let Some(recorder) = &mut self.coverage {
+                recorder.deriver_restarted();
+            }
+        }
         self.pattern = self.deriver.grammar.start;
         self.frames.clear();
         self.recovering = 0;
@@ -641,10 +645,11 @@ impl<'s> Validator<'s> {
         let Some(frame) = self.frames.last_mut() else {
             return;
         };
+        let whitespace = is_whitespace(text);
         if let Some(recorder) = &mut self.coverage {
-            recorder.text(text);
+            recorder.text(text, whitespace);
         }
-        if is_whitespace(text) {
+        if whitespace {
             // §6.2.7/Clark: whitespace between elements is stripped; only a
             // lone whitespace child counts, and that is settled at the end tag.
             if !frame.has_child_element && !frame.had_text {
