@@ -53,6 +53,28 @@ fn item<'a>(items: &'a [serde_json::Value], kind: &str, name: &str) -> &'a serde
 }
 
 #[test]
+fn coverage_files_replace_longer_old_ones_and_go_to_pipes() {
+    let dir = scratch();
+    // A longer file from an earlier run: rewritten, not left with its tail.
+    write_file(dir.path(), "coverage.json", &"x".repeat(4 << 20));
+    let args = [&CHECK[..], &["--coverage-json", "coverage.json"]].concat();
+    assert_code(&rngcheck(dir.path(), &args), 0);
+    let written = std::fs::read_to_string(dir.path().join("coverage.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&written).expect("whole JSON");
+    assert_eq!(json["total"], 20);
+    // Standard output, a pipe here, has no length to cut.
+    #[cfg(unix)]
+    {
+        let args = [&CHECK[..], &["--quiet", "--coverage-lcov", "/dev/stdout"]].concat();
+        let out = rngcheck(dir.path(), &args);
+        assert_code(&out, 0);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_contains(&stdout, "SF:disk.rng\n");
+        assert_contains(&stdout, "end_of_record\n");
+    }
+}
+
+#[test]
 fn coverage_of_the_fixture_corpus() {
     let dir = scratch();
     let args = [

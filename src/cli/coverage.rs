@@ -47,11 +47,11 @@ pub fn report(
         let json = outputs
             .json
             .as_ref()
-            .map(|path| alongside(scope, move || write_file(path, &json(items))));
+            .map(|path| alongside(scope, move || write_file(path, |out| json(items, out))));
         let lcov = outputs
             .lcov
             .as_ref()
-            .map(|path| alongside(scope, move || write_file(path, &lcov(items))));
+            .map(|path| alongside(scope, move || write_file(path, |out| lcov(items, out))));
         // One write: standard error is unbuffered.
         let _ = err.write_all(summary(items, outputs.quiet).as_bytes());
         (json.map(Alongside::finish), lcov.map(Alongside::finish))
@@ -101,8 +101,33 @@ impl<F: FnOnce() -> Result<(), String>> Alongside<'_, F> {
     }
 }
 
-fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| {
+/// Writes a file with `write`, which hands it the text in pieces (a whole
+/// coverage JSON is a megabyte of fresh memory for libvirt's schemas).
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> Result<(), String> {
+    // Written over the old file in place, then cut to length: a rerun's
+    // file keeps its pages instead of freeing and taking a megabyte again.
+    let opened = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path);
+    let written = opened.and_then(|mut file| {
+        // Not a pipe or a device (`/dev/stdout`): those have no length.
+        let regular = file.metadata()?.is_file();
+        let mut length = 0u64;
+        write(&mut |piece: &[u8]| {
+            length += piece.len() as u64;
+            file.write_all(piece)
+        })?;
+        if regular {
+            file.set_len(length)?;
+        }
+        file.flush()
+    });
+    written.map_err(|e| {
         format!(
             "cannot write {}: {}",
             path.display(),
@@ -110,6 +135,9 @@ fn write_file(path: &Path, text: &[u8]) -> Result<(), String> {
         )
     })
 }
+
+/// Bytes a writer gathers before handing them on.
+const PIECE: usize = 1 << 16;
 
 /// The items of each file, in order (`items` is sorted by file).
 fn by_file<'i, 's>(items: &'i [CoveredItem<'s>]) -> impl Iterator<Item = &'i [CoveredItem<'s>]> {
@@ -233,10 +261,14 @@ fn push_number(out: &mut Vec<u8>, n: impl itoa::Integer) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// `{"total", "covered", "percent", "items": [...]}`, one item a line.
-fn json(items: &[CoveredItem]) -> Vec<u8> {
+/// `{"total", "covered", "percent", "items": [...]}`, one item a line,
+/// handed to `put` in pieces.
+fn json(
+    items: &[CoveredItem],
+    put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let covered = covered(items);
-    let mut out = Vec::with_capacity(items.len() * 200);
+    let mut out = Vec::with_capacity(PIECE + 4096);
     let _ = writeln!(
         out,
         "{{\"total\": {}, \"covered\": {covered}, \"percent\": {}, \"items\": [",
@@ -269,18 +301,29 @@ fn json(items: &[CoveredItem]) -> Vec<u8> {
             push_number(&mut out, i.invalid_hits);
             n += 1;
             out.extend_from_slice(if n < items.len() { b"},\n" } else { b"}\n" });
+            if out.len() >= PIECE {
+                put(&out)?;
+                out.clear();
+            }
         }
     }
     out.extend_from_slice(b"]}\n");
-    out
+    put(&out)
 }
 
-/// An lcov tracefile: per schema file, `FN`/`FNDA` for its defines and a
+/// An lcov tracefile, handed to `put` in pieces: per schema file, `FN`/`FNDA` for its defines and a
 /// `DA` per line holding items. A line with several items shows the
 /// smallest count, so it is covered only when all of them are.
-fn lcov(items: &[CoveredItem]) -> Vec<u8> {
-    let mut out = Vec::new();
+fn lcov(
+    items: &[CoveredItem],
+    put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(PIECE + 4096);
     for in_file in by_file(items) {
+        if out.len() >= PIECE {
+            put(&out)?;
+            out.clear();
+        }
         out.extend_from_slice(b"TN:\nSF:");
         out.extend_from_slice(in_file[0].file.display().to_string().as_bytes());
         out.push(b'\n');
@@ -328,7 +371,7 @@ fn lcov(items: &[CoveredItem]) -> Vec<u8> {
         lcov_record(&mut out, "LH:", lines_hit, "");
         out.extend_from_slice(b"end_of_record\n");
     }
-    out
+    put(&out)
 }
 
 /// One lcov line: `tag`, the number, then `,name` when there is a name.
@@ -367,7 +410,13 @@ mod tests {
             item(2, ItemKind::Attribute, "b", 0),
             item(3, ItemKind::Value, "v", 2),
         ];
-        let text = String::from_utf8(lcov(&items)).expect("lcov is UTF-8");
+        let mut bytes = Vec::new();
+        lcov(&items, &mut |piece| {
+            bytes.extend_from_slice(piece);
+            Ok(())
+        })
+        .expect("written to memory");
+        let text = String::from_utf8(bytes).expect("lcov is UTF-8");
         assert!(text.contains("SF:s.rng\nFN:1,d\nFNDA:4,d\nFNF:1\nFNH:1\n"));
         assert!(text.contains("DA:1,4\nDA:2,0\nDA:3,2\nLF:3\nLH:2\nend_of_record\n"));
     }
