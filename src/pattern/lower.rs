@@ -219,9 +219,8 @@ impl<'a> Lowering<'a> {
         let base = self.lower_all(ps, scope);
         if self.recording && ps.len() > 1 {
             for (p, i) in ps.iter().zip(base..) {
-                if let Some(name) = coverage_branch_name(&p.kind) {
-                    self.record_item(self.scratch[i], p.span, ItemKind::Branch, name);
-                }
+                let name = || coverage_branch_name(&p.kind);
+                self.record_item(self.scratch[i], p.span, ItemKind::Branch, name);
             }
         }
         let id = self.arena.choice_all(self.scratch[base..].iter().copied());
@@ -232,8 +231,8 @@ impl<'a> Lowering<'a> {
     fn pattern(&mut self, p: &'a ast::Pattern, scope: Option<usize>) -> PatternId {
         let id = crate::stack::deeper(|| self.pattern_kind(p, scope));
         if self.recording {
-            if let Some((kind, name)) = coverage_item(&p.kind) {
-                self.record_item(id, p.span, kind, name);
+            if let Some(kind) = coverage_kind(&p.kind) {
+                self.record_item(id, p.span, kind, || coverage_name(&p.kind));
             }
         }
         self.note_span(id, p.span)
@@ -241,10 +240,21 @@ impl<'a> Lowering<'a> {
 
     /// Records a coverage item, unless it is unreachable from the start or
     /// one of the constant patterns every place shares.
-    fn record_item(&mut self, pattern: PatternId, span: Span, kind: ItemKind, name: String) {
+    fn record_item(
+        &mut self,
+        pattern: PatternId,
+        span: Span,
+        kind: ItemKind,
+        name: impl FnOnce() -> Option<String>,
+    ) {
         if self.unreachable || pattern <= PatternArena::TEXT {
             return;
         }
+        // Named only when kept (most of a large schema's unreachable
+        // defines are not).
+        let Some(name) = name() else {
+            return;
+        };
         let define = self.in_define.map(|i| self.define_names[i].clone());
         self.items.push(Item {
             pattern,
@@ -575,7 +585,7 @@ impl<'a> Lowering<'a> {
         if self.recording {
             // A define item is in its own define (not in the one that
             // happened to refer to it first).
-            self.record_item(id, define_span, ItemKind::Define, name.to_string());
+            self.record_item(id, define_span, ItemKind::Define, || Some(name.to_string()));
             self.in_define = outer;
         }
         let id = self.note_span(id, define_span);
@@ -695,17 +705,29 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// The coverage item a pattern of this kind is, with its name (choice
+/// The kind of coverage item a pattern of this kind is (choice
 /// branches are recorded by `choice`).
-fn coverage_item(kind: &PatternKind) -> Option<(ItemKind, String)> {
+fn coverage_kind(kind: &PatternKind) -> Option<ItemKind> {
     Some(match kind {
-        PatternKind::Element { name, .. } => (ItemKind::Element, name_class_text(name)),
-        PatternKind::Attribute { name, .. } => (ItemKind::Attribute, name_class_text(name)),
-        PatternKind::Value { value, .. } => (ItemKind::Value, value.clone()),
-        PatternKind::Data { datatype, .. } => (ItemKind::Data, datatype.name.to_string()),
-        PatternKind::Optional(_) => (ItemKind::Optional, String::new()),
-        PatternKind::ZeroOrMore(_) => (ItemKind::ZeroOrMore, String::new()),
+        PatternKind::Element { .. } => ItemKind::Element,
+        PatternKind::Attribute { .. } => ItemKind::Attribute,
+        PatternKind::Value { .. } => ItemKind::Value,
+        PatternKind::Data { .. } => ItemKind::Data,
+        PatternKind::Optional(_) => ItemKind::Optional,
+        PatternKind::ZeroOrMore(_) => ItemKind::ZeroOrMore,
         _ => return None,
+    })
+}
+
+/// The name of the item a pattern of this kind is (see [`coverage_kind`]).
+fn coverage_name(kind: &PatternKind) -> Option<String> {
+    Some(match kind {
+        PatternKind::Element { name, .. } | PatternKind::Attribute { name, .. } => {
+            name_class_text(name)
+        }
+        PatternKind::Value { value, .. } => value.clone(),
+        PatternKind::Data { datatype, .. } => datatype.name.to_string(),
+        _ => String::new(),
     })
 }
 
