@@ -412,6 +412,66 @@ mod tests {
     const P2: PatternId = PatternArena::TEXT;
 
     #[test]
+    fn a_choice_counts_its_alternatives_valid_and_invalid_but_not_text() {
+        let mut arena = PatternArena::new();
+        let a = arena.element(crate::pattern::ElementId(0), Default::default());
+        let b = arena.element(crate::pattern::ElementId(1), Default::default());
+        let choice = arena.choice_all([a, b, PatternArena::TEXT]);
+        let mut sources = SourceMap::new();
+        let mut optional = item(&mut sources, "s.rng", 12, "", choice);
+        optional.kind = ItemKind::Optional;
+        let size = arena.len();
+        let mut hits = Hits {
+            valid: vec![0; size],
+            invalid: vec![0; size],
+        };
+        for (p, valid, invalid) in [(a, 2, 1), (b, 3, 4), (PatternArena::TEXT, 100, 100)] {
+            hits.valid[p.index() as usize] = valid;
+            hits.invalid[p.index() as usize] = invalid;
+        }
+        // The choice's own count (it may have been flattened away) is not used.
+        hits.valid[choice.index() as usize] = 1000;
+        let items = [optional];
+        let merged = merged_items([(&items[..], &sources, &arena, &hits)]);
+        assert_eq!((merged[0].hits, merged[0].invalid_hits), (2 + 3, 1 + 4));
+    }
+
+    #[test]
+    fn items_at_one_place_stay_apart_by_kind_and_name_and_sum_both_sides() {
+        let arena = PatternArena::new();
+        let hits = |valid: u64, invalid: u64| Hits {
+            valid: vec![0, valid, 0],
+            invalid: vec![0, invalid, 0],
+        };
+        let (mut first, mut second) = (SourceMap::new(), SourceMap::new());
+        let mut attribute = item(&mut first, "s.rng", 12, "a", P1);
+        attribute.kind = ItemKind::Attribute;
+        let items_first = [
+            item(&mut first, "s.rng", 12, "a", P1),
+            attribute,
+            item(&mut first, "s.rng", 12, "b", P1),
+        ];
+        let items_second = [item(&mut second, "s.rng", 12, "a", P1)];
+        let (hits_first, hits_second) = (hits(1, 10), hits(2, 20));
+        let merged = merged_items([
+            (&items_first[..], &first, &arena, &hits_first),
+            (&items_second[..], &second, &arena, &hits_second),
+        ]);
+        let seen: Vec<(ItemKind, &str, u64, u64)> = merged
+            .iter()
+            .map(|i| (i.kind, i.name, i.hits, i.invalid_hits))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (ItemKind::Element, "a", 1 + 2, 10 + 20),
+                (ItemKind::Element, "b", 1, 10),
+                (ItemKind::Attribute, "a", 1, 10),
+            ]
+        );
+    }
+
+    #[test]
     fn merged_by_location_with_summed_hits_in_file_and_position_order() {
         let arena = PatternArena::new();
         let hits = |valid: Vec<u64>| Hits {

@@ -1269,6 +1269,70 @@ mod tests {
     }
 
     #[test]
+    fn white_space_alone_is_checked_as_written() {
+        // A string value keeps its white space: `<d> </d>` has " ", not "".
+        let schema = r#"element r { element d { string " " | string "" }* }"#;
+        let hits = hits_of(schema, &[r#"<r><d> </d><d> </d><d></d></r>"#]);
+        assert_eq!(counts(&hits, "value  "), [2], "{hits:?}");
+        assert_eq!(counts(&hits, "value "), [1], "{hits:?}");
+    }
+
+    #[test]
+    fn one_name_in_many_places_counts_each_place() {
+        // More places than the recent-match slots: `x` starts in several
+        // states that share a slot, each matching its own element pattern.
+        let places = 300;
+        let parents: Vec<String> = (0..places)
+            .map(|i| format!("element p{i} {{ element x {{ attribute a{i} {{ text }} }} }}"))
+            .collect();
+        let schema = format!("element r {{ ({})* }}", parents.join(" | "));
+        let body: String = (0..places)
+            .map(|i| format!(r#"<p{i}><x a{i}="v"/></p{i}>"#))
+            .collect();
+        let document = format!("<r>{body}{body}</r>");
+        let hits = hits_of(&schema, &[&document]);
+        for i in 0..places {
+            assert_eq!(count(&hits, &format!("attribute a{i}")), 2, "a{i}");
+        }
+        assert_eq!(counts(&hits, "element x"), vec![2; places]);
+    }
+
+    #[test]
+    fn names_with_one_content_keep_their_own_elements() {
+        // `a` and `b` lead to the same state: the name tells them apart.
+        let schema = "element r { (element a { empty } | element b { empty })* }";
+        let hits = hits_of(schema, &["<r><a/><b/><a/><b/><b/></r>"]);
+        assert_eq!(count(&hits, "element a"), 2, "{hits:?}");
+        assert_eq!(count(&hits, "element b"), 3, "{hits:?}");
+    }
+
+    #[test]
+    fn hits_taken_start_afresh() {
+        let mut loader = MemLoader::new([(
+            PathBuf::from("main.rnc"),
+            "element r { element a { empty }? }".to_string(),
+        )]);
+        let options = LoadOptions {
+            coverage: true,
+            ..LoadOptions::default()
+        };
+        let schema =
+            Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
+        let mut validator = schema.validator();
+        validator.enable_coverage();
+        let mut taken = Vec::new();
+        for document in ["<r><a/></r>", "<r/>"] {
+            assert!(validator.validate_str(document).is_ok());
+            validator.commit_coverage(true);
+            let hits = validator.take_coverage_hits().unwrap();
+            let merged = Schema::merged_coverage([(&schema, &hits)]);
+            let a = merged.iter().find(|i| i.name == "a").map(|i| i.hits);
+            taken.push(a);
+        }
+        assert_eq!(taken, [Some(1), Some(0)]);
+    }
+
+    #[test]
     fn a_restarted_deriver_s_states_are_not_taken_for_earlier_ones() {
         // Each document's start tags make the same sequence of new states,
         // so after a restart `x` in `t` reaches the id `x` in `s` had.
