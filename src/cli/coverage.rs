@@ -12,7 +12,7 @@ says so.
 */
 
 use std::collections::HashSet;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::coverage::{CoveredItem, ItemKind};
@@ -101,11 +101,11 @@ impl<F: FnOnce() -> Result<(), String>> Alongside<'_, F> {
     }
 }
 
-/// Writes a file with `write`, which hands it the text in pieces (a whole
-/// coverage JSON is a megabyte of fresh memory for libvirt's schemas).
+/// Writes a file with `write`, through a buffer (a whole coverage JSON is a
+/// megabyte of fresh memory for libvirt's schemas).
 fn write_file(
     path: &Path,
-    write: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
     // Written over the old file in place, then cut to length: a rerun's
     // file keeps its pages instead of freeing and taking a megabyte again.
@@ -114,18 +114,17 @@ fn write_file(
         .create(true)
         .truncate(false)
         .open(path);
-    let written = opened.and_then(|mut file| {
+    let written = opened.and_then(|file| {
         // Not a pipe or a device (`/dev/stdout`): those have no length.
         let regular = file.metadata()?.is_file();
-        let mut length = 0u64;
-        write(&mut |piece: &[u8]| {
-            length += piece.len() as u64;
-            file.write_all(piece)
-        })?;
+        let mut out = std::io::BufWriter::with_capacity(PIECE, file);
+        write(&mut out)?;
+        let mut file = out.into_inner().map_err(|e| e.into_error())?;
         if regular {
+            let length = file.stream_position()?;
             file.set_len(length)?;
         }
-        file.flush()
+        Ok(())
     });
     written.map_err(|e| {
         format!(
@@ -136,7 +135,7 @@ fn write_file(
     })
 }
 
-/// Bytes a writer gathers before handing them on.
+/// Bytes a coverage file's buffer gathers before writing.
 const PIECE: usize = 1 << 16;
 
 /// The items of each file, in order (`items` is sorted by file).
@@ -261,72 +260,61 @@ fn push_number(out: &mut Vec<u8>, n: impl itoa::Integer) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// `{"total", "covered", "percent", "items": [...]}`, one item a line,
-/// handed to `put` in pieces.
-fn json(
-    items: &[CoveredItem],
-    put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
-) -> std::io::Result<()> {
+/// `{"total", "covered", "percent", "items": [...]}`, one item a line.
+fn json(items: &[CoveredItem], out: &mut dyn Write) -> std::io::Result<()> {
     let covered = covered(items);
-    let mut out = Vec::with_capacity(PIECE + 4096);
-    let _ = writeln!(
+    writeln!(
         out,
         "{{\"total\": {}, \"covered\": {covered}, \"percent\": {}, \"items\": [",
         items.len(),
         serde_json::Value::from(percent(covered, items.len()))
-    );
+    )?;
+    // One item's line, built in memory and written whole.
+    let mut line = Vec::with_capacity(512);
     let mut n = 0;
     for in_file in by_file(items) {
         let mut file = Vec::new();
         push_json_string(&mut file, &in_file[0].file.display().to_string());
         for i in in_file {
-            out.extend_from_slice(b"{\"file\": ");
-            out.extend_from_slice(&file);
-            out.extend_from_slice(b", \"line\": ");
-            push_number(&mut out, i.line);
-            out.extend_from_slice(b", \"column\": ");
-            push_number(&mut out, i.column);
-            out.extend_from_slice(b", \"kind\": ");
-            push_json_string(&mut out, i.kind.word());
-            out.extend_from_slice(b", \"name\": ");
-            push_json_string(&mut out, i.name);
-            out.extend_from_slice(b", \"define\": ");
+            line.clear();
+            line.extend_from_slice(b"{\"file\": ");
+            line.extend_from_slice(&file);
+            line.extend_from_slice(b", \"line\": ");
+            push_number(&mut line, i.line);
+            line.extend_from_slice(b", \"column\": ");
+            push_number(&mut line, i.column);
+            line.extend_from_slice(b", \"kind\": ");
+            push_json_string(&mut line, i.kind.word());
+            line.extend_from_slice(b", \"name\": ");
+            push_json_string(&mut line, i.name);
+            line.extend_from_slice(b", \"define\": ");
             match &i.define {
-                Some(define) => push_json_string(&mut out, define),
-                None => out.extend_from_slice(b"null"),
+                Some(define) => push_json_string(&mut line, define),
+                None => line.extend_from_slice(b"null"),
             }
-            out.extend_from_slice(b", \"hits\": ");
-            push_number(&mut out, i.hits);
-            out.extend_from_slice(b", \"invalid_hits\": ");
-            push_number(&mut out, i.invalid_hits);
+            line.extend_from_slice(b", \"hits\": ");
+            push_number(&mut line, i.hits);
+            line.extend_from_slice(b", \"invalid_hits\": ");
+            push_number(&mut line, i.invalid_hits);
             n += 1;
-            out.extend_from_slice(if n < items.len() { b"},\n" } else { b"}\n" });
-            if out.len() >= PIECE {
-                put(&out)?;
-                out.clear();
-            }
+            line.extend_from_slice(if n < items.len() { b"},\n" } else { b"}\n" });
+            out.write_all(&line)?;
         }
     }
-    out.extend_from_slice(b"]}\n");
-    put(&out)
+    out.write_all(b"]}\n")
 }
 
-/// An lcov tracefile, handed to `put` in pieces: per schema file, `FN`/`FNDA` for its defines and a
+/// An lcov tracefile: per schema file, `FN`/`FNDA` for its defines and a
 /// `DA` per line holding items. A line with several items shows the
 /// smallest count, so it is covered only when all of them are.
-fn lcov(
-    items: &[CoveredItem],
-    put: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut out = Vec::with_capacity(PIECE + 4096);
+fn lcov(items: &[CoveredItem], out: &mut dyn Write) -> std::io::Result<()> {
+    // One file's records, built in memory and written whole.
+    let mut text = Vec::new();
     for in_file in by_file(items) {
-        if out.len() >= PIECE {
-            put(&out)?;
-            out.clear();
-        }
-        out.extend_from_slice(b"TN:\nSF:");
-        out.extend_from_slice(in_file[0].file.display().to_string().as_bytes());
-        out.push(b'\n');
+        text.clear();
+        text.extend_from_slice(b"TN:\nSF:");
+        text.extend_from_slice(in_file[0].file.display().to_string().as_bytes());
+        text.push(b'\n');
         let mut seen: HashSet<&str> = HashSet::new();
         let defines: Vec<(std::borrow::Cow<str>, &CoveredItem)> = in_file
             .iter()
@@ -343,14 +331,14 @@ fn lcov(
             })
             .collect();
         for (name, item) in &defines {
-            lcov_record(&mut out, "FN:", item.line, name);
+            lcov_record(&mut text, "FN:", item.line, name);
         }
         for (name, item) in &defines {
-            lcov_record(&mut out, "FNDA:", item.hits, name);
+            lcov_record(&mut text, "FNDA:", item.hits, name);
         }
         let hit = defines.iter().filter(|(_, i)| i.hits > 0).count();
-        lcov_record(&mut out, "FNF:", defines.len(), "");
-        lcov_record(&mut out, "FNH:", hit, "");
+        lcov_record(&mut text, "FNF:", defines.len(), "");
+        lcov_record(&mut text, "FNH:", hit, "");
         // Items are in line order: each line's smallest count.
         let mut lines: Vec<(u32, u64)> = Vec::new();
         for item in in_file {
@@ -360,18 +348,19 @@ fn lcov(
             }
         }
         for &(line, hits) in &lines {
-            out.extend_from_slice(b"DA:");
-            push_number(&mut out, line);
-            out.push(b',');
-            push_number(&mut out, hits);
-            out.push(b'\n');
+            text.extend_from_slice(b"DA:");
+            push_number(&mut text, line);
+            text.push(b',');
+            push_number(&mut text, hits);
+            text.push(b'\n');
         }
         let lines_hit = lines.iter().filter(|(_, h)| *h > 0).count();
-        lcov_record(&mut out, "LF:", lines.len(), "");
-        lcov_record(&mut out, "LH:", lines_hit, "");
-        out.extend_from_slice(b"end_of_record\n");
+        lcov_record(&mut text, "LF:", lines.len(), "");
+        lcov_record(&mut text, "LH:", lines_hit, "");
+        text.extend_from_slice(b"end_of_record\n");
+        out.write_all(&text)?;
     }
-    put(&out)
+    Ok(())
 }
 
 /// One lcov line: `tag`, the number, then `,name` when there is a name.
@@ -411,11 +400,7 @@ mod tests {
             item(3, ItemKind::Value, "v", 2),
         ];
         let mut bytes = Vec::new();
-        lcov(&items, &mut |piece| {
-            bytes.extend_from_slice(piece);
-            Ok(())
-        })
-        .expect("written to memory");
+        lcov(&items, &mut bytes).expect("written to memory");
         let text = String::from_utf8(bytes).expect("lcov is UTF-8");
         assert!(text.contains("SF:s.rng\nFN:1,d\nFNDA:4,d\nFNF:1\nFNH:1\n"));
         assert!(text.contains("DA:1,4\nDA:2,0\nDA:3,2\nLF:3\nLH:2\nend_of_record\n"));

@@ -232,7 +232,7 @@ impl<'a> Lowering<'a> {
         let id = crate::stack::deeper(|| self.pattern_kind(p, scope));
         if self.recording {
             if let Some(kind) = coverage_kind(&p.kind) {
-                self.record_item(id, p.span, kind, || coverage_name(&p.kind));
+                self.record_item(id, p.span, kind, || Some(coverage_name(&p.kind)));
             }
         }
         self.note_span(id, p.span)
@@ -720,15 +720,15 @@ fn coverage_kind(kind: &PatternKind) -> Option<ItemKind> {
 }
 
 /// The name of the item a pattern of this kind is (see [`coverage_kind`]).
-fn coverage_name(kind: &PatternKind) -> Option<String> {
-    Some(match kind {
+fn coverage_name(kind: &PatternKind) -> String {
+    match kind {
         PatternKind::Element { name, .. } | PatternKind::Attribute { name, .. } => {
             name_class_text(name)
         }
         PatternKind::Value { value, .. } => value.clone(),
         PatternKind::Data { datatype, .. } => datatype.name.to_string(),
         _ => String::new(),
-    })
+    }
 }
 
 /// What a choice branch holds, for its item; none when the branch is an

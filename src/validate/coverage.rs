@@ -677,17 +677,13 @@ impl Recorder {
         range
     }
 
-    /// Forgets what [`Recorder::matched`] found (its states are the
-    /// deriver's, which may start afresh: see [`Recorder::deriver_restarted`]).
-    fn forget_matched(&mut self) {
+    /// Forgets what [`Recorder::matched`] found: when its table is full,
+    /// and when the deriver started afresh (its own patterns' ids, the
+    /// states here, mean others now).
+    pub fn forget_matched(&mut self) {
         self.matched_before.clear();
         self.matched_elements.clear();
         self.recent_matches.fill(NO_MATCH);
-    }
-
-    /// The deriver started afresh (its own patterns' ids mean others now).
-    pub fn deriver_restarted(&mut self) {
-        self.forget_matched();
     }
 
     /// Adds to `found[start..]` the element patterns whose content a start
@@ -811,10 +807,8 @@ impl Recorder {
         let mut kinds = std::mem::take(&mut self.kinds);
         kinds.clear();
         kinds.extend_from_slice(children_had);
-        if kinds.len() > 1 {
-            kinds.sort_unstable();
-            kinds.dedup();
-        }
+        kinds.sort_unstable();
+        kinds.dedup();
         for &e in elements {
             self.walk_element(deriver, e, &open, &kinds, text_had);
         }
@@ -1220,6 +1214,16 @@ mod tests {
     use crate::schema::LoadOptions;
     use crate::Schema;
 
+    /// The compact-syntax `schema`, loaded with its coverage items.
+    fn with_items(schema: &str) -> Schema {
+        let mut loader = MemLoader::new([(PathBuf::from("main.rnc"), schema.to_string())]);
+        let options = LoadOptions {
+            coverage: true,
+            ..LoadOptions::default()
+        };
+        Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap()
+    }
+
     /// Each item's kind, name and valid hits after validating `documents`.
     fn hits_of(schema: &str, documents: &[&str]) -> Vec<(String, u64)> {
         hits_with_restarts(schema, documents, false)
@@ -1232,13 +1236,7 @@ mod tests {
         documents: &[&str],
         restarting: bool,
     ) -> Vec<(String, u64)> {
-        let mut loader = MemLoader::new([(PathBuf::from("main.rnc"), schema.to_string())]);
-        let options = LoadOptions {
-            coverage: true,
-            ..LoadOptions::default()
-        };
-        let schema =
-            Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
+        let schema = with_items(schema);
         let mut validator = schema.validator();
         validator.enable_coverage();
         if restarting {
@@ -1308,16 +1306,7 @@ mod tests {
 
     #[test]
     fn hits_taken_start_afresh() {
-        let mut loader = MemLoader::new([(
-            PathBuf::from("main.rnc"),
-            "element r { element a { empty }? }".to_string(),
-        )]);
-        let options = LoadOptions {
-            coverage: true,
-            ..LoadOptions::default()
-        };
-        let schema =
-            Schema::load_with_options(Path::new("main.rnc"), &mut loader, options).unwrap();
+        let schema = with_items("element r { element a { empty }? }");
         let mut validator = schema.validator();
         validator.enable_coverage();
         let mut taken = Vec::new();

@@ -239,7 +239,7 @@ impl<'s> Validator<'s> {
     pub(crate) fn reset(&mut self) {
         if self.deriver.trim() {
             if let Some(recorder) = &mut self.coverage {
-                recorder.deriver_restarted();
+                recorder.forget_matched();
             }
         }
         self.pattern = self.deriver.grammar.start;

@@ -245,12 +245,7 @@ fn collect_hits(
     });
     let mut coverage: BTreeMap<usize, Hits> = BTreeMap::new();
     for (i, hits) in per_worker.into_iter().flatten() {
-        match coverage.entry(i) {
-            std::collections::btree_map::Entry::Occupied(mut seen) => seen.get_mut().merge(&hits),
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                slot.insert(hits);
-            }
-        }
+        coverage.entry(i).or_default().merge(&hits);
     }
     coverage
 }
