@@ -3,18 +3,21 @@
 //!
 //! The validator hands the recorder what each element had (the element
 //! patterns its start tag matched, its attributes, its text, the element
-//! patterns of its children); when the element ends, its content pattern
-//! is walked once against that and every pattern something fitted is
-//! counted for the document. [`Recorder::commit`] then adds the document's
+//! patterns of its children); its content pattern is walked once against
+//! that and every pattern something fitted is counted for the document. [`Recorder::commit`] then adds the document's
 //! counts to the valid or the invalid side of [`Hits`].
 //!
 //! Documents repeat the same elements over and over (libvirt's thousands of
-//! `<address type='pci' .../>`), so a walk's result is remembered by the
-//! element's *shape* (element pattern, attributes as written, the set of
-//! its children's element patterns, text) and replayed when the shape comes
-//! again. A shape is one byte string, hashed and compared in one go;
-//! attribute names are looked up in the schema's name table only when a
-//! shape is new.
+//! `<address type='pci' .../>`), so an element is counted by its *shape*
+//! (element pattern, attributes as written, the set of its children's
+//! element patterns, text): a shape is one byte string, hashed and compared
+//! in one go, and its walk's result counts for every element of the shape.
+//! A new shape is walked later, from its bytes ([`Recorder::walk_pending`]):
+//! when the counts are asked for, or when the validator's thread would
+//! otherwise wait. Recorders of one grammar on several threads first share
+//! their shapes ([`share_walks`]), so that each is walked once, the walks
+//! split among the threads. Attribute names are looked up in the schema's
+//! name table only in walks.
 //!
 //! Most new shapes differ from earlier ones only in their values (the PCI
 //! slot). A walk depends on the values only through the value checks it
@@ -26,6 +29,7 @@
 //! walk). Per-element data and the memo live in flat buffers (no
 //! allocation per element or per shape).
 
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
@@ -49,9 +53,6 @@ const MEMO_BYTES_MAX: usize = 32 << 20;
 /// children and text start in the shared buffers.
 struct Open {
     candidates: Range<usize>,
-    /// Its name's key (none for an element the schema did not allow).
-    key: NameKey,
-    child_keys: usize,
     attributes: usize,
     strings: usize,
     children: usize,
@@ -85,14 +86,13 @@ struct WrittenAttribute {
     value: Range<usize>,
 }
 
-/// An element at its end, as the recorder kept it, with one of the element
-/// patterns its start tag matched (`e`): its attributes as written (and
-/// the strings they are in), its children's element patterns (each once),
-/// its text, and what it was when it opened.
+/// An element of a shape not walked yet, as its shape keeps it (see
+/// [`read_shape`]), with one of the element patterns its start tag
+/// matched (`e`): its attributes as written (and the strings they are in),
+/// its children's element patterns (each once) and its text.
 #[derive(Clone, Copy)]
 struct Ended<'a> {
     e: ElementId,
-    open: &'a Open,
     written: &'a [WrittenAttribute],
     strings: &'a str,
     children: &'a [ElementId],
@@ -256,6 +256,8 @@ struct Remembered {
     hash: u64,
     shape: Range<usize>,
     counted: Range<usize>,
+    /// Whether `counted` is known (the shape was walked).
+    walked: bool,
     document: u32,
     valid: u64,
     invalid: u64,
@@ -295,6 +297,9 @@ struct Memo {
     counted: Vec<PatternId>,
     /// The shapes the document in progress had.
     in_document: Vec<u32>,
+    /// The shapes not walked yet (see [`Recorder::walk_pending`]), in the
+    /// order they came.
+    pending: Vec<u32>,
     /// Indexes into `structures`, by hash.
     structure_table: HashTable<u32>,
     structures: Vec<Structure>,
@@ -321,19 +326,21 @@ impl Memo {
             || self.checks.len() >= MEMO_MAX * 4
     }
 
-    /// Remembers that `shape` counted `counted`; returns its index.
-    fn insert(&mut self, hash: u64, shape: &[u8], counted: Range<usize>) -> u32 {
+    /// Remembers `shape`, to be walked; returns its index.
+    fn insert(&mut self, hash: u64, shape: &[u8]) -> u32 {
         let start = self.shapes.len();
         self.shapes.extend_from_slice(shape);
         let index = self.remembered.len() as u32;
         self.remembered.push(Remembered {
             hash,
             shape: start..self.shapes.len(),
-            counted,
+            counted: 0..0,
+            walked: false,
             document: 0,
             valid: 0,
             invalid: 0,
         });
+        self.pending.push(index);
         let remembered = &self.remembered;
         self.table
             .insert_unique(hash, index, |&i| remembered[i as usize].hash);
@@ -455,6 +462,53 @@ fn write_shape(
     out.extend_from_slice(text.as_bytes());
 }
 
+/// The element a shape was written from (see [`write_shape`]); its
+/// attributes and children go to `written` and `children`.
+fn read_shape<'a>(
+    shape: &'a [u8],
+    written: &'a mut Vec<WrittenAttribute>,
+    children: &'a mut Vec<ElementId>,
+) -> Option<Ended<'a>> {
+    let (e, rest) = read_u32(shape)?;
+    let (length, rest) = read_u32(rest)?;
+    let (attributes, rest) = rest.split_at_checked(length as usize)?;
+    let (count, mut rest) = read_u32(rest)?;
+    children.clear();
+    for _ in 0..count {
+        let (child, after) = read_u32(rest)?;
+        children.push(ElementId(child));
+        rest = after;
+    }
+    written.clear();
+    let mut parts = attributes.split(|&b| b == 0);
+    let mut at = 0;
+    let mut next = |part: &[u8]| {
+        let range = at..at + part.len();
+        at = range.end + 1;
+        range
+    };
+    while let (Some(ns), Some(local), Some(value)) = (parts.next(), parts.next(), parts.next()) {
+        written.push(WrittenAttribute {
+            ns: next(ns),
+            local: next(local),
+            value: next(value),
+        });
+    }
+    Some(Ended {
+        e: ElementId(e),
+        written,
+        strings: std::str::from_utf8(attributes).ok()?,
+        children,
+        text: std::str::from_utf8(rest).ok()?,
+    })
+}
+
+/// A little-endian `u32` at the start of `bytes`, and the bytes after it.
+fn read_u32(bytes: &[u8]) -> Option<(u32, &[u8])> {
+    let (word, rest) = bytes.split_first_chunk::<4>()?;
+    Some((u32::from_le_bytes(*word), rest))
+}
+
 /// Appends an element's structure to `out`: its shape (see
 /// [`write_shape`]) without the attributes' values, and with only whether
 /// its text is more than white space; what a walk does with the values and
@@ -504,7 +558,6 @@ pub struct Recorder {
     matched_before: IdMap<(PatternId, NameKey), Range<usize>>,
     matched_elements: Vec<ElementId>,
     recent_matches: Vec<RecentMatch>,
-    child_keys: Vec<NameKey>,
     attributes: Vec<WrittenAttribute>,
     /// The open elements' attribute namespaces, names and values.
     strings: String,
@@ -513,9 +566,12 @@ pub struct Recorder {
     /// Scratch: a shape's bytes, a structure's, and the attributes' keys.
     shape: Vec<u8>,
     structure: Vec<u8>,
-    /// Scratch: the closing element's children's element patterns, each once.
+    /// Scratch: the closing element's children's element patterns, each
+    /// once (and a pending shape's children).
     kinds: Vec<ElementId>,
     keys: Vec<NameKey>,
+    /// Scratch: a pending shape's attributes.
+    pending_written: Vec<WrittenAttribute>,
     /// The checks the walk (or the replay of a structure's walks) made.
     checked: Vec<Check>,
     memo: Memo,
@@ -569,7 +625,6 @@ impl Recorder {
             matched_before: IdMap::default(),
             matched_elements: Vec::new(),
             recent_matches: vec![NO_MATCH; RECENT_MATCHES],
-            child_keys: Vec::new(),
             attributes: Vec::new(),
             strings: String::new(),
             children: Vec::new(),
@@ -578,6 +633,7 @@ impl Recorder {
             structure: Vec::new(),
             kinds: Vec::new(),
             keys: Vec::new(),
+            pending_written: Vec::new(),
             checked: Vec::new(),
             memo: Memo::default(),
             remembering: false,
@@ -597,7 +653,6 @@ impl Recorder {
     pub fn reset(&mut self) {
         self.open.clear();
         self.candidates.clear();
-        self.child_keys.clear();
         self.attributes.clear();
         self.strings.clear();
         self.children.clear();
@@ -613,8 +668,6 @@ impl Recorder {
         let at = self.candidates.len();
         self.open.push(Open {
             candidates: at..at,
-            key: NameKey::Other,
-            child_keys: self.child_keys.len(),
             attributes: self.attributes.len(),
             strings: self.strings.len(),
             children: self.children.len(),
@@ -653,7 +706,6 @@ impl Recorder {
         }
         if let Some(open) = self.open.last_mut() {
             open.candidates = start..found.len();
-            open.key = key;
         }
         self.candidates = found;
     }
@@ -810,7 +862,7 @@ impl Recorder {
         kinds.sort_unstable();
         kinds.dedup();
         for &e in elements {
-            self.walk_element(deriver, e, &open, &kinds, text_had);
+            self.note_shape(deriver, e, &open, &kinds, text_had);
         }
         self.kinds = kinds;
         if self.open.is_empty() {
@@ -820,7 +872,7 @@ impl Recorder {
                 strings: "",
                 children: elements,
                 text: "",
-                element_bits: NameBits::of(open.key),
+                element_bits: element_bits(deriver.grammar, elements),
                 attribute_bits: NameBits::default(),
             };
             self.next_walk();
@@ -830,8 +882,6 @@ impl Recorder {
         self.candidates = candidates;
         self.children = children;
         self.text = text;
-        self.child_keys.truncate(open.child_keys);
-        self.child_keys.push(open.key);
         self.attributes.truncate(open.attributes);
         self.strings.truncate(open.strings);
         self.children.truncate(open.children);
@@ -842,10 +892,10 @@ impl Recorder {
         self.candidates.truncate(open.candidates.start);
     }
 
-    /// Counts element `e` and what of its content the element `open` had
-    /// matched: replayed from the memo when an element of the same shape
-    /// was walked before.
-    fn walk_element(
+    /// Counts one more element of its shape (element pattern `e`, what the
+    /// element `open` had): a shape not seen before is remembered, to be
+    /// walked later (see [`Recorder::walk_pending`]).
+    fn note_shape(
         &mut self,
         deriver: &mut Deriver,
         e: ElementId,
@@ -853,36 +903,58 @@ impl Recorder {
         children: &[ElementId],
         text: &str,
     ) {
-        let written = std::mem::take(&mut self.attributes);
-        let strings = std::mem::take(&mut self.strings);
         let mut shape = std::mem::take(&mut self.shape);
-        let attributes = written.get(open.attributes..).unwrap_or_default();
         shape.clear();
-        let written_attributes = strings.get(open.strings..).unwrap_or_default();
-        write_shape(&mut shape, e, written_attributes, children, text);
+        let attributes = self.strings.get(open.strings..).unwrap_or_default();
+        write_shape(&mut shape, e, attributes, children, text);
         let hash = self.memo.hasher.hash_one(shape.as_slice());
         let index = match self.memo.find(hash, &shape) {
             Some(index) => index,
             None => {
                 if self.memo.full() {
-                    self.flush();
+                    self.flush(deriver);
                 }
-                let ended = Ended {
-                    e,
-                    open,
-                    written: attributes,
-                    strings: &strings,
-                    children,
-                    text,
-                };
-                let counted = self.counted_by_structure(deriver, &ended);
-                self.memo.insert(hash, &shape, counted)
+                self.memo.insert(hash, &shape)
             }
         };
         self.memo.add(index);
-        self.attributes = written;
-        self.strings = strings;
         self.shape = shape;
+    }
+
+    /// Walks the shapes met since the last walks (see the module doc): at
+    /// the end, or earlier, when the validator's thread would otherwise
+    /// wait.
+    pub fn walk_pending(&mut self, deriver: &mut Deriver) {
+        if self.memo.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.memo.pending);
+        if std::env::var_os("RNGCHECK_WALKS").is_some() {
+            eprintln!(
+                "walking {} shapes of {}",
+                pending.len(),
+                self.memo.remembered.len()
+            );
+        }
+        let shapes = std::mem::take(&mut self.memo.shapes);
+        let mut written = std::mem::take(&mut self.pending_written);
+        let mut children = std::mem::take(&mut self.kinds);
+        for &index in &pending {
+            let Some(r) = self.memo.remembered.get(index as usize) else {
+                continue;
+            };
+            let shape = shapes.get(r.shape.clone()).unwrap_or_default();
+            if let Some(ended) = read_shape(shape, &mut written, &mut children) {
+                let counted = self.counted_by_structure(deriver, &ended);
+                let r = &mut self.memo.remembered[index as usize];
+                (r.counted, r.walked) = (counted, true);
+            }
+        }
+        self.memo.shapes = shapes;
+        self.memo.pending = pending;
+        self.memo.pending.clear();
+        self.pending_written = written;
+        self.kinds = children;
     }
 
     /// What an element of a new shape counts (a range of `memo.counted`):
@@ -944,7 +1016,6 @@ impl Recorder {
     fn walk_new(&mut self, deriver: &mut Deriver, ended: &Ended) {
         let Ended {
             e,
-            open,
             written,
             strings,
             children,
@@ -960,12 +1031,7 @@ impl Recorder {
             attribute_bits = attribute_bits.union(NameBits::of(key));
             keys.push(key);
         }
-        let element_bits = self
-            .child_keys
-            .get(open.child_keys..)
-            .unwrap_or_default()
-            .iter()
-            .fold(NameBits::default(), |bits, &k| bits.union(NameBits::of(k)));
+        let element_bits = element_bits(grammar, children);
         let had = Had {
             keys: &keys,
             written,
@@ -985,9 +1051,68 @@ impl Recorder {
         self.keys = keys;
     }
 
+    /// Hands the committed counts of shapes not walked yet (`indexes`, of
+    /// this recorder's memo) to `to`, a recorder of the same grammar on
+    /// another thread, which walks them (unless it knows them already).
+    /// This recorder forgets those shapes: one met again is a new shape.
+    fn hand_over(&mut self, indexes: &[u32], to: &mut Recorder) {
+        let theirs = &mut to.memo;
+        let mine = &mut self.memo;
+        for &index in indexes {
+            let Some(r) = mine.remembered.get(index as usize) else {
+                continue;
+            };
+            let shape = mine.shapes.get(r.shape.clone()).unwrap_or_default();
+            let hash = theirs.hasher.hash_one(shape);
+            let known = match theirs.find(hash, shape) {
+                Some(known) => known,
+                None => theirs.insert(hash, shape),
+            };
+            // Its entry here, never walked, counts nothing from now on.
+            let t = &mut theirs.remembered[known as usize];
+            t.valid += r.valid;
+            t.invalid += r.invalid;
+            if let Ok(entry) = mine.table.find_entry(r.hash, |&i| i == index) {
+                entry.remove();
+            }
+        }
+        let mut handed = indexes.to_vec();
+        handed.sort_unstable();
+        mine.pending.retain(|i| handed.binary_search(i).is_err());
+    }
+
+    /// The shapes not walked yet that can be handed over (counts of a
+    /// document in progress stay with its recorder), with their element
+    /// patterns.
+    fn movable_pending(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.memo.pending.iter().filter_map(|&index| {
+            let r = self.memo.remembered.get(index as usize)?;
+            let shape = self.memo.shapes.get(r.shape.clone())?;
+            let (e, _) = read_u32(shape)?;
+            (r.document == 0).then_some((index, e))
+        })
+    }
+
+    /// The shapes not walked yet that `other` has walked.
+    fn walked_elsewhere(&self, other: &Recorder) -> Vec<u32> {
+        self.movable_pending()
+            .filter(|&(index, _)| {
+                let r = &self.memo.remembered[index as usize];
+                let shape = self.memo.shapes.get(r.shape.clone()).unwrap_or_default();
+                let hash = other.memo.hasher.hash_one(shape);
+                other
+                    .memo
+                    .find(hash, shape)
+                    .is_some_and(|i| other.memo.remembered[i as usize].walked)
+            })
+            .map(|(index, _)| index)
+            .collect()
+    }
+
     /// Empties the memo: its shapes' committed counts go to the hits, the
     /// document in progress's to its pattern counts.
-    fn flush(&mut self) {
+    fn flush(&mut self, deriver: &mut Deriver) {
+        self.walk_pending(deriver);
         self.memo.add_hits_to(&mut self.hits);
         let memo = std::mem::take(&mut self.memo);
         for &i in &memo.in_document {
@@ -1020,7 +1145,8 @@ impl Recorder {
 
     /// Counts over the documents committed so far, taken: the recorder
     /// counts afresh from here.
-    pub fn take_hits(&mut self) -> Hits {
+    pub fn take_hits(&mut self, deriver: &mut Deriver) -> Hits {
+        self.walk_pending(deriver);
         let size = self.document.len();
         let fresh = Hits {
             valid: vec![0; size],
@@ -1183,6 +1309,63 @@ impl Recorder {
     }
 }
 
+/// Shares the walks of the shapes not walked yet among `recorders`, of one
+/// grammar on several threads, before they are walked there in parallel: a
+/// shape several met is walked by one of them, and each walks about as
+/// many shapes, those of one element pattern together (their walks replay
+/// each other's, see [`Recorder::counted_by_structure`]).
+pub fn share_walks(recorders: &mut [&mut Recorder]) {
+    let n = recorders.len();
+    // A shape another recorder walked (while waiting) is not walked again.
+    for (from, to) in (0..n).flat_map(|from| (0..n).map(move |to| (from, to))) {
+        if let Ok([from, to]) = recorders.get_disjoint_mut([from, to]) {
+            let known = from.walked_elsewhere(to);
+            from.hand_over(&known, to);
+        }
+    }
+    // Element pattern → its shapes, as (recorder, index); what each
+    // recorder walks anyway. A shape several recorders have is handed to
+    // one with the rest of its group, and walked there once.
+    let mut by_element: HashMap<u32, Vec<(usize, u32)>> = HashMap::new();
+    let mut load = vec![0; n];
+    for (k, recorder) in recorders.iter().enumerate() {
+        load[k] = recorder.memo.pending.len();
+        for (index, e) in recorder.movable_pending() {
+            by_element.entry(e).or_default().push((k, index));
+            load[k] -= 1;
+        }
+    }
+    // The largest groups first, each to the recorder with the fewest.
+    let mut groups: Vec<(u32, Vec<(usize, u32)>)> = by_element.into_iter().collect();
+    groups.sort_unstable_by_key(|(e, shapes)| (std::cmp::Reverse(shapes.len()), *e));
+    let mut moves: Vec<Vec<u32>> = vec![Vec::new(); n * n];
+    for (_, shapes) in groups {
+        let to = (0..n).min_by_key(|&k| (load[k], k)).unwrap_or(0);
+        load[to] += shapes.len();
+        for (from, index) in shapes {
+            if from != to {
+                moves[from * n + to].push(index);
+            }
+        }
+    }
+    for (i, indexes) in moves.iter().enumerate() {
+        let (from, to) = (i / n, i % n);
+        if let (false, Ok([from, to])) =
+            (indexes.is_empty(), recorders.get_disjoint_mut([from, to]))
+        {
+            from.hand_over(indexes, to);
+        }
+    }
+}
+
+/// What the children's names may be: the filter of their element
+/// patterns' name classes.
+fn element_bits(grammar: &CompiledGrammar, children: &[ElementId]) -> NameBits {
+    children.iter().fold(NameBits::default(), |bits, &c| {
+        bits.union(grammar.names.bits(grammar.element(c).name))
+    })
+}
+
 /// Whether `tokens`, taken from `source`, fit the value pattern `p`.
 fn check(deriver: &mut Deriver, p: PatternId, tokens: Tokens, source: &str) -> bool {
     if tokens.words {
@@ -1209,9 +1392,11 @@ fn value_matches(deriver: &mut Deriver, p: PatternId, s: &str) -> bool {
 mod tests {
     use std::path::{Path, PathBuf};
 
+    use super::{read_shape, write_shape, ElementId, Remembered};
     use crate::coverage::Hits;
     use crate::loader::MemLoader;
     use crate::schema::LoadOptions;
+    use crate::validate::Validator;
     use crate::Schema;
 
     /// The compact-syntax `schema`, loaded with its coverage items.
@@ -1426,5 +1611,99 @@ mod tests {
             (count(&hits, "data integer"), count(&hits, "value none")),
             (2, 1)
         );
+    }
+
+    #[test]
+    fn a_shape_reads_back_as_written() {
+        let attributes = concat!("\0x\0", "1\0", "urn:n\0y\0two words\0");
+        let children = [ElementId(3), ElementId(7)];
+        let mut shape = Vec::new();
+        write_shape(&mut shape, ElementId(5), attributes, &children, "some text");
+        let (mut written, mut kids) = (Vec::new(), Vec::new());
+        let ended = read_shape(&shape, &mut written, &mut kids).unwrap();
+        let parts: Vec<[&str; 3]> = ended
+            .written
+            .iter()
+            .map(|a| [&a.ns, &a.local, &a.value].map(|r| &ended.strings[r.clone()]))
+            .collect();
+        assert_eq!(parts, [["", "x", "1"], ["urn:n", "y", "two words"]]);
+        assert_eq!(
+            (ended.e, ended.children, ended.text),
+            (ElementId(5), &children[..], "some text")
+        );
+        assert!(read_shape(&shape[..6], &mut written, &mut kids).is_none());
+    }
+
+    /// The shapes `validator` has still to walk, and those it walked.
+    fn shapes(validator: &Validator) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        let memo = &validator.coverage.as_deref().unwrap().memo;
+        let bytes = |r: &Remembered| memo.shapes[r.shape.clone()].to_vec();
+        let pending = memo
+            .pending
+            .iter()
+            .map(|&i| bytes(&memo.remembered[i as usize]));
+        let walked = memo.remembered.iter().filter(|r| r.walked).map(bytes);
+        (pending.collect(), walked.collect())
+    }
+
+    #[test]
+    fn walks_shared_among_threads_count_what_one_thread_counts() {
+        let schema = with_items(
+            r#"element r {
+                element a { attribute x { "1" | "2" | xsd:integer }, text? }*,
+                element b { empty | element c { text } }*
+            }"#,
+        );
+        // Each three documents in a row (one per thread) have new shapes.
+        let documents: Vec<String> = (0..24)
+            .map(|i| {
+                let new = i / 3;
+                let a = format!(r#"<a x="{}">{}</a>"#, new % 7, "t".repeat(new % 3));
+                let b = if new % 4 == 0 {
+                    "<b><c>w</c></b>"
+                } else {
+                    "<b/>"
+                };
+                format!("<r>{a}{}{b}</r>", "<a x='1'/>".repeat(i % 2))
+            })
+            .collect();
+        let validator = || {
+            let mut v = schema.validator();
+            v.enable_coverage();
+            v
+        };
+        let mut alone = validator();
+        let mut threads = [validator(), validator(), validator()];
+        for (i, document) in documents.iter().enumerate() {
+            for v in [&mut alone, &mut threads[i % 3]] {
+                assert!(v.validate_str(document).is_ok(), "{document}");
+                v.commit_coverage(i % 7 != 0);
+            }
+            // The second thread waits for a schema half-way (and walks).
+            if i == 12 {
+                threads[1].walk_coverage();
+            }
+        }
+        // (shapes to walk, of them distinct, of them walked elsewhere)
+        let to_walk = |threads: &[Validator]| {
+            let mut pending: Vec<Vec<u8>> = threads.iter().flat_map(|v| shapes(v).0).collect();
+            let count = pending.len();
+            pending.sort();
+            pending.dedup();
+            let walked = threads.iter().flat_map(|v| shapes(v).1);
+            let again = walked.filter(|w| pending.contains(w)).count();
+            (count, pending.len(), again)
+        };
+        let (count, distinct, again) = to_walk(&threads);
+        assert!(count > distinct && again > 0, "{count} {distinct} {again}");
+        let [a, b, c] = &mut threads;
+        Validator::share_coverage_walks(&mut [a, b, c]);
+        assert_eq!(to_walk(&threads), (distinct - again, distinct - again, 0));
+        let mut shared = Hits::default();
+        for v in &mut threads {
+            shared.merge(&v.take_coverage_hits().unwrap());
+        }
+        let one = alone.take_coverage_hits().unwrap();
+        assert_eq!((shared.valid, shared.invalid), (one.valid, one.invalid));
     }
 }

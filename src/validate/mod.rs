@@ -211,9 +211,30 @@ impl<'s> Validator<'s> {
     /// The counts committed so far, when coverage is on, taken (counting
     /// starts afresh).
     pub(crate) fn take_coverage_hits(&mut self) -> Option<crate::coverage::Hits> {
+        let deriver = &mut self.deriver;
         self.coverage
             .as_deref_mut()
-            .map(coverage::Recorder::take_hits)
+            .map(|recorder| recorder.take_hits(deriver))
+    }
+
+    /// Makes the coverage walks still to be made (of elements whose shape
+    /// was new), which [`Validator::take_coverage_hits`] would make.
+    pub(crate) fn walk_coverage(&mut self) {
+        if let Some(recorder) = &mut self.coverage {
+            recorder.walk_pending(&mut self.deriver);
+        }
+    }
+
+    /// Shares the coverage walks still to be made among `validators`, of
+    /// one schema with coverage on, one per thread, when they have
+    /// committed their documents: each element shape is walked once, and
+    /// each validator walks about as many (see [`coverage::share_walks`]).
+    pub(crate) fn share_coverage_walks(validators: &mut [&mut Validator]) {
+        let mut recorders: Vec<&mut coverage::Recorder> = validators
+            .iter_mut()
+            .filter_map(|v| v.coverage.as_deref_mut())
+            .collect();
+        coverage::share_walks(&mut recorders);
     }
 
     /// Makes `name` an unparsed entity of the document being validated

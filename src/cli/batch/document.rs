@@ -120,7 +120,7 @@ impl<'p> Batch<'p> {
             done.out = format!("{}\t{}\n", self.plan.schemas[i].display, source.display());
             return;
         }
-        let Some(schema) = self.schema_to_use(i, done) else {
+        let Some(schema) = self.schema_to_use(i, validators, done) else {
             return;
         };
         let (outcome, unrecorded) = match undecodable {
@@ -135,7 +135,13 @@ impl<'p> Batch<'p> {
     /// Schema `i`, noted as used by the document; or, when it failed to
     /// load, the document counted as not checked (the schema's errors are
     /// reported in its place).
-    fn schema_to_use(&'p self, i: usize, done: &mut Done) -> Option<&'p Schema> {
+    fn schema_to_use(
+        &'p self,
+        i: usize,
+        validators: &mut Validators<'p>,
+        done: &mut Done,
+    ) -> Option<&'p Schema> {
+        self.walk_while_compiled(i, validators);
         match self.schema(i) {
             Ok(schema) => {
                 done.used = Some(i);
@@ -198,7 +204,7 @@ impl<'p> Batch<'p> {
         buf: &mut Vec<u8>,
         done: &mut Done,
     ) {
-        let Some(schema) = self.schema_to_use(i, done) else {
+        let Some(schema) = self.schema_to_use(i, validators, done) else {
             return;
         };
         let reader = std::io::BufReader::with_capacity(1 << 16, file);

@@ -93,6 +93,9 @@ struct Batch<'p> {
     plan: &'p Plan,
     settings: Settings,
     schemas: Vec<OnceLock<Result<Schema, SchemaErrors>>>,
+    /// Whether a worker has started compiling each schema (another worker
+    /// that needs it meanwhile waits).
+    compiling: Vec<AtomicBool>,
     cancelled: AtomicBool,
     /// The expected-errors file, when one is in force.
     pins: Option<Pins>,
@@ -134,6 +137,11 @@ pub fn run(
         plan,
         settings,
         schemas: plan.schemas.iter().map(|_| OnceLock::new()).collect(),
+        compiling: plan
+            .schemas
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect(),
         cancelled: AtomicBool::new(false),
         pins,
     });
@@ -228,6 +236,7 @@ fn collect_hits(
     pool: &rayon::ThreadPool,
     workers: &[Mutex<Validators<'_>>],
 ) -> BTreeMap<usize, Hits> {
+    share_walks(workers);
     let per_worker: Vec<Vec<(usize, Hits)>> = pool.install(|| {
         workers
             .par_iter()
@@ -248,6 +257,27 @@ fn collect_hits(
         coverage.entry(i).or_default().merge(&hits);
     }
     coverage
+}
+
+/// Shares the coverage walks still to be made among the workers'
+/// validators of each schema, before each worker makes its own.
+fn share_walks(workers: &[Mutex<Validators<'_>>]) {
+    let mut guards: Vec<_> = workers
+        .iter()
+        .map(|w| match w.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        })
+        .collect();
+    let mut by_schema: BTreeMap<usize, Vec<&mut Validator<'_>>> = BTreeMap::new();
+    for guard in &mut guards {
+        for (&i, validator) in guard.iter_mut() {
+            by_schema.entry(i).or_default().push(validator);
+        }
+    }
+    for validators in by_schema.values_mut().filter(|v| v.len() > 1) {
+        Validator::share_coverage_walks(validators);
+    }
 }
 
 impl<'p> Batch<'p> {
@@ -281,6 +311,7 @@ impl<'p> Batch<'p> {
 
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
         self.schemas[i].get_or_init(|| {
+            self.compiling[i].store(true, Ordering::Release);
             let settings = &self.settings;
             load_schema(
                 &self.plan.schemas[i].source,
@@ -288,6 +319,18 @@ impl<'p> Batch<'p> {
                 settings.coverage,
             )
         })
+    }
+
+    /// Makes the worker's coverage walks (see `Validator::walk_coverage`)
+    /// while another worker compiles schema `i`, which this one is about to
+    /// wait for: work for the end of the run, done in time that would be
+    /// idle.
+    fn walk_while_compiled(&self, i: usize, validators: &mut Validators<'p>) {
+        let compiled_elsewhere =
+            self.schemas[i].get().is_none() && self.compiling[i].load(Ordering::Acquire);
+        if self.settings.coverage && compiled_elsewhere {
+            validators.values_mut().for_each(Validator::walk_coverage);
+        }
     }
 
     /// Only a schema was given: compile it, report its errors.
