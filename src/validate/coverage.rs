@@ -53,7 +53,6 @@ const MEMO_BYTES_MAX: usize = 32 << 20;
 /// children and text start in the shared buffers.
 struct Open {
     candidates: Range<usize>,
-    attributes: usize,
     strings: usize,
     children: usize,
     text: usize,
@@ -558,7 +557,6 @@ pub struct Recorder {
     matched_before: IdMap<(PatternId, NameKey), Range<usize>>,
     matched_elements: Vec<ElementId>,
     recent_matches: Vec<RecentMatch>,
-    attributes: Vec<WrittenAttribute>,
     /// The open elements' attribute namespaces, names and values.
     strings: String,
     children: Vec<ElementId>,
@@ -625,7 +623,6 @@ impl Recorder {
             matched_before: IdMap::default(),
             matched_elements: Vec::new(),
             recent_matches: vec![NO_MATCH; RECENT_MATCHES],
-            attributes: Vec::new(),
             strings: String::new(),
             children: Vec::new(),
             text: String::new(),
@@ -653,7 +650,6 @@ impl Recorder {
     pub fn reset(&mut self) {
         self.open.clear();
         self.candidates.clear();
-        self.attributes.clear();
         self.strings.clear();
         self.children.clear();
         self.text.clear();
@@ -668,7 +664,6 @@ impl Recorder {
         let at = self.candidates.len();
         self.open.push(Open {
             candidates: at..at,
-            attributes: self.attributes.len(),
             strings: self.strings.len(),
             children: self.children.len(),
             text: self.text.len(),
@@ -807,19 +802,12 @@ impl Recorder {
     /// An attribute of the open element, as written (its name is looked up
     /// only if the element's shape is new).
     pub fn attribute(&mut self, ns: &str, local: &str, value: &str) {
-        let mut push = |s: &str| {
-            let start = self.strings.len();
-            self.strings.push_str(s);
-            let end = self.strings.len();
-            self.strings.push('\0');
-            start..end
-        };
-        let attribute = WrittenAttribute {
-            ns: push(ns),
-            local: push(local),
-            value: push(value),
-        };
-        self.attributes.push(attribute);
+        let strings = &mut self.strings;
+        strings.reserve(ns.len() + local.len() + value.len() + 3);
+        for part in [ns, local, value] {
+            strings.push_str(part);
+            strings.push('\0');
+        }
     }
 
     /// Character data of the open element (`whitespace`: nothing else).
@@ -882,7 +870,6 @@ impl Recorder {
         self.candidates = candidates;
         self.children = children;
         self.text = text;
-        self.attributes.truncate(open.attributes);
         self.strings.truncate(open.strings);
         self.children.truncate(open.children);
         self.text.truncate(open.text);
