@@ -6,8 +6,8 @@
 //! of the files the start pattern reaches, each with its source location
 //! and the interned pattern it became. A validator with coverage on
 //! ([`crate::validate::Validator::enable_coverage`]) counts, per pattern,
-//! how often a document matched it ([`Hits`]); `Schema::merged_coverage`
-//! joins the two. Nothing here runs when coverage is off.
+//! how often a document matched it ([`Hits`]); [`MergedItems`] joins the
+//! two, merging the items of several schemas by location. Nothing here runs when coverage is off.
 //!
 //! **Shared hits.** Patterns are hash-consed: two places that write the
 //! same pattern (the same `<optional><ref name="x"/></optional>` in two
@@ -177,6 +177,7 @@ pub struct CoveredItem<'a> {
 }
 
 /// One schema's part in a coverage report: its items, files, arena and hits.
+#[cfg(test)]
 pub(crate) type SchemaCounts<'a, 'h> = (
     &'a [Item],
     &'a crate::source::SourceMap,
@@ -184,150 +185,147 @@ pub(crate) type SchemaCounts<'a, 'h> = (
     &'h Hits,
 );
 
-/// The items of several schemas with their counts, merged by location: an
-/// item of a file that several schemas include (libvirt's basictypes.rng)
-/// comes once, with the counts of all and the first schema's name and
-/// define. In report order: files by path (as bytes), then items by
-/// position, kind and name. Each path is looked up once per schema, and
-/// each location located once. The report waits for this after
-/// validation, so the items are split by position into two halves of
-/// about as many, merged on two threads.
+/// The items of several schemas with their counts, merged by location (see
+/// [`MergedItems`]).
+#[cfg(test)]
 pub(crate) fn merged_items<'a, 'h>(
     schemas: impl IntoIterator<Item = SchemaCounts<'a, 'h>>,
 ) -> Vec<CoveredItem<'a>> {
-    let schemas: Vec<SchemaCounts<'a, 'h>> = schemas.into_iter().collect();
-    let mut paths = Paths::default();
-    let files: Vec<Vec<u32>> = schemas
-        .iter()
-        .map(|(items, sources, ..)| {
-            let mut last: Option<(crate::source::FileId, u32)> = None;
-            items
-                .iter()
-                .map(|item| {
-                    let file = match last {
-                        Some((id, file)) if id == item.span.file => file,
-                        _ => paths.index(sources.file(item.span.file).path()),
-                    };
-                    last = Some((item.span.file, file));
-                    file
-                })
-                .collect()
-        })
-        .collect();
-    // Where each item comes in report order, before its kind and name: its
-    // file's rank, then its offset.
-    let rank = paths.ranks();
-    let positions: Vec<Vec<u64>> = schemas
-        .iter()
-        .zip(&files)
-        .map(|((items, ..), files)| {
-            let at = |(item, &file): (&Item, &u32)| {
-                (u64::from(rank[file as usize]) << 32) | u64::from(item.span.start)
-            };
-            items.iter().zip(files).map(at).collect()
-        })
-        .collect();
-    let split = middle_position(&positions);
-    let part = |low: bool| merge_part(&schemas, &positions, |at| (at < split) == low);
-    std::thread::scope(|scope| {
-        let high = std::thread::Builder::new().spawn_scoped(scope, || part(false));
-        let mut merged = part(true);
-        match high.map(|handle| handle.join()) {
-            Ok(Ok(high)) => merged.extend(high),
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // No thread to be had: the other half here.
-            Err(_) => merged.extend(part(false)),
-        }
-        merged
-    })
-}
-
-/// The position before which about half the merged items are, judged by
-/// the schema with the most items (most of them are the others' too:
-/// libvirt's domaincommon.rng alone holds two thirds).
-fn middle_position(positions: &[Vec<u64>]) -> u64 {
-    let Some(largest) = positions.iter().max_by_key(|p| p.len()) else {
-        return 0;
-    };
-    let mut positions = largest.clone();
-    if positions.is_empty() {
-        return 0;
+    let mut merged = MergedItems::default();
+    let mut counts = Vec::new();
+    for (items, sources, arena, hits) in schemas {
+        merged.add(items, sources);
+        counts.push((arena, hits));
     }
-    let middle = positions.len() / 2;
-    let (_, &mut at, _) = positions.select_nth_unstable(middle);
-    at
+    merged.counted(&counts)
 }
 
-/// [`merged_items`] of the positions that `keep`, in report order.
-fn merge_part<'a>(
-    schemas: &[SchemaCounts<'a, '_>],
-    positions: &[Vec<u64>],
-    keep: impl Fn(u64) -> bool,
-) -> Vec<CoveredItem<'a>> {
-    // Keyed by position and kind, which almost always tell items apart
-    // (the name is compared, not hashed).
-    let mut slots: hashbrown::HashTable<usize> = hashbrown::HashTable::new();
-    let mut merged: Vec<Merged<'a>> = Vec::new();
-    for (&(items, sources, arena, hits), positions) in schemas.iter().zip(positions) {
-        for (item, &position) in items.iter().zip(positions) {
-            if !keep(position) {
-                continue;
-            }
-            let (valid, invalid) = hits.of(arena, item.pattern);
-            let hash = slot_hash(position, item.kind);
-            let same = |&slot: &usize| {
-                let seen: &Merged = &merged[slot];
-                seen.position == position
-                    && seen.item.kind == item.kind
-                    && seen.item.name == item.name
-            };
-            match slots.find(hash, same) {
-                Some(&slot) => {
-                    let seen = &mut merged[slot];
-                    seen.valid += valid;
-                    seen.invalid += invalid;
-                }
-                None => {
-                    let slot = merged.len();
-                    merged.push(Merged {
-                        position,
-                        item,
-                        sources,
-                        valid,
-                        invalid,
-                    });
-                    slots.insert_unique(hash, slot, |&slot| {
-                        slot_hash(merged[slot].position, merged[slot].item.kind)
-                    });
-                }
-            }
-        }
-    }
-    merged.sort_unstable_by(|a, b| {
-        (a.position, a.item.kind)
-            .cmp(&(b.position, b.item.kind))
-            .then_with(|| a.item.name.cmp(&b.item.name))
-    });
-    merged.iter().map(Merged::locate).collect()
+/// The coverage items of several schemas merged by location: an item of a
+/// file that several schemas include (libvirt's basictypes.rng) comes once,
+/// with the counts of all and the first schema's name and define. Built
+/// schema by schema before the counts are known (a run adds each schema as
+/// soon as it is compiled, while documents are still being validated, and
+/// [`MergedItems::prepare`]s the report order when all are in); then
+/// [`MergedItems::counted`] adds the counts.
+#[derive(Default)]
+pub(crate) struct MergedItems<'a> {
+    paths: Paths<'a>,
+    /// Indexes into `merged`, by location and kind.
+    slots: hashbrown::HashTable<u32>,
+    merged: Vec<Merged<'a>>,
+    /// Each schema added: its items, and the index in `merged` of each.
+    schemas: Vec<(&'a [Item], Vec<u32>)>,
+    /// Every merged item located, with no counts yet, in report order, and
+    /// where each of `merged` is in it (see [`MergedItems::prepare`]).
+    report: Option<(Vec<CoveredItem<'a>>, Vec<u32>)>,
 }
 
-/// A hash of an item's position and kind (multiplicative: positions are
-/// distinct small integers, not chosen by a document).
-fn slot_hash(position: u64, kind: ItemKind) -> u64 {
-    let key = position ^ ((kind as u64) << 56);
-    let mixed = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    mixed ^ (mixed >> 29)
-}
-
-/// An item of the first schema that has it at its location, with the
-/// counts of all.
+/// An item of the first schema that has it at its location.
 struct Merged<'a> {
-    /// Its file's rank by path, then its offset.
-    position: u64,
+    /// Its file (by `Paths::index`) and offset.
+    file: u32,
+    offset: u32,
     item: &'a Item,
     sources: &'a crate::source::SourceMap,
-    valid: u64,
-    invalid: u64,
+}
+
+impl<'a> MergedItems<'a> {
+    /// Adds the items of the next schema (each path is looked up once per
+    /// run of items in one file).
+    pub(crate) fn add(&mut self, items: &'a [Item], sources: &'a crate::source::SourceMap) {
+        self.report = None;
+        let mut last: Option<(crate::source::FileId, u32)> = None;
+        let mut places = Vec::with_capacity(items.len());
+        for item in items {
+            let file = match last {
+                Some((id, file)) if id == item.span.file => file,
+                _ => self.paths.index(sources.file(item.span.file).path()),
+            };
+            last = Some((item.span.file, file));
+            let offset = item.span.start;
+            let hash = slot_hash(file, offset, item.kind);
+            let merged = &self.merged;
+            // Location and kind almost always tell items apart (the name is
+            // compared, not hashed).
+            let same = |&slot: &u32| {
+                let seen = &merged[slot as usize];
+                (seen.file, seen.offset, seen.item.kind) == (file, offset, item.kind)
+                    && seen.item.name == item.name
+            };
+            let slot = match self.slots.find(hash, same) {
+                Some(&slot) => slot,
+                None => {
+                    let slot = self.merged.len() as u32;
+                    self.merged.push(Merged {
+                        file,
+                        offset,
+                        item,
+                        sources,
+                    });
+                    let merged = &self.merged;
+                    self.slots.insert_unique(hash, slot, |&slot| {
+                        let m = &merged[slot as usize];
+                        slot_hash(m.file, m.offset, m.item.kind)
+                    });
+                    slot
+                }
+            };
+            places.push(slot);
+        }
+        self.schemas.push((items, places));
+    }
+
+    /// Puts the items in report order (files by path, as bytes, then items
+    /// by offset, kind and name) and locates each (line and column).
+    pub(crate) fn prepare(&mut self) {
+        if self.report.is_some() {
+            return;
+        }
+        let rank = self.paths.ranks();
+        let merged = &self.merged;
+        let mut order: Vec<u32> = (0..merged.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&merged[a as usize], &merged[b as usize]);
+            let key = |m: &Merged| (rank[m.file as usize], m.offset, m.item.kind);
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.item.name.cmp(&b.item.name))
+        });
+        let mut at = vec![0; merged.len()];
+        for (i, &slot) in order.iter().enumerate() {
+            at[slot as usize] = i as u32;
+        }
+        let located = order.iter().map(|&slot| merged[slot as usize].locate());
+        self.report = Some((located.collect(), at));
+    }
+
+    /// Every merged item in report order with the counts of the schemas
+    /// added (`counts`, in the order they were added: each one's arena and
+    /// hits).
+    pub(crate) fn counted(&mut self, counts: &[(&PatternArena, &Hits)]) -> Vec<CoveredItem<'a>> {
+        self.prepare();
+        let Some((report, at)) = &self.report else {
+            return Vec::new();
+        };
+        let mut report = report.clone();
+        for ((items, places), (arena, hits)) in self.schemas.iter().zip(counts) {
+            for (item, &slot) in items.iter().zip(places) {
+                let (valid, invalid) = hits.of(arena, item.pattern);
+                let counted = &mut report[at[slot as usize] as usize];
+                counted.hits += valid;
+                counted.invalid_hits += invalid;
+            }
+        }
+        report
+    }
+}
+
+/// A hash of an item's location and kind (multiplicative: locations are
+/// small integers, not chosen by a document).
+fn slot_hash(file: u32, offset: u32, kind: ItemKind) -> u64 {
+    let key = (u64::from(file) << 32 | u64::from(offset)) ^ ((kind as u64) << 56);
+    let mixed = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    mixed ^ (mixed >> 29)
 }
 
 impl<'a> Merged<'a> {
@@ -341,8 +339,8 @@ impl<'a> Merged<'a> {
             kind: item.kind,
             name: &item.name,
             define: item.define.as_deref(),
-            hits: self.valid,
-            invalid_hits: self.invalid,
+            hits: 0,
+            invalid_hits: 0,
         }
     }
 }
@@ -512,5 +510,42 @@ mod tests {
                 ("z.rng".to_string(), 3, 3, "b", 1),
             ]
         );
+    }
+
+    #[test]
+    fn items_merged_while_schemas_come_count_as_merged_at_once() {
+        let arena = PatternArena::new();
+        let hits = |valid: Vec<u64>| Hits {
+            invalid: vec![0; valid.len()],
+            valid,
+        };
+        let (mut first, mut second) = (SourceMap::new(), SourceMap::new());
+        let items_first = [
+            item(&mut first, "z.rng", 34, "b", P1),
+            item(&mut first, "shared.rng", 12, "a", P2),
+        ];
+        let items_second = [
+            item(&mut second, "a.rng", 12, "c", P1),
+            item(&mut second, "shared.rng", 12, "a", P1),
+        ];
+        let (hits_first, hits_second) = (hits(vec![0, 1, 2]), hits(vec![0, 10, 20]));
+        let counts = [(&arena, &hits_first), (&arena, &hits_second)];
+        let at_once = merged_items([
+            (&items_first[..], &first, &arena, &hits_first),
+            (&items_second[..], &second, &arena, &hits_second),
+        ]);
+        let mut merged = MergedItems::default();
+        merged.add(&items_first, &first);
+        merged.prepare();
+        merged.add(&items_second, &second);
+        merged.prepare();
+        assert_eq!(merged.counted(&counts), at_once);
+        assert_eq!(merged.counted(&counts), at_once, "counted twice");
+        let files: Vec<String> = at_once
+            .iter()
+            .map(|i| i.file.display().to_string())
+            .collect();
+        assert_eq!(files, ["a.rng", "shared.rng", "z.rng"]);
+        assert_eq!(at_once[1].hits, 2 + 10);
     }
 }

@@ -381,21 +381,30 @@ impl Schema {
         &self.grammar
     }
 
+    /// The coverage items (see [`LoadOptions::coverage`]), the files they
+    /// are in, and the arena their patterns are of.
+    pub(crate) fn coverage_parts(
+        &self,
+    ) -> (
+        &[crate::coverage::Item],
+        &crate::source::SourceMap,
+        &crate::pattern::PatternArena,
+    ) {
+        (&self.coverage_items, &self.sources, &self.grammar.arena)
+    }
+
     /// Every coverage item of several schemas with its location and its
     /// counts (from validators with coverage on), merged by location: an
     /// item of a file several of them include comes once, with the hits of
     /// all. Empty unless the schemas were loaded with
     /// [`LoadOptions::coverage`].
+    #[cfg(test)]
     pub(crate) fn merged_coverage<'s, 'h>(
         schemas: impl IntoIterator<Item = (&'s Schema, &'h crate::coverage::Hits)>,
     ) -> Vec<crate::coverage::CoveredItem<'s>> {
         crate::coverage::merged_items(schemas.into_iter().map(|(schema, hits)| {
-            (
-                schema.coverage_items.as_slice(),
-                &schema.sources,
-                &schema.grammar.arena,
-                hits,
-            )
+            let (items, sources, arena) = schema.coverage_parts();
+            (items, sources, arena, hits)
         }))
     }
 

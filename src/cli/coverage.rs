@@ -3,7 +3,7 @@ Schema coverage reports (`--coverage`, `--coverage-json`, `--coverage-lcov`,
 `--coverage-fail-under`); what an item is and how it is counted is
 [`crate::coverage`]'s.
 
-Items come merged by location (`Schema::merged_coverage`): a schema file
+Items come merged by location (`coverage::MergedItems`): a schema file
 included by several schemas (libvirt's basictypes.rng) is reported once,
 with the hits of all of them.
 An item is covered when a valid document (not expected invalid) matched
@@ -31,7 +31,7 @@ pub struct Outputs {
 }
 
 /// Writes the summary to `err` and the files asked for (`items` merged and
-/// in report order, as `Schema::merged_coverage` gives them); returns, when
+/// in report order, as `coverage::MergedItems` gives them); returns, when
 /// coverage is below `--coverage-fail-under`, the message saying so (also
 /// written to `err`), or why a file could not be written.
 pub fn report(

@@ -151,7 +151,7 @@ pub fn run(
     if plan.schema_only {
         return batch.schema_only(&pool);
     }
-    let (result, stream) = batch.run_items(&pool);
+    let (result, stream, mut merge) = batch.run_items(&pool);
     // The closing record of the output (JSON's summary, SARIF's
     // invocation) is written last, with the run's final exit code and what
     // failed besides the documents.
@@ -169,7 +169,7 @@ pub fn run(
     // Before the summary line, which stays the last.
     let mut failures = Vec::new();
     if settings.coverage && !settings.list {
-        let items = batch.coverage_items(&result.coverage);
+        let items = batch.coverage_items(&mut merge, &result.coverage);
         match super::coverage::report(&mut stderr, &items, coverage_outputs) {
             Ok(shortfall) => failures.extend(shortfall),
             Err(message) => {
@@ -292,21 +292,43 @@ impl<'p> Batch<'p> {
     }
 
     /// Every coverage item of every schema compiled, with its counts,
-    /// merged by location.
+    /// merged by location (most of it merged during the run, see
+    /// [`Batch::merge_compiled`]).
     fn coverage_items(
-        &self,
+        &'p self,
+        merge: &mut CoverageMerge<'p>,
         hits: &BTreeMap<usize, Hits>,
-    ) -> Vec<crate::coverage::CoveredItem<'_>> {
+    ) -> Vec<crate::coverage::CoveredItem<'p>> {
+        self.merge_compiled(merge, true);
         let none = Hits::default();
-        let compiled =
-            self.schemas
-                .iter()
-                .enumerate()
-                .filter_map(|(i, schema)| match schema.get() {
-                    Some(Ok(schema)) => Some((schema, hits.get(&i).unwrap_or(&none))),
-                    _ => None,
-                });
-        Schema::merged_coverage(compiled)
+        let counts: Vec<_> = merge
+            .included
+            .iter()
+            .map(|&(i, arena)| (arena, hits.get(&i).unwrap_or(&none)))
+            .collect();
+        merge.merged.counted(&counts)
+    }
+
+    /// Adds the coverage items of the schemas compiled since the last call
+    /// to `merge`, in plan order (the first schema with an item gives its
+    /// name), up to the first not compiled yet (`at_end`: past those that
+    /// never were). Called between the workers' reports while documents are
+    /// validated, which the report would otherwise wait for at the end.
+    fn merge_compiled(&'p self, merge: &mut CoverageMerge<'p>, at_end: bool) {
+        while let Some(schema) = self.schemas.get(merge.next) {
+            match schema.get() {
+                Some(Ok(schema)) => {
+                    let (items, sources, arena) = schema.coverage_parts();
+                    merge.merged.add(items, sources);
+                    merge.included.push((merge.next, arena));
+                }
+                Some(Err(_)) => {}
+                None if at_end => {}
+                None => return,
+            }
+            merge.next += 1;
+        }
+        merge.merged.prepare();
     }
 
     fn schema(&self, i: usize) -> &Result<Schema, SchemaErrors> {
@@ -387,7 +409,10 @@ impl<'p> Batch<'p> {
 
     /// Validates every item; returns the totals and standard output's
     /// stream, still open (see [`Batch::close_output`]).
-    fn run_items(&'p self, pool: &rayon::ThreadPool) -> (RunResult, Option<report::Stream>) {
+    fn run_items(
+        &'p self,
+        pool: &rayon::ThreadPool,
+    ) -> (RunResult, Option<report::Stream>, CoverageMerge<'p>) {
         let items = &self.plan.items;
         let progress = (!self.settings.quiet && !self.settings.list && items.len() >= PROGRESS_MIN)
             .then(|| report::Progress::on_terminal(items.len()))
@@ -402,6 +427,7 @@ impl<'p> Batch<'p> {
             (0..threads).map(|_| Mutex::new(HashMap::new())).collect();
         let workers = &owned;
         let mut printer = Printer::new(self, progress);
+        let mut merge = CoverageMerge::default();
         std::thread::scope(|scope| {
             scope.spawn(move || {
                 pool.install(|| {
@@ -431,6 +457,9 @@ impl<'p> Batch<'p> {
                     next += 1;
                     dones.iter().for_each(|done| printer.print(done));
                 }
+                if self.settings.coverage {
+                    self.merge_compiled(&mut merge, false);
+                }
             }
         });
         let coverage = if self.settings.coverage {
@@ -442,7 +471,7 @@ impl<'p> Batch<'p> {
         std::mem::forget(owned);
         let (mut result, stream) = printer.finish();
         result.coverage = coverage;
-        (result, stream)
+        (result, stream, merge)
     }
 
     /// Ends standard output (the summary record, SARIF's invocation) with
@@ -562,6 +591,16 @@ impl<'p> Batch<'p> {
 
 /// A worker's validators, one per schema, made on first use.
 type Validators<'p> = HashMap<usize, Validator<'p>>;
+
+/// The coverage items of the schemas compiled so far, merged by location
+/// (see `Batch::merge_compiled`): the next schema to add, and the index and
+/// arena of each added.
+#[derive(Default)]
+struct CoverageMerge<'p> {
+    merged: crate::coverage::MergedItems<'p>,
+    next: usize,
+    included: Vec<(usize, &'p crate::pattern::PatternArena)>,
+}
 
 /// How many entries a worker takes at a time: big enough that handing
 /// results to the printing thread costs little (one message, one wake-up per
