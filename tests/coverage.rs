@@ -413,3 +413,65 @@ fn bless_needs_a_file_and_pins_need_expectations() {
         "expected errors need expected-invalid documents",
     );
 }
+
+#[test]
+fn coverage_of_a_schema_compiled_late_in_the_run_is_reported() {
+    // The items of each schema are merged while documents are validated,
+    // as each schema is compiled: `b.rng` is compiled only after the many
+    // documents of `a.rng`, long after the first of them are reported;
+    // `unused.rng`, first in the plan, has no documents and is never
+    // compiled.
+    let dir = tempfile::tempdir().unwrap();
+    let grammar = |element: &str| {
+        format!(
+            "<element name='{element}' xmlns='http://relaxng.org/ns/structure/1.0'>\
+             <attribute name='x'/></element>"
+        )
+    };
+    for (schema, element) in [("unused.rng", "u"), ("a.rng", "a"), ("b.rng", "b")] {
+        write_file(dir.path(), schema, &grammar(element));
+    }
+    std::fs::create_dir(dir.path().join("none")).unwrap();
+    for i in 0..64 {
+        write_file(
+            dir.path(),
+            &format!("a/{i:02}.xml"),
+            &format!("<a x='{i}'/>"),
+        );
+    }
+    for i in 0..2 {
+        write_file(dir.path(), &format!("b/{i}.xml"), &format!("<b x='{i}'/>"));
+    }
+    let check =
+        |schema: &str, dir: &str| format!("[[check]]\nschema = {schema:?}\npaths = [{dir:?}]\n");
+    let config = [
+        check("unused.rng", "none"),
+        check("a.rng", "a"),
+        check("b.rng", "b"),
+    ]
+    .join("\n");
+    write_file(dir.path(), "rngcheck.toml", &config);
+    let args = [
+        "--jobs",
+        "1",
+        "--allow-empty",
+        "--config",
+        "rngcheck.toml",
+        "--coverage-json",
+        "c.json",
+    ];
+    assert_code(&rngcheck(dir.path(), &args), 0);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
+    let items = json["items"].as_array().unwrap();
+    let b = item(items, "element", "b");
+    assert_eq!(
+        (&b["file"], &b["hits"]),
+        (&serde_json::json!("b.rng"), &serde_json::json!(2))
+    );
+    assert_eq!(item(items, "element", "a")["hits"], 64);
+    assert!(
+        items.iter().all(|i| i["file"] != "unused.rng"),
+        "{items:#?}"
+    );
+}

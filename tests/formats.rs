@@ -309,6 +309,36 @@ fn a_schema_alone_is_a_sarif_log_of_its_errors() {
 }
 
 #[test]
+fn a_schema_alone_closes_json_and_github_with_its_summary() {
+    let dir = fixture();
+    let out = rngcheck(dir.path())
+        .args(["--format", "json", "broken.rng"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = stdout(&out);
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    let summary = &last["summary"];
+    assert_eq!(
+        (
+            &summary["errors"],
+            &summary["exit_code"],
+            &summary["schema"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(3),
+            &serde_json::json!("broken.rng")
+        )
+    );
+    let out = rngcheck(dir.path())
+        .args(["--format", "github", "broken.rng"])
+        .output()
+        .unwrap();
+    assert_contains(&stdout(&out), "rngcheck: broken.rng: schema is incorrect");
+}
+
+#[test]
 fn color_always_colours_a_pipe_and_never_or_no_color_do_not() {
     let dir = fixture();
     let run = |args: &[&str], env: &[(&str, &str)]| {

@@ -1693,4 +1693,39 @@ mod tests {
         let one = alone.take_coverage_hits().unwrap();
         assert_eq!((shared.valid, shared.invalid), (one.valid, one.invalid));
     }
+
+    #[test]
+    fn walks_shared_among_threads_are_split_about_evenly() {
+        let schema = with_items(
+            r#"element r { element a { attribute x { text } }*, element b { attribute x { text } }*,
+               element c { attribute x { text } }*, element d { attribute x { text } }* }"#,
+        );
+        let validator = || {
+            let mut v = schema.validator();
+            v.enable_coverage();
+            v
+        };
+        // One thread met every shape: four element patterns, three shapes
+        // each, and the root's one; the other met none.
+        let (mut busy, mut idle) = (validator(), validator());
+        for i in 0..3 {
+            let document = format!("<r><a x='{i}'/><b x='{i}'/><c x='{i}'/><d x='{i}'/></r>");
+            assert!(busy.validate_str(&document).is_ok());
+            busy.commit_coverage(true);
+        }
+        assert_eq!((shapes(&busy).0.len(), shapes(&idle).0.len()), (13, 0));
+        Validator::share_coverage_walks(&mut [&mut busy, &mut idle]);
+        let split = [shapes(&busy).0.len(), shapes(&idle).0.len()];
+        assert_eq!(split[0] + split[1], 13);
+        assert!(split[0].abs_diff(split[1]) <= 3, "{split:?}");
+        let mut one = validator();
+        for i in 0..3 {
+            let document = format!("<r><a x='{i}'/><b x='{i}'/><c x='{i}'/><d x='{i}'/></r>");
+            assert!(one.validate_str(&document).is_ok());
+            one.commit_coverage(true);
+        }
+        let mut shared = busy.take_coverage_hits().unwrap();
+        shared.merge(&idle.take_coverage_hits().unwrap());
+        assert_eq!(shared.valid, one.take_coverage_hits().unwrap().valid);
+    }
 }
