@@ -1302,17 +1302,38 @@ impl Recorder {
 /// many shapes, those of one element pattern together (their walks replay
 /// each other's, see [`Recorder::counted_by_structure`]).
 pub fn share_walks(recorders: &mut [&mut Recorder]) {
+    hand_over_walked(recorders);
+    for (i, indexes) in split_by_element(recorders).iter().enumerate() {
+        let (from, to) = (i / recorders.len(), i % recorders.len());
+        if let (false, Ok([from, to])) =
+            (indexes.is_empty(), recorders.get_disjoint_mut([from, to]))
+        {
+            from.hand_over(indexes, to);
+        }
+    }
+}
+
+/// Hands each recorder's shapes to walk that another one has walked (while
+/// waiting) to that one, so they are not walked again.
+fn hand_over_walked(recorders: &mut [&mut Recorder]) {
     let n = recorders.len();
-    // A shape another recorder walked (while waiting) is not walked again.
     for (from, to) in (0..n).flat_map(|from| (0..n).map(move |to| (from, to))) {
         if let Ok([from, to]) = recorders.get_disjoint_mut([from, to]) {
             let known = from.walked_elsewhere(to);
             from.hand_over(&known, to);
         }
     }
+}
+
+/// Which shapes to walk each recorder hands to which (at `from * n + to`,
+/// for `n` recorders): the shapes of each element pattern go to one
+/// recorder, the largest groups first, each to the recorder with the
+/// fewest so far. A shape several recorders have goes there with the rest
+/// of its group, and is walked once.
+fn split_by_element(recorders: &[&mut Recorder]) -> Vec<Vec<u32>> {
+    let n = recorders.len();
     // Element pattern → its shapes, as (recorder, index); what each
-    // recorder walks anyway. A shape several recorders have is handed to
-    // one with the rest of its group, and walked there once.
+    // recorder walks anyway.
     let mut by_element: HashMap<u32, Vec<(usize, u32)>> = HashMap::new();
     let mut load = vec![0; n];
     for (k, recorder) in recorders.iter().enumerate() {
@@ -1322,7 +1343,6 @@ pub fn share_walks(recorders: &mut [&mut Recorder]) {
             load[k] -= 1;
         }
     }
-    // The largest groups first, each to the recorder with the fewest.
     let mut groups: Vec<(u32, Vec<(usize, u32)>)> = by_element.into_iter().collect();
     groups.sort_unstable_by_key(|(e, shapes)| (std::cmp::Reverse(shapes.len()), *e));
     let mut moves: Vec<Vec<u32>> = vec![Vec::new(); n * n];
@@ -1335,14 +1355,7 @@ pub fn share_walks(recorders: &mut [&mut Recorder]) {
             }
         }
     }
-    for (i, indexes) in moves.iter().enumerate() {
-        let (from, to) = (i / n, i % n);
-        if let (false, Ok([from, to])) =
-            (indexes.is_empty(), recorders.get_disjoint_mut([from, to]))
-        {
-            from.hand_over(indexes, to);
-        }
-    }
+    moves
 }
 
 /// What the children's names may be: the filter of their element
