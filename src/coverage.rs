@@ -469,23 +469,33 @@ mod tests {
         );
     }
 
+    /// Counts of valid documents only.
+    fn valid_hits(valid: Vec<u64>) -> Hits {
+        Hits {
+            invalid: vec![0; valid.len()],
+            valid,
+        }
+    }
+
+    /// The first schema's items in the two-schema tests: one in a file of
+    /// its own, one in a file the second schema shares.
+    fn first_schema_items(sources: &mut SourceMap) -> [Item; 2] {
+        [
+            item(sources, "z.rng", 34, "b", P1),
+            item(sources, "shared.rng", 12, "a", P2),
+        ]
+    }
+
     #[test]
     fn merged_by_location_with_summed_hits_in_file_and_position_order() {
         let arena = PatternArena::new();
-        let hits = |valid: Vec<u64>| Hits {
-            invalid: vec![0; valid.len()],
-            valid,
-        };
         let (mut first, mut second) = (SourceMap::new(), SourceMap::new());
-        let items_first = [
-            item(&mut first, "z.rng", 34, "b", P1),
-            item(&mut first, "shared.rng", 12, "a", P2),
-        ];
+        let items_first = first_schema_items(&mut first);
         let items_second = [
             item(&mut second, "shared.rng", 34, "b", P2),
             item(&mut second, "shared.rng", 12, "a", P1),
         ];
-        let (hits_first, hits_second) = (hits(vec![0, 1, 2]), hits(vec![0, 10, 20]));
+        let (hits_first, hits_second) = (valid_hits(vec![0, 1, 2]), valid_hits(vec![0, 10, 20]));
         let merged = merged_items([
             (&items_first[..], &first, &arena, &hits_first),
             (&items_second[..], &second, &arena, &hits_second),
@@ -515,20 +525,13 @@ mod tests {
     #[test]
     fn items_merged_while_schemas_come_count_as_merged_at_once() {
         let arena = PatternArena::new();
-        let hits = |valid: Vec<u64>| Hits {
-            invalid: vec![0; valid.len()],
-            valid,
-        };
         let (mut first, mut second) = (SourceMap::new(), SourceMap::new());
-        let items_first = [
-            item(&mut first, "z.rng", 34, "b", P1),
-            item(&mut first, "shared.rng", 12, "a", P2),
-        ];
+        let items_first = first_schema_items(&mut first);
         let items_second = [
             item(&mut second, "a.rng", 12, "c", P1),
             item(&mut second, "shared.rng", 12, "a", P1),
         ];
-        let (hits_first, hits_second) = (hits(vec![0, 1, 2]), hits(vec![0, 10, 20]));
+        let (hits_first, hits_second) = (valid_hits(vec![0, 1, 2]), valid_hits(vec![0, 10, 20]));
         let counts = [(&arena, &hits_first), (&arena, &hits_second)];
         let at_once = merged_items([
             (&items_first[..], &first, &arena, &hits_first),

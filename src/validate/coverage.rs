@@ -916,13 +916,6 @@ impl Recorder {
             return;
         }
         let pending = std::mem::take(&mut self.memo.pending);
-        if std::env::var_os("RNGCHECK_WALKS").is_some() {
-            eprintln!(
-                "walking {} shapes of {}",
-                pending.len(),
-                self.memo.remembered.len()
-            );
-        }
         let shapes = std::mem::take(&mut self.memo.shapes);
         let mut written = std::mem::take(&mut self.pending_written);
         let mut children = std::mem::take(&mut self.kinds);
@@ -1069,30 +1062,28 @@ impl Recorder {
     }
 
     /// The shapes not walked yet that can be handed over (counts of a
-    /// document in progress stay with its recorder), with their element
-    /// patterns.
-    fn movable_pending(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+    /// document in progress stay with its recorder): their indexes, element
+    /// patterns and bytes.
+    fn movable_pending(&self) -> impl Iterator<Item = (u32, u32, &[u8])> + '_ {
         self.memo.pending.iter().filter_map(|&index| {
             let r = self.memo.remembered.get(index as usize)?;
             let shape = self.memo.shapes.get(r.shape.clone())?;
             let (e, _) = read_u32(shape)?;
-            (r.document == 0).then_some((index, e))
+            (r.document == 0).then_some((index, e, shape))
         })
     }
 
     /// The shapes not walked yet that `other` has walked.
     fn walked_elsewhere(&self, other: &Recorder) -> Vec<u32> {
         self.movable_pending()
-            .filter(|&(index, _)| {
-                let r = &self.memo.remembered[index as usize];
-                let shape = self.memo.shapes.get(r.shape.clone()).unwrap_or_default();
+            .filter(|&(_, _, shape)| {
                 let hash = other.memo.hasher.hash_one(shape);
                 other
                     .memo
                     .find(hash, shape)
                     .is_some_and(|i| other.memo.remembered[i as usize].walked)
             })
-            .map(|(index, _)| index)
+            .map(|(index, ..)| index)
             .collect()
     }
 
@@ -1338,7 +1329,7 @@ fn split_by_element(recorders: &[&mut Recorder]) -> Vec<Vec<u32>> {
     let mut load = vec![0; n];
     for (k, recorder) in recorders.iter().enumerate() {
         load[k] = recorder.memo.pending.len();
-        for (index, e) in recorder.movable_pending() {
+        for (index, e, _) in recorder.movable_pending() {
             by_element.entry(e).or_default().push((k, index));
             load[k] -= 1;
         }
@@ -1713,30 +1704,25 @@ mod tests {
             r#"element r { element a { attribute x { text } }*, element b { attribute x { text } }*,
                element c { attribute x { text } }*, element d { attribute x { text } }* }"#,
         );
-        let validator = || {
+        let validator = |documents: usize| {
             let mut v = schema.validator();
             v.enable_coverage();
+            for i in 0..documents {
+                let document = format!("<r><a x='{i}'/><b x='{i}'/><c x='{i}'/><d x='{i}'/></r>");
+                assert!(v.validate_str(&document).is_ok());
+                v.commit_coverage(true);
+            }
             v
         };
         // One thread met every shape: four element patterns, three shapes
         // each, and the root's one; the other met none.
-        let (mut busy, mut idle) = (validator(), validator());
-        for i in 0..3 {
-            let document = format!("<r><a x='{i}'/><b x='{i}'/><c x='{i}'/><d x='{i}'/></r>");
-            assert!(busy.validate_str(&document).is_ok());
-            busy.commit_coverage(true);
-        }
+        let (mut busy, mut idle) = (validator(3), validator(0));
         assert_eq!((shapes(&busy).0.len(), shapes(&idle).0.len()), (13, 0));
         Validator::share_coverage_walks(&mut [&mut busy, &mut idle]);
         let split = [shapes(&busy).0.len(), shapes(&idle).0.len()];
         assert_eq!(split[0] + split[1], 13);
         assert!(split[0].abs_diff(split[1]) <= 3, "{split:?}");
-        let mut one = validator();
-        for i in 0..3 {
-            let document = format!("<r><a x='{i}'/><b x='{i}'/><c x='{i}'/><d x='{i}'/></r>");
-            assert!(one.validate_str(&document).is_ok());
-            one.commit_coverage(true);
-        }
+        let mut one = validator(3);
         let mut shared = busy.take_coverage_hits().unwrap();
         shared.merge(&idle.take_coverage_hits().unwrap());
         assert_eq!(shared.valid, one.take_coverage_hits().unwrap().valid);

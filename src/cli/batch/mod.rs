@@ -348,9 +348,10 @@ impl<'p> Batch<'p> {
     /// wait for: work for the end of the run, done in time that would be
     /// idle.
     fn walk_while_compiled(&self, i: usize, validators: &mut Validators<'p>) {
+        // Coverage first: without it, no document pays for the loads.
         let compiled_elsewhere =
-            self.schemas[i].get().is_none() && self.compiling[i].load(Ordering::Acquire);
-        if self.settings.coverage && compiled_elsewhere {
+            || self.schemas[i].get().is_none() && self.compiling[i].load(Ordering::Acquire);
+        if self.settings.coverage && compiled_elsewhere() {
             validators.values_mut().for_each(Validator::walk_coverage);
         }
     }
